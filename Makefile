@@ -1,0 +1,100 @@
+# storyline - one plain Makefile.  `make`, `make test`, `make demo`,
+# `make bench`, `make check-asan`, `make install PREFIX=...`.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+PKGS    := sqlite3 libutf8proc libxxhash jansson
+SHARED  ?= ../shared
+
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -fvisibility=hidden -fPIC \
+            -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS))
+ifeq ($(WERROR),1)
+CFLAGS   += -Werror
+endif
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+
+LIB_SRC  := $(wildcard src/*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+CLI_SRC  := $(wildcard cli/*.c)
+CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+DATA     := data/boilerplate.rules
+
+.PHONY: all test demo bench eval check-asan install clean deps fuzz
+
+all: $(BUILD)/storyline $(BUILD)/libstoryline.so
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) include/storyline.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cli_%.o: cli/%.c include/storyline.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -Icli -c $< -o $@
+
+# Data files the library loads by default are compiled in, so the binary
+# works from any directory; --rules FILE overrides them at run time.
+$(BUILD)/embed: tools/embed.c | $(BUILD)/obj
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/obj/embedded.c: $(BUILD)/embed $(DATA)
+	$(BUILD)/embed $(DATA) > $@
+
+$(BUILD)/obj/embedded.o: $(BUILD)/obj/embedded.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libstoryline.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libstoryline.so: $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/storyline: $(CLI_OBJ) $(BUILD)/libstoryline.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstoryline.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS) \
+	    $(shell pkg-config --cflags --libs cmocka)
+
+$(BUILD)/tests/rss: bench/rss.c | $(BUILD)/tests
+	$(CC) -O2 -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# Every test: unit tests (cmocka), CLI transcripts, the crash test.
+# Ends with "N passed, N failed".
+test: all $(UNIT_BIN)
+	@BUILD=$(BUILD) SHARED=$(SHARED) tests/run.sh
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+check-asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+deps:
+	scripts/deps.sh
+
+demo: deps
+	$(MAKE) all
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BUILD)/storyline ingest --db demo.db examples/
+	$(BUILD)/storyline stats --db demo.db
+	$(BUILD)/storyline list --db demo.db
+
+bench: all $(BUILD)/tests/rss
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/storyline $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/libstoryline.a $(BUILD)/libstoryline.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/storyline.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 docs/storyline.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-asan demo.db demo.db-wal demo.db-shm

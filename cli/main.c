@@ -1,0 +1,559 @@
+/*
+ * main.c - the storyline command.  Argument parsing and output only: all
+ * work goes through the public API in storyline.h.
+ *
+ * Exit status: 0 success; 1 when an input was rejected or a lookup failed;
+ * 2 for usage errors.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "storyline.h"
+
+#define DEFAULT_DB "storyline.db"
+
+static const char *prog = "storyline";
+
+static void warnx(const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* ---- help ---------------------------------------------------------------- */
+
+static const char usage_main[] =
+    "usage: storyline [--version] [--help] COMMAND [ARGS]\n"
+    "\n"
+    "Turn a stream of news articles into clean, segmented text in a SQLite corpus.\n"
+    "\n"
+    "commands:\n"
+    "  ingest PATH... | -   clean, segment and store articles (.txt trees, JSONL, stdin)\n"
+    "  show ID              one article: text, paragraphs, what cleaning removed\n"
+    "  list                 every stored article, one per line\n"
+    "  stats                figures about the corpus\n"
+    "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
+    "\n"
+    "Every command takes --db FILE (default " DEFAULT_DB ").  See storyline(1).\n";
+
+static const char usage_ingest[] =
+    "usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]\n"
+    "                        [--max-article-bytes N] [--rules FILE] [--dry-run]\n"
+    "                        [--batch N] PATH... | -\n"
+    "\n"
+    "Read articles, clean and segment them, and store each new one.  PATH is a\n"
+    ".txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,\n"
+    "date, title, text; others are kept), a directory (walked for both), or - for\n"
+    "standard input.  Articles already stored (same id, same text) are skipped, so\n"
+    "re-running a command after a crash completes it.\n"
+    "\n"
+    "  --db FILE                the store (default " DEFAULT_DB ")\n"
+    "  --format F               auto (by extension or first byte), txt or jsonl\n"
+    "  --max-article-bytes N    reject larger articles (default 4M; K, M, G suffixes)\n"
+    "  --rules FILE             boilerplate rules (default: the built-in copy of\n"
+    "                           data/boilerplate.rules)\n"
+    "  --dry-run                clean and segment only; store nothing\n"
+    "  --batch N                articles per transaction (default 2000)\n"
+    "  -q, --quiet              no progress bar and no summary line\n"
+    "\n"
+    "Prints a summary: read, stored, already present, rejected.  Each rejected\n"
+    "input gets one line on stderr with its file and line or byte offset; the\n"
+    "rest is still ingested; the exit status is then 1.\n";
+
+static const char usage_show[] =
+    "usage: storyline show [--db FILE] [--json] [--explain] ID\n"
+    "\n"
+    "Print one stored article: metadata, then its clean text (subheadings marked\n"
+    "\"## \", list items as written).\n"
+    "\n"
+    "  --json       one JSON object: id, source, url, date, title, text,\n"
+    "               paragraphs, removed, notes, sentences, tokens, hash, extra\n"
+    "  --explain    also list what cleaning did: every removed paragraph with\n"
+    "               its reason and rule, and the notes (title choice, NFC)\n";
+
+static const char usage_list[] =
+    "usage: storyline list [--db FILE] [--json]\n"
+    "\n"
+    "Every stored article in ingest order: id, date, source and title, separated\n"
+    "by tabs.  --json: one object per line with id, source, url, date, title,\n"
+    "bytes, sentences, tokens, hash and origin.\n";
+
+static const char usage_stats[] =
+    "usage: storyline stats [--db FILE] [--json]\n"
+    "\n"
+    "Figures about the corpus: articles, sources, text size, paragraphs,\n"
+    "sentences, tokens, distinct texts, removals by reason, store size.\n";
+
+static int usage_error(const char *usage, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+/* ---- common ---------------------------------------------------------------- */
+
+static sl_engine *open_engine(const char *db, const sl_options *opt) {
+    sl_engine *e = NULL;
+    sl_status s = sl_open(db, opt, &e);
+    if (s != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        sl_close(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* Read-only commands must not create a store that is not there. */
+static sl_engine *open_existing(const char *db) {
+    if (access(db, F_OK) != 0) {
+        warnx("%s: no such store; run 'storyline ingest --db %s PATH' first", db, db);
+        return NULL;
+    }
+    sl_options opt;
+    sl_options_init(&opt);
+    opt.readonly = 1;
+    return open_engine(db, &opt);
+}
+
+static int parse_size(const char *s, size_t *out) {
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *s == '-') return -1;
+    switch (*end) {
+    case 'k': case 'K': v <<= 10; end++; break;
+    case 'm': case 'M': v <<= 20; end++; break;
+    case 'g': case 'G': v <<= 30; end++; break;
+    default: break;
+    }
+    if (*end == 'i' && end[-1] != *s) end++; /* KiB, MiB */
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || v == 0) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static void human(double bytes, char *out, size_t n) {
+    const char *unit[] = {"B", "KB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 4) {
+        bytes /= 1000;
+        u++;
+    }
+    if (u == 0) snprintf(out, n, "%.0f B", bytes);
+    else snprintf(out, n, "%.1f %s", bytes, unit[u]);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- ingest ---------------------------------------------------------------- */
+
+typedef struct progress {
+    int on;
+    double start, last;
+    uint64_t articles;
+} progress;
+
+static void progress_draw(progress *p, const sl_reader *r, int final) {
+    if (!p->on) return;
+    double t = now();
+    if (!final && t - p->last < 0.1) return;
+    p->last = t;
+    uint64_t done, total;
+    sl_reader_progress(r, &done, &total);
+    double el = t - p->start;
+    double rate = el > 0 ? done / el : 0;
+    char d[32], sp[32];
+    human((double)done, d, sizeof d);
+    human(rate, sp, sizeof sp);
+    fprintf(stderr, "\r\033[K%llu articles  %s  %s/s", (unsigned long long)p->articles, d, sp);
+    if (total) {
+        double f = done >= total ? 1.0 : (double)done / (double)total;
+        int w = 24, k = (int)(f * w);
+        fprintf(stderr, "  [%.*s%*s] %3d%%", k, "########################", w - k, "", (int)(f * 100));
+        if (!final && rate > 0 && done < total) {
+            long eta = (long)((double)(total - done) / rate);
+            fprintf(stderr, "  ETA %ld:%02ld", eta / 60, eta % 60);
+        }
+    }
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int cmd_ingest(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"format", required_argument, 0, 'f'},
+        {"max-article-bytes", required_argument, 0, 'm'},
+        {"rules", required_argument, 0, 'r'},
+        {"dry-run", no_argument, 0, 'n'},
+        {"batch", required_argument, 0, 'b'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    sl_format format = SL_FORMAT_AUTO;
+    int quiet = 0, dry = 0, c;
+    sl_options opt;
+    sl_options_init(&opt);
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
+            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
+            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
+            else return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            break;
+        case 'm':
+            if (parse_size(optarg, &opt.max_article_bytes))
+                return usage_error(usage_ingest, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
+            break;
+        case 'r': opt.rules_path = optarg; break;
+        case 'n': dry = 1; break;
+        case 'b': {
+            size_t n;
+            if (parse_size(optarg, &n) || n > 10000000)
+                return usage_error(usage_ingest, "--batch needs a positive number, not '%s'", optarg);
+            opt.batch_articles = (unsigned)n;
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_ingest, stdout); return 0;
+        default: fputs(usage_ingest, stderr); return 2;
+        }
+    }
+    if (optind == argc) return usage_error(usage_ingest, "ingest needs a PATH, or - for standard input");
+    sl_engine *e = open_engine(dry ? NULL : db, &opt);
+    if (!e) return 1;
+    sl_reader *r;
+    if (sl_reader_open((const char *const *)argv + optind, (size_t)(argc - optind), format,
+                       opt.max_article_bytes, &r) != SL_OK) {
+        warnx("out of memory");
+        sl_close(e);
+        return 1;
+    }
+    progress p = {.on = !quiet && isatty(2), .start = now()};
+    uint64_t n_read = 0, stored = 0, present = 0, rejected = 0;
+    int fatal = 0;
+    const sl_article *a;
+    sl_status s;
+    while ((s = sl_reader_next(r, &a)) != SL_DONE) {
+        if (s != SL_OK) {
+            if (p.on) fputs("\r\033[K", stderr);
+            warnx("%s", sl_reader_errmsg(r));
+            rejected++;
+            if (s == SL_ENOMEM) { fatal = 1; break; }
+            continue;
+        }
+        n_read++;
+        sl_outcome out;
+        s = sl_ingest(e, a, &out);
+        if (s == SL_OK) {
+            if (out == SL_STORED) stored++;
+            else present++;
+        } else {
+            if (p.on) fputs("\r\033[K", stderr);
+            warnx("%s: %s", a->origin ? a->origin : "<article>", sl_errmsg(e));
+            rejected++;
+            if (s == SL_ESTORE || s == SL_ENOMEM) { fatal = 1; break; }
+        }
+        p.articles = n_read;
+        progress_draw(&p, r, 0);
+    }
+    if (sl_commit(e) != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        fatal = 1;
+    }
+    progress_draw(&p, r, 1);
+    sl_reader_close(r);
+    sl_close(e);
+    if (!quiet)
+        printf("read %llu, %s %llu, already present %llu, rejected %llu\n",
+               (unsigned long long)n_read, dry ? "cleaned" : "stored", (unsigned long long)stored,
+               (unsigned long long)present, (unsigned long long)rejected);
+    if (fatal) warnx("stopped early; articles committed so far are kept, re-run to finish");
+    return (rejected || fatal) ? 1 : 0;
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+static void print_field(const char *name, const char *v) {
+    printf("%-8s %s\n", name, v && *v ? v : "-");
+}
+
+/* Print t, cut at max bytes on a character boundary; with_size says how
+ * long the whole was. */
+static void print_excerpt(const char *t, size_t max, int with_size) {
+    size_t n = strlen(t);
+    if (n <= max) {
+        printf("%s", t);
+        return;
+    }
+    size_t k = max;
+    while (k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80) k--; /* whole characters */
+    printf("%.*s…", (int)k, t);
+    if (with_size) printf(" (%zu bytes)", n);
+}
+
+static int cmd_show(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"json", no_argument, 0, 'j'},
+        {"explain", no_argument, 0, 'x'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    int json = 0, explain = 0, c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'j': json = 1; break;
+        case 'x': explain = 1; break;
+        case 'h': fputs(usage_show, stdout); return 0;
+        default: fputs(usage_show, stderr); return 2;
+        }
+    }
+    if (argc - optind != 1) return usage_error(usage_show, "show needs one ID");
+    sl_engine *e = open_existing(db);
+    if (!e) return 1;
+    const sl_doc *d;
+    sl_status s = sl_get(e, argv[optind], &d);
+    if (s != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        sl_close(e);
+        return 1;
+    }
+    if (json) {
+        const char *j;
+        if (sl_doc_json(e, d, 0, &j) != SL_OK) {
+            warnx("%s", sl_errmsg(e));
+            sl_close(e);
+            return 1;
+        }
+        puts(j);
+        sl_close(e);
+        return 0;
+    }
+    char hash[33];
+    for (int i = 0; i < 16; i++) snprintf(hash + 2 * i, 3, "%02x", d->hash[i]);
+    print_field("id", d->id);
+    print_field("title", d->title);
+    print_field("source", d->source);
+    print_field("date", d->date);
+    print_field("url", d->url);
+    print_field("origin", d->origin);
+    printf("%-8s %zu paragraphs, %zu sentences, %zu tokens, %zu bytes, hash %s\n", "size",
+           d->n_paragraphs, d->n_sentences, d->n_tokens, d->text_len, hash);
+    for (size_t i = 0; i < d->n_paragraphs; i++) {
+        const sl_paragraph *p = &d->paragraphs[i];
+        printf("\n%s%.*s\n", p->kind == SL_PARA_HEADING ? "## " : "", (int)(p->end - p->start),
+               d->text + p->start);
+    }
+    if (explain) {
+        printf("\ncleaning:\n");
+        for (size_t i = 0; i < d->n_notes; i++) printf("  note: %s\n", d->notes[i]);
+        size_t heads = 0, items = 0;
+        for (size_t i = 0; i < d->n_paragraphs; i++) {
+            heads += d->paragraphs[i].kind == SL_PARA_HEADING;
+            items += d->paragraphs[i].kind == SL_PARA_LIST;
+        }
+        printf("  kept: %zu paragraphs (%zu subheadings, %zu list items)\n", d->n_paragraphs, heads,
+               items);
+        if (d->n_removed == 0) printf("  removed: nothing\n");
+        for (size_t i = 0; i < d->n_removed; i++) {
+            const sl_removal *m = &d->removed[i];
+            printf("  removed %s", m->reason);
+            if (m->detail && *m->detail) printf(" (%s)", m->detail);
+            printf(": ");
+            print_excerpt(m->text ? m->text : "", 160, 1);
+            printf("\n");
+        }
+    }
+    sl_close(e);
+    return 0;
+}
+
+/* ---- list ------------------------------------------------------------------ */
+
+typedef struct {
+    sl_engine *e;
+    int json;
+    int failed;
+} list_ctx;
+
+static int list_one(void *ud, const sl_doc *d) {
+    list_ctx *l = ud;
+    if (l->json) {
+        const char *j;
+        if (sl_doc_json(l->e, d, 1, &j) != SL_OK) {
+            l->failed = 1;
+            return 1;
+        }
+        puts(j);
+    } else {
+        printf("%s\t%s\t%s\t", d->id, d->date ? d->date : "-", d->source ? d->source : "-");
+        print_excerpt(d->title ? d->title : "-", 100, 0);
+        putchar('\n');
+    }
+    return 0;
+}
+
+static int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': *db = optarg; break;
+        case 'j': *json = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind != argc) return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+static int cmd_list(int argc, char **argv) {
+    const char *db = DEFAULT_DB;
+    int json = 0;
+    int rc = simple_opts(argc, argv, usage_list, &db, &json);
+    if (rc >= 0) return rc;
+    sl_engine *e = open_existing(db);
+    if (!e) return 1;
+    list_ctx l = {e, json, 0};
+    sl_status s = sl_list(e, list_one, &l);
+    if (s != SL_OK || l.failed) warnx("%s", sl_errmsg(e));
+    sl_close(e);
+    return (s != SL_OK || l.failed) ? 1 : 0;
+}
+
+/* ---- stats ----------------------------------------------------------------- */
+
+typedef struct {
+    int json;
+    int n;
+} count_ctx;
+
+static int print_count(void *ud, const char *key, uint64_t count) {
+    count_ctx *c = ud;
+    if (c->json) printf("%s\"%s\":%llu", c->n ? "," : "", key, (unsigned long long)count);
+    else printf("  %-22s %llu\n", key, (unsigned long long)count);
+    c->n++;
+    return 0;
+}
+
+static int cmd_stats(int argc, char **argv) {
+    const char *db = DEFAULT_DB;
+    int json = 0;
+    int rc = simple_opts(argc, argv, usage_stats, &db, &json);
+    if (rc >= 0) return rc;
+    sl_engine *e = open_existing(db);
+    if (!e) return 1;
+    sl_stats st;
+    sl_status s = sl_stats_get(e, &st);
+    if (s != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        sl_close(e);
+        return 1;
+    }
+    count_ctx cc = {json, 0};
+    if (json) {
+        printf("{\"articles\":%llu,\"sources\":%llu,\"text_bytes\":%llu,\"paragraphs\":%llu,"
+               "\"sentences\":%llu,\"tokens\":%llu,\"distinct_texts\":%llu,\"removed\":%llu,"
+               "\"db_bytes\":%llu,\"schema_version\":%d,\"removed_by_reason\":{",
+               (unsigned long long)st.articles, (unsigned long long)st.sources,
+               (unsigned long long)st.text_bytes, (unsigned long long)st.paragraphs,
+               (unsigned long long)st.sentences, (unsigned long long)st.tokens,
+               (unsigned long long)st.distinct_texts, (unsigned long long)st.removed,
+               (unsigned long long)st.db_bytes, st.schema_version);
+        s = sl_removed_counts(e, print_count, &cc);
+        printf("}}\n");
+    } else {
+        char tb[32], dbb[32];
+        human((double)st.text_bytes, tb, sizeof tb);
+        human((double)st.db_bytes, dbb, sizeof dbb);
+        printf("articles                 %llu\n", (unsigned long long)st.articles);
+        printf("sources                  %llu\n", (unsigned long long)st.sources);
+        printf("clean text               %s\n", tb);
+        printf("paragraphs               %llu\n", (unsigned long long)st.paragraphs);
+        printf("sentences                %llu\n", (unsigned long long)st.sentences);
+        printf("tokens                   %llu\n", (unsigned long long)st.tokens);
+        printf("distinct texts           %llu\n", (unsigned long long)st.distinct_texts);
+        printf("removed by cleaning      %llu\n", (unsigned long long)st.removed);
+        s = sl_removed_counts(e, print_count, &cc);
+        printf("store                    %s, %s, schema %d\n", db, dbb, st.schema_version);
+    }
+    if (s != SL_OK) warnx("%s", sl_errmsg(e));
+    sl_close(e);
+    return s == SL_OK ? 0 : 1;
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *usage;
+} commands[] = {
+    {"ingest", cmd_ingest, usage_ingest},
+    {"show", cmd_show, usage_show},
+    {"list", cmd_list, usage_list},
+    {"stats", cmd_stats, usage_stats},
+};
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("storyline %s\n", sl_version());
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            fputs(usage_main, stdout);
+            return 0;
+        }
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                fputs(commands[i].usage, stdout);
+                return 0;
+            }
+        warnx("no command '%s'", argv[2]);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(cmd, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    warnx("no command '%s'", cmd);
+    fputs(usage_main, stderr);
+    return 2;
+}

@@ -1,0 +1,321 @@
+/*
+ * storyline.h - the whole public API of the storyline library.
+ *
+ * storyline turns a stream of news articles into clean, segmented text kept
+ * in a crash-safe SQLite corpus (and, in later stages, duplicate groups,
+ * stories, entities and claims).  Programs (the `storyline` command, the
+ * server) include this header and nothing else.
+ *
+ * Conventions
+ *   - Every function that can fail returns an sl_status; SL_OK is 0.  Codes
+ *     are never renumbered.  sl_strerror() names a code; the engine and the
+ *     reader keep a message for their last error (sl_errmsg(),
+ *     sl_reader_errmsg()), valid until the next call on the same handle.
+ *   - Handles are opaque.  Destructors accept NULL and do nothing.
+ *   - Strings are UTF-8.  Pointers returned by the library are borrowed:
+ *     valid until the next call on the same handle, unless stated otherwise.
+ *   - The library never prints, never exits and never aborts on input.
+ *   - There is no global state: two engines may live in one process; one
+ *     engine must not be used by two threads at once.
+ */
+#ifndef STORYLINE_H
+#define STORYLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SL_API __attribute__((visibility("default")))
+#else
+#define SL_API
+#endif
+
+#define SL_VERSION "0.1.0"
+
+/* Status codes.  Append new codes; never renumber. */
+typedef enum sl_status {
+    SL_OK = 0,        /* success */
+    SL_DONE = 1,      /* an iteration has nothing more; not an error */
+    SL_ERROR = 2,     /* an error with no more specific code */
+    SL_ENOMEM = 3,    /* out of memory */
+    SL_EINVAL = 4,    /* invalid argument from the caller */
+    SL_EIO = 5,       /* a file or directory could not be read or written */
+    SL_EUTF8 = 6,     /* text is not valid UTF-8, or holds a NUL */
+    SL_EJSON = 7,     /* a JSON line is malformed */
+    SL_ETOOBIG = 8,   /* an input is larger than its cap */
+    SL_EEMPTY = 9,    /* an article has no text */
+    SL_ESTORE = 10,   /* the SQLite store failed */
+    SL_ENOTFOUND = 11,/* no such article */
+    SL_ECONFLICT = 12,/* the id is already stored with different text */
+    SL_EVERSION = 13, /* the store was made by a newer storyline */
+    SL_ERULES = 14    /* a rules data file is malformed */
+} sl_status;
+
+/* A static English description of a status code.  Never NULL. */
+SL_API const char *sl_strerror(sl_status code);
+
+/* The library version, e.g. "0.1.0".  Static. */
+SL_API const char *sl_version(void);
+
+/* ------------------------------------------------------------------------
+ * Articles as they arrive
+ * ------------------------------------------------------------------------ */
+
+/*
+ * One incoming article.  Every string is NUL-terminated UTF-8 except text,
+ * which has a length (a NUL inside it is rejected as SL_EUTF8).  Fields may
+ * be NULL when absent.
+ */
+typedef struct sl_article {
+    const char *id;     /* the source's id; NULL: derived from the content hash */
+    const char *source; /* outlet or host, e.g. "www.example.com" */
+    const char *url;
+    const char *date;   /* as given, ideally ISO 8601 */
+    const char *title;  /* NULL: taken from the text (see sl_ingest) */
+    const char *text;   /* raw body text */
+    size_t text_len;
+    const char *extra;  /* a JSON object holding the fields storyline does not
+                           know, kept verbatim; NULL when there are none */
+    const char *origin; /* where it came from, for messages: "feed.jsonl:17" */
+} sl_article;
+
+/* ------------------------------------------------------------------------
+ * Readers: directory trees of .txt files, .jsonl/.ndjson files, stdin
+ * ------------------------------------------------------------------------ */
+
+typedef enum sl_format {
+    SL_FORMAT_AUTO = 0,  /* by extension (.txt, .jsonl, .ndjson); stdin and
+                            other names by their first byte ('{' is JSONL) */
+    SL_FORMAT_TXT = 1,   /* one article per file; the stem is the id */
+    SL_FORMAT_JSONL = 2  /* one JSON object per line: id, source, url, date,
+                            title, text; other fields kept in extra */
+} sl_format;
+
+typedef struct sl_reader sl_reader;
+
+/*
+ * Open a reader over paths[0..n-1]: files, directories (walked recursively,
+ * in byte order of names, hidden entries and files of other extensions
+ * skipped) or "-" for standard input.  Files are read in a streaming way:
+ * memory does not grow with the input.  A text file or a JSON line longer
+ * than max_article_bytes (0: 4 MiB) is rejected.  Paths that cannot be read
+ * are reported by sl_reader_next() in their turn, not here.
+ *
+ * Returns SL_OK, SL_ENOMEM or SL_EINVAL.  The caller frees *out with
+ * sl_reader_close().
+ */
+SL_API sl_status sl_reader_open(const char *const *paths, size_t n,
+                                sl_format format, size_t max_article_bytes,
+                                sl_reader **out);
+
+/*
+ * The next article.  On SL_OK *out is borrowed until the next call.
+ * SL_DONE: no more input.  Any other code rejects one input (a malformed
+ * line, an unreadable file, an oversize article): sl_reader_errmsg() names
+ * the input and the position, and the next call goes on with the rest.
+ */
+SL_API sl_status sl_reader_next(sl_reader *r, const sl_article **out);
+
+/* The message of the last rejection: "feed.jsonl:17: byte 40: ...". */
+SL_API const char *sl_reader_errmsg(const sl_reader *r);
+
+/* Bytes consumed so far, and the total when known before reading (regular
+ * files), else 0. */
+SL_API void sl_reader_progress(const sl_reader *r, uint64_t *done,
+                               uint64_t *total);
+
+SL_API void sl_reader_close(sl_reader *r);
+
+/* ------------------------------------------------------------------------
+ * The engine: cleaning, segmentation and the store
+ * ------------------------------------------------------------------------ */
+
+typedef struct sl_engine sl_engine;
+
+/* Options for sl_open().  Start from sl_options_init(); fields may be added
+ * at the end in later versions. */
+typedef struct sl_options {
+    int readonly;             /* open the store read-only */
+    const char *rules_path;   /* boilerplate rules file; NULL: built-in copy
+                                 of data/boilerplate.rules */
+    size_t max_article_bytes; /* cap on one article's text (default 4 MiB) */
+    unsigned batch_articles;  /* articles per transaction (default 2000) */
+    size_t batch_bytes;       /* text bytes per transaction (default 16 MiB) */
+} sl_options;
+
+SL_API void sl_options_init(sl_options *opt);
+
+/*
+ * Open (and create or migrate) the store at path, or, with path NULL, an
+ * engine with no store that only cleans and segments (a dry run).  opt may
+ * be NULL for the defaults.
+ *
+ * As with sqlite3_open(), *out is set whenever memory allows, even on
+ * failure, so that sl_errmsg(*out) tells why; always sl_close() it.
+ * Errors: SL_ENOMEM, SL_ESTORE, SL_EVERSION, SL_ERULES, SL_EIO.
+ */
+SL_API sl_status sl_open(const char *path, const sl_options *opt,
+                         sl_engine **out);
+
+/* Commit what is pending and close.  NULL is a no-op. */
+SL_API void sl_close(sl_engine *e);
+
+/* The message of the engine's last error.  Never NULL. */
+SL_API const char *sl_errmsg(const sl_engine *e);
+
+typedef enum sl_outcome {
+    SL_STORED = 1,  /* new article, stored (or cleaned, in a dry run) */
+    SL_PRESENT = 2  /* same id and same text already stored: nothing changed */
+} sl_outcome;
+
+/*
+ * Clean, segment and store one article, inside the current batch
+ * transaction (committed every batch_articles articles or batch_bytes bytes,
+ * and by sl_commit() and sl_close()).
+ *
+ * Cleaning: a BOM is dropped; the text must be valid UTF-8 without NUL
+ * (SL_EUTF8, the message gives the byte offset); it is normalised to NFC,
+ * split into paragraphs at line breaks; repeated paragraphs and boilerplate
+ * (by the rules file) are removed and recorded; headings and list items are
+ * marked.  With no title, a short first line that reads as a headline
+ * becomes the title, else the first paragraph is the title (and stays in
+ * the text).  The article's id is a.id, or "h" and 16 hex digits of the
+ * content hash when a.id is NULL.
+ *
+ * Returns SL_OK with *outcome set, or rejects the article and stores
+ * nothing: SL_EUTF8, SL_EEMPTY (no text left), SL_ETOOBIG, SL_ECONFLICT
+ * (the id is stored with other text), SL_ESTORE, SL_ENOMEM.
+ */
+SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a,
+                           sl_outcome *outcome);
+
+/* Commit the batch in flight.  SL_OK or SL_ESTORE. */
+SL_API sl_status sl_commit(sl_engine *e);
+
+/* ------------------------------------------------------------------------
+ * Stored articles
+ * ------------------------------------------------------------------------ */
+
+typedef enum sl_para_kind {
+    SL_PARA_BODY = 0,
+    SL_PARA_HEADING = 1, /* a subheading inside the body */
+    SL_PARA_LIST = 2     /* a list item ("- ...", "1. ...") */
+} sl_para_kind;
+
+typedef struct sl_span {
+    size_t start, end; /* byte offsets into the clean text, end exclusive */
+} sl_span;
+
+typedef struct sl_paragraph {
+    size_t start, end;
+    sl_para_kind kind;
+} sl_paragraph;
+
+/* What cleaning removed, and why. */
+typedef struct sl_removal {
+    const char *reason; /* "repeated-paragraph", "boilerplate", "bom", ... */
+    const char *detail; /* e.g. the rule name and where it is defined */
+    const char *text;   /* the removed text */
+} sl_removal;
+
+/* A clean article.  Borrowed from the engine until its next call. */
+typedef struct sl_doc {
+    const char *id, *source, *url, *date, *title;
+    const char *extra;  /* JSON object of unknown input fields, or NULL */
+    const char *origin; /* where it was read from */
+    const char *text;   /* clean text: paragraphs joined by '\n' */
+    size_t text_len;
+    const sl_paragraph *paragraphs;
+    size_t n_paragraphs;
+    const sl_removal *removed;
+    size_t n_removed;
+    const char *const *notes; /* cleaning steps that changed no text away,
+                                 e.g. "title: the first line" */
+    size_t n_notes;
+    unsigned char hash[16];   /* 128-bit hash of the matching form */
+    size_t n_sentences, n_tokens;
+} sl_doc;
+
+/*
+ * Clean and segment an article without storing it.  *out is borrowed until
+ * the next call on e.  Errors as sl_ingest() (never SL_ECONFLICT).
+ */
+SL_API sl_status sl_clean(sl_engine *e, const sl_article *a,
+                          const sl_doc **out);
+
+/* The stored article with this id.  SL_OK, SL_ENOTFOUND or SL_ESTORE. */
+SL_API sl_status sl_get(sl_engine *e, const char *id, const sl_doc **out);
+
+/*
+ * Call cb for every stored article in ingest order; in the sl_doc only id,
+ * source, url, date, title, origin, text_len, hash, n_sentences and n_tokens
+ * are filled.  cb returns non-zero to stop.  SL_OK or SL_ESTORE.
+ */
+typedef int (*sl_doc_cb)(void *ud, const sl_doc *d);
+SL_API sl_status sl_list(sl_engine *e, sl_doc_cb cb, void *ud);
+
+/*
+ * Segmentation of a doc from sl_get() or sl_clean(): its sentences and
+ * tokens as byte spans into d->text, in order.  Sentences never cross a
+ * paragraph.  The arrays are borrowed until the next call on e.
+ */
+typedef enum sl_token_kind {
+    SL_TOK_WORD = 1,   /* letters, with internal ' ’ - (China's, dual-use) */
+    SL_TOK_NUMBER = 2, /* digits with separators (1,000.5) */
+    SL_TOK_PUNCT = 3,
+    SL_TOK_SYMBOL = 4  /* $ % & ... */
+} sl_token_kind;
+
+typedef struct sl_token {
+    size_t start, end;
+    sl_token_kind kind;
+} sl_token;
+
+SL_API sl_status sl_segment(sl_engine *e, const sl_doc *d,
+                            const sl_span **sentences, size_t *n_sentences,
+                            const sl_token **tokens, size_t *n_tokens);
+
+/*
+ * The matching form of text: case-folded, quotes and dashes unified,
+ * whitespace collapsed to one space.  Later stages compare this form; the
+ * stored text is never changed.  *out is borrowed until the next call on e.
+ */
+SL_API sl_status sl_match_form(sl_engine *e, const char *text, size_t len,
+                               const char **out, size_t *out_len);
+
+/* Corpus figures. */
+typedef struct sl_stats {
+    uint64_t articles;      /* stored articles */
+    uint64_t sources;       /* distinct outlets */
+    uint64_t text_bytes;    /* bytes of clean text */
+    uint64_t paragraphs, sentences, tokens;
+    uint64_t removed;       /* removal records */
+    uint64_t distinct_texts;/* distinct content hashes */
+    uint64_t db_bytes;      /* size of the store on disk */
+    int schema_version;
+} sl_stats;
+
+SL_API sl_status sl_stats_get(sl_engine *e, sl_stats *out);
+
+/* Call cb with each removal reason and its count, most frequent first. */
+typedef int (*sl_count_cb)(void *ud, const char *key, uint64_t count);
+SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud);
+
+/*
+ * The doc as one line of JSON (no newline): {"id", "source", "url", "date",
+ * "title", "text", "paragraphs": [{"kind","text"}], "removed": [{"reason",
+ * "detail", "text"}], "notes", "extra", ...}.  With summary non-zero only
+ * id, source, url, date, title, origin, chars and hash.  *out is borrowed
+ * until the next call on e.
+ */
+SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int summary,
+                             const char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STORYLINE_H */

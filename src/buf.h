@@ -1,0 +1,75 @@
+/*
+ * buf.h - a growable byte buffer with a hard cap (curl's dynbuf idea).
+ *
+ * Every buffer that grows with input has a cap, so a hostile feed gets
+ * an error instead of an out-of-memory kill.  Buffers are reused across
+ * articles: reset keeps the memory, so steady-state ingest allocates
+ * nothing.
+ */
+#ifndef SL_BUF_H
+#define SL_BUF_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct buf {
+    char *p;    /* bytes, NUL-terminated after buf_put* when room allowed */
+    size_t len; /* bytes in use */
+    size_t cap; /* bytes allocated */
+    size_t max; /* cap on len; 0 means 1 GiB */
+} buf;
+
+enum { BUF_OK = 0, BUF_ENOMEM = -1, BUF_ETOOBIG = -2 };
+
+/* Make room for need more bytes (plus a NUL).  BUF_OK, BUF_ENOMEM or
+ * BUF_ETOOBIG when len + need would pass max. */
+static inline int buf_reserve(buf *b, size_t need) {
+    size_t max = b->max ? b->max : ((size_t)1 << 30);
+    if (need > max || b->len > max - need) return BUF_ETOOBIG;
+    size_t want = b->len + need + 1;
+    if (want <= b->cap) return BUF_OK;
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap < want) ncap *= 2;
+    char *np = realloc(b->p, ncap);
+    if (!np) return BUF_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    return BUF_OK;
+}
+
+static inline int buf_put(buf *b, const void *s, size_t n) {
+    int rc = buf_reserve(b, n);
+    if (rc) return rc;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return BUF_OK;
+}
+
+static inline int buf_putc(buf *b, char c) {
+    if (b->len + 2 > b->cap) {
+        int rc = buf_reserve(b, 1);
+        if (rc) return rc;
+    } else if (b->max && b->len >= b->max) {
+        return BUF_ETOOBIG;
+    }
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+    return BUF_OK;
+}
+
+static inline int buf_puts(buf *b, const char *s) { return buf_put(b, s, strlen(s)); }
+
+static inline void buf_reset(buf *b) {
+    b->len = 0;
+    if (b->p) b->p[0] = '\0';
+}
+
+static inline void buf_free(buf *b) {
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+#endif

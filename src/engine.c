@@ -1,0 +1,540 @@
+/*
+ * engine.c - sl_engine: runs the stages for each article and owns the
+ * store.  Everything a program does goes through here.
+ *
+ * Articles are written in batches, one transaction each (batch_articles or
+ * batch_bytes, whichever comes first), so a crash loses at most the batch
+ * in flight; re-running the same input completes it because articles
+ * already stored are recognised by id and hash and skipped.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "clean.h"
+#include "json_out.h"
+#include "normalize.h"
+#include "rules.h"
+#include "segment.h"
+#include "store.h"
+#include "storyline.h"
+#include "utf8.h"
+
+extern const char sl_data_boilerplate_rules[];
+extern const unsigned long sl_data_boilerplate_rules_len;
+
+struct sl_engine {
+    sl_options opt;
+    rules *rules;
+    store *st;            /* NULL in a dry run */
+    cleaner cl;
+    char err[1024];
+    unsigned pending;     /* articles in the open transaction */
+    size_t pending_bytes;
+    buf kbuf;             /* kind letters of the article being stored */
+    buf nbuf;             /* its notes, '\n' between them */
+    buf tbuf;             /* the given title, trimmed and NFC */
+    store_removal *srem;
+    size_t cap_srem;
+    /* the doc handed out by sl_get / sl_clean */
+    sl_doc doc;
+    buf dstr;             /* its strings, back to back */
+    sl_paragraph *para;
+    size_t cap_para;
+    sl_removal *rem;
+    size_t n_rem, cap_rem;
+    size_t *rem_off;      /* offsets of reason, detail, text while building */
+    const char *notes[16];
+    buf json;
+    buf form;
+    segmenter seg;
+};
+
+static const char *const status_text[] = {
+    [SL_OK] = "ok",
+    [SL_DONE] = "done",
+    [SL_ERROR] = "error",
+    [SL_ENOMEM] = "out of memory",
+    [SL_EINVAL] = "invalid argument",
+    [SL_EIO] = "input/output error",
+    [SL_EUTF8] = "invalid UTF-8",
+    [SL_EJSON] = "malformed JSON",
+    [SL_ETOOBIG] = "too big",
+    [SL_EEMPTY] = "no text",
+    [SL_ESTORE] = "store error",
+    [SL_ENOTFOUND] = "not found",
+    [SL_ECONFLICT] = "id conflict",
+    [SL_EVERSION] = "unsupported store version",
+    [SL_ERULES] = "malformed rules file",
+};
+
+SL_API const char *sl_strerror(sl_status code) {
+    if ((unsigned)code < sizeof status_text / sizeof *status_text && status_text[code])
+        return status_text[code];
+    return "unknown status";
+}
+
+SL_API const char *sl_version(void) { return SL_VERSION; }
+
+SL_API void sl_options_init(sl_options *opt) {
+    memset(opt, 0, sizeof *opt);
+    opt->max_article_bytes = (size_t)4 << 20;
+    opt->batch_articles = 2000;
+    opt->batch_bytes = (size_t)16 << 20;
+}
+
+static sl_status set_err(sl_engine *e, sl_status s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->err, sizeof e->err, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+SL_API const char *sl_errmsg(const sl_engine *e) {
+    if (!e) return "out of memory";
+    return e->err;
+}
+
+static sl_status load_rules(sl_engine *e, const char *path) {
+    char msg[512];
+    if (!path) {
+        e->rules = rules_parse(sl_data_boilerplate_rules, sl_data_boilerplate_rules_len,
+                               "boilerplate.rules", msg, sizeof msg);
+        return e->rules ? SL_OK : set_err(e, SL_ERULES, "%s", msg);
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) return set_err(e, SL_EIO, "%s: %s", path, strerror(errno));
+    buf b = {0};
+    char chunk[8192];
+    size_t n;
+    b.max = (size_t)16 << 20;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_put(&b, chunk, n)) {
+            fclose(f);
+            buf_free(&b);
+            return set_err(e, SL_ERULES, "%s: too large for a rules file", path);
+        }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        buf_free(&b);
+        return set_err(e, SL_EIO, "%s: read error", path);
+    }
+    e->rules = rules_parse(b.p ? b.p : "", b.len, path, msg, sizeof msg);
+    buf_free(&b);
+    return e->rules ? SL_OK : set_err(e, SL_ERULES, "%s", msg);
+}
+
+SL_API sl_status sl_open(const char *path, const sl_options *opt, sl_engine **out) {
+    sl_engine *e = calloc(1, sizeof *e);
+    *out = e;
+    if (!e) return SL_ENOMEM;
+    if (opt) e->opt = *opt;
+    else sl_options_init(&e->opt);
+    sl_options def;
+    sl_options_init(&def);
+    if (!e->opt.max_article_bytes) e->opt.max_article_bytes = def.max_article_bytes;
+    if (!e->opt.batch_articles) e->opt.batch_articles = def.batch_articles;
+    if (!e->opt.batch_bytes) e->opt.batch_bytes = def.batch_bytes;
+    e->cl.text.max = e->opt.max_article_bytes + 1;
+    sl_status s = load_rules(e, e->opt.rules_path);
+    if (s != SL_OK) return s;
+    if (path) {
+        s = store_open(path, e->opt.readonly, &e->st, e->err, sizeof e->err);
+        if (s != SL_OK) return s;
+    }
+    return SL_OK;
+}
+
+SL_API sl_status sl_commit(sl_engine *e) {
+    e->pending = 0;
+    e->pending_bytes = 0;
+    if (!e->st) return SL_OK;
+    return store_commit(e->st, e->err, sizeof e->err);
+}
+
+SL_API void sl_close(sl_engine *e) {
+    if (!e) return;
+    if (e->st) store_commit(e->st, e->err, sizeof e->err);
+    store_close(e->st);
+    rules_free(e->rules);
+    clean_free(&e->cl);
+    buf_free(&e->kbuf);
+    buf_free(&e->nbuf);
+    buf_free(&e->tbuf);
+    buf_free(&e->dstr);
+    buf_free(&e->json);
+    buf_free(&e->form);
+    free(e->srem);
+    free(e->para);
+    free(e->rem);
+    free(e->rem_off);
+    segment_free(&e->seg);
+    free(e);
+}
+
+/* Check an optional metadata string: valid UTF-8 and no line breaks that
+ * would break one-line output.  Returns SL_OK or SL_EUTF8. */
+static sl_status check_field(sl_engine *e, const char *name, const char *v) {
+    if (!v) return SL_OK;
+    size_t bad;
+    int u = utf8_check(v, strlen(v), &bad);
+    if (u != UTF8_OK) return set_err(e, SL_EUTF8, "field %s: byte %zu: invalid UTF-8", name, bad);
+    return SL_OK;
+}
+
+/* The given title, trimmed and in NFC, or NULL when empty. */
+static const char *clean_title(sl_engine *e, const char *t) {
+    if (!t) return NULL;
+    while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') t++;
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\n' || t[n - 1] == '\r')) n--;
+    if (!n) return NULL;
+    buf_reset(&e->tbuf);
+    int rc = norm_nfc_needed(t, n) ? norm_nfc(t, n, &e->tbuf) : buf_put(&e->tbuf, t, n);
+    return rc ? NULL : e->tbuf.p;
+}
+
+static void hex(const unsigned char *h, size_t n, char *out) {
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[h[i] >> 4];
+        out[2 * i + 1] = digits[h[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Clean a, leaving the result in e->cl; *title gets the title to keep. */
+static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title) {
+    if (!a || (!a->text && a->text_len)) return set_err(e, SL_EINVAL, "no article");
+    const char *fields[][2] = {{"id", a->id}, {"source", a->source}, {"url", a->url},
+                               {"date", a->date}, {"title", a->title}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        sl_status s = check_field(e, fields[i][0], fields[i][1]);
+        if (s != SL_OK) return s;
+    }
+    if (a->id && !*a->id) return set_err(e, SL_EINVAL, "empty id");
+    if (a->text_len > e->opt.max_article_bytes)
+        return set_err(e, SL_ETOOBIG, "text is %zu bytes, over the cap of %zu (--max-article-bytes)",
+                       a->text_len, e->opt.max_article_bytes);
+    if (!a->text || a->text_len == 0) return set_err(e, SL_EEMPTY, "no text");
+    const char *given = clean_title(e, a->title);
+    sl_status s = clean_run(&e->cl, e->rules, a->text, a->text_len, given, e->err, sizeof e->err);
+    if (s == SL_ETOOBIG)
+        return set_err(e, s, "clean text is over the cap of %zu bytes", e->opt.max_article_bytes);
+    if (s != SL_OK) return s;
+    *title = given ? given : e->cl.title_p;
+    return SL_OK;
+}
+
+SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcome) {
+    const char *title;
+    sl_status s = run_clean(e, a, &title);
+    if (s != SL_OK) return s;
+    cleaner *c = &e->cl;
+    char hid[40];
+    const char *id = a->id;
+    if (!id) {
+        hid[0] = 'h';
+        hex(c->hash, 8, hid + 1);
+        id = hid;
+    }
+    if (outcome) *outcome = SL_STORED;
+    if (!e->st) return SL_OK;
+
+    unsigned char old[16];
+    int found = store_find(e->st, id, old, e->err, sizeof e->err);
+    if (found < 0) return SL_ESTORE;
+    if (found) {
+        if (memcmp(old, c->hash, 16) == 0) {
+            if (outcome) *outcome = SL_PRESENT;
+            return SL_OK;
+        }
+        return set_err(e, SL_ECONFLICT,
+                       "id '%s' is already stored with different text; nothing changed", id);
+    }
+
+    buf_reset(&e->kbuf);
+    buf_reset(&e->nbuf);
+    static const char kind_letter[] = {'b', 'h', 'l'};
+    for (size_t i = 0; i < c->n_para; i++)
+        if (buf_putc(&e->kbuf, kind_letter[c->para[i].kind])) return set_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n_notes; i++)
+        if ((i && buf_putc(&e->nbuf, '\n')) || buf_puts(&e->nbuf, c->notes[i]))
+            return set_err(e, SL_ENOMEM, "out of memory");
+    if (c->n_rem > e->cap_srem) {
+        store_removal *n = realloc(e->srem, c->n_rem * 2 * sizeof *n);
+        if (!n) return set_err(e, SL_ENOMEM, "out of memory");
+        e->srem = n;
+        e->cap_srem = c->n_rem * 2;
+    }
+    for (size_t i = 0; i < c->n_rem; i++) {
+        clean_removal *r = &c->rem[i];
+        e->srem[i] = (store_removal){r->reason, r->note[0] ? r->note : r->detail,
+                                     c->removed.p + r->off, r->len};
+    }
+    store_row row = {
+        .id = id, .source = a->source, .url = a->url, .date = a->date, .title = title,
+        .extra = a->extra, .origin = a->origin, .text = c->text.p, .text_len = c->text.len,
+        .kinds = e->kbuf.p, .notes = e->nbuf.len ? e->nbuf.p : NULL, .hash = c->hash,
+        .n_sentences = (int64_t)c->n_sentences, .n_tokens = (int64_t)c->n_tokens,
+    };
+    if ((s = store_begin(e->st, e->err, sizeof e->err)) != SL_OK) return s;
+    if ((s = store_insert(e->st, &row, e->srem, c->n_rem, e->err, sizeof e->err)) != SL_OK)
+        return s;
+    e->pending++;
+    e->pending_bytes += c->text.len;
+    if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)
+        return sl_commit(e);
+    return SL_OK;
+}
+
+/* ---- building the doc handed out ---------------------------------------- */
+
+#define NO_STR ((size_t)-1)
+
+static size_t put_str(sl_engine *e, const char *s, size_t n) {
+    if (!s) return NO_STR;
+    size_t off = e->dstr.len;
+    if (buf_put(&e->dstr, s, n) || buf_putc(&e->dstr, '\0')) return NO_STR - 1;
+    return off;
+}
+
+static const char *str_at(sl_engine *e, size_t off) {
+    return off >= NO_STR - 1 ? NULL : e->dstr.p + off;
+}
+
+static int need_para(sl_engine *e, size_t n) {
+    if (n <= e->cap_para) return 0;
+    sl_paragraph *p = realloc(e->para, n * 2 * sizeof *p);
+    if (!p) return -1;
+    e->para = p;
+    e->cap_para = n * 2;
+    return 0;
+}
+
+typedef struct {
+    sl_engine *e;
+    size_t off[11]; /* id source url date title extra origin text kinds notes */
+    size_t text_len;
+    int64_t ns, nt;
+    unsigned char hash[16];
+} get_ctx;
+
+static int on_row(void *ud, const store_row *r) {
+    get_ctx *g = ud;
+    sl_engine *e = g->e;
+    const char *v[] = {r->id, r->source, r->url, r->date, r->title, r->extra, r->origin,
+                       r->text, r->kinds, r->notes};
+    for (size_t i = 0; i < 10; i++) {
+        size_t n = i == 7 ? r->text_len : (v[i] ? strlen(v[i]) : 0);
+        g->off[i] = put_str(e, v[i], n);
+        if (g->off[i] == NO_STR - 1) return -1;
+    }
+    g->text_len = r->text_len;
+    g->ns = r->n_sentences;
+    g->nt = r->n_tokens;
+    if (r->hash) memcpy(g->hash, r->hash, 16);
+    else memset(g->hash, 0, 16);
+    return 0;
+}
+
+static int on_removal(void *ud, const store_removal *m) {
+    get_ctx *g = ud;
+    sl_engine *e = g->e;
+    if (e->n_rem + 1 > e->cap_rem) {
+        size_t nc = e->cap_rem ? e->cap_rem * 2 : 16;
+        sl_removal *r = realloc(e->rem, nc * sizeof *r);
+        if (!r) return -1;
+        e->rem = r;
+        size_t *o = realloc(e->rem_off, nc * 3 * sizeof *o);
+        if (!o) return -1;
+        e->rem_off = o;
+        e->cap_rem = nc;
+    }
+    size_t *o = e->rem_off + 3 * e->n_rem++;
+    o[0] = put_str(e, m->reason, strlen(m->reason));
+    o[1] = put_str(e, m->detail, m->detail ? strlen(m->detail) : 0);
+    o[2] = put_str(e, m->text ? m->text : "", m->text_len);
+    return (o[0] == NO_STR - 1 || o[1] == NO_STR - 1 || o[2] == NO_STR - 1) ? -1 : 0;
+}
+
+/* Paragraph spans from text ('\n' between paragraphs) and kind letters. */
+static int split_paragraphs(sl_engine *e, const char *text, size_t len, const char *kinds) {
+    size_t n = 0, start = 0;
+    size_t nk = kinds ? strlen(kinds) : 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n') continue;
+        if (need_para(e, n + 1)) return -1;
+        char k = n < nk ? kinds[n] : 'b';
+        e->para[n].start = start;
+        e->para[n].end = i;
+        e->para[n].kind = k == 'h' ? SL_PARA_HEADING : k == 'l' ? SL_PARA_LIST : SL_PARA_BODY;
+        n++;
+        start = i + 1;
+    }
+    e->doc.paragraphs = e->para;
+    e->doc.n_paragraphs = len ? n : 0;
+    return 0;
+}
+
+SL_API sl_status sl_get(sl_engine *e, const char *id, const sl_doc **out) {
+    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    if (!id) return set_err(e, SL_EINVAL, "no id");
+    buf_reset(&e->dstr);
+    e->n_rem = 0;
+    get_ctx g = {.e = e};
+    sl_status s = store_get(e->st, id, on_row, on_removal, &g, e->err, sizeof e->err);
+    if (s == SL_ENOMEM) return set_err(e, s, "out of memory");
+    if (s != SL_OK) return s;
+    sl_doc *d = &e->doc;
+    memset(d, 0, sizeof *d);
+    d->id = str_at(e, g.off[0]);
+    d->source = str_at(e, g.off[1]);
+    d->url = str_at(e, g.off[2]);
+    d->date = str_at(e, g.off[3]);
+    d->title = str_at(e, g.off[4]);
+    d->extra = str_at(e, g.off[5]);
+    d->origin = str_at(e, g.off[6]);
+    d->text = str_at(e, g.off[7]);
+    d->text_len = g.text_len;
+    memcpy(d->hash, g.hash, 16);
+    d->n_sentences = (size_t)g.ns;
+    d->n_tokens = (size_t)g.nt;
+    for (size_t i = 0; i < e->n_rem; i++)
+        e->rem[i] = (sl_removal){str_at(e, e->rem_off[3 * i]), str_at(e, e->rem_off[3 * i + 1]),
+                                 str_at(e, e->rem_off[3 * i + 2])};
+    d->removed = e->rem;
+    d->n_removed = e->n_rem;
+    /* Notes: split the stored string in place. */
+    char *notes = (char *)str_at(e, g.off[9]);
+    d->notes = e->notes;
+    for (char *p = notes; p && *p && d->n_notes < 16;) {
+        e->notes[d->n_notes++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl) break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    if (split_paragraphs(e, d->text ? d->text : "", d->text_len, str_at(e, g.off[8])))
+        return set_err(e, SL_ENOMEM, "out of memory");
+    *out = d;
+    return SL_OK;
+}
+
+SL_API sl_status sl_clean(sl_engine *e, const sl_article *a, const sl_doc **out) {
+    const char *title;
+    sl_status s = run_clean(e, a, &title);
+    if (s != SL_OK) return s;
+    cleaner *c = &e->cl;
+    sl_doc *d = &e->doc;
+    memset(d, 0, sizeof *d);
+    d->id = a->id;
+    d->source = a->source;
+    d->url = a->url;
+    d->date = a->date;
+    d->title = title;
+    d->extra = a->extra;
+    d->origin = a->origin;
+    d->text = c->text.p;
+    d->text_len = c->text.len;
+    d->paragraphs = c->para;
+    d->n_paragraphs = c->n_para;
+    if (c->n_rem > e->cap_rem) {
+        sl_removal *r = realloc(e->rem, c->n_rem * 2 * sizeof *r);
+        size_t *o = realloc(e->rem_off, c->n_rem * 6 * sizeof *o);
+        if (r) e->rem = r;
+        if (o) e->rem_off = o;
+        if (!r || !o) return set_err(e, SL_ENOMEM, "out of memory");
+        e->cap_rem = c->n_rem * 2;
+    }
+    for (size_t i = 0; i < c->n_rem; i++) {
+        clean_removal *r = &c->rem[i];
+        e->rem[i] = (sl_removal){r->reason, r->note[0] ? r->note : r->detail, c->removed.p + r->off};
+    }
+    d->removed = e->rem;
+    d->n_removed = c->n_rem;
+    d->notes = c->notes;
+    d->n_notes = c->n_notes;
+    memcpy(d->hash, c->hash, 16);
+    d->n_sentences = c->n_sentences;
+    d->n_tokens = c->n_tokens;
+    *out = d;
+    return SL_OK;
+}
+
+typedef struct {
+    sl_engine *e;
+    sl_doc_cb cb;
+    void *ud;
+} list_ctx;
+
+static int on_list_row(void *ud, const store_row *r) {
+    list_ctx *l = ud;
+    sl_doc d = {0};
+    d.id = r->id;
+    d.source = r->source;
+    d.url = r->url;
+    d.date = r->date;
+    d.title = r->title;
+    d.origin = r->origin;
+    d.text_len = r->text_len;
+    if (r->hash) memcpy(d.hash, r->hash, 16);
+    d.n_sentences = (size_t)r->n_sentences;
+    d.n_tokens = (size_t)r->n_tokens;
+    return l->cb(l->ud, &d);
+}
+
+SL_API sl_status sl_list(sl_engine *e, sl_doc_cb cb, void *ud) {
+    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    list_ctx l = {e, cb, ud};
+    return store_list(e->st, on_list_row, &l, e->err, sizeof e->err);
+}
+
+SL_API sl_status sl_segment(sl_engine *e, const sl_doc *d, const sl_span **sentences,
+                            size_t *n_sentences, const sl_token **tokens, size_t *n_tokens) {
+    segment_reset(&e->seg);
+    for (size_t i = 0; i < d->n_paragraphs; i++) {
+        const sl_paragraph *p = &d->paragraphs[i];
+        if (segment_sentences(&e->seg, d->text, p->start, p->end) ||
+            segment_tokens(&e->seg, d->text, p->start, p->end))
+            return set_err(e, SL_ENOMEM, "out of memory");
+    }
+    if (sentences) *sentences = e->seg.sent;
+    if (n_sentences) *n_sentences = e->seg.n_sent;
+    if (tokens) *tokens = e->seg.tok;
+    if (n_tokens) *n_tokens = e->seg.n_tok;
+    return SL_OK;
+}
+
+SL_API sl_status sl_match_form(sl_engine *e, const char *text, size_t len, const char **out,
+                               size_t *out_len) {
+    buf_reset(&e->form);
+    if (norm_match_form(text, len, &e->form) || buf_putc(&e->form, '\0'))
+        return set_err(e, SL_ENOMEM, "out of memory");
+    e->form.len--;
+    *out = e->form.p;
+    *out_len = e->form.len;
+    return SL_OK;
+}
+
+SL_API sl_status sl_stats_get(sl_engine *e, sl_stats *out) {
+    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    return store_stats(e->st, out, e->err, sizeof e->err);
+}
+
+SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud) {
+    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    return store_removed_counts(e->st, cb, ud, e->err, sizeof e->err);
+}
+
+SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int summary, const char **out) {
+    buf_reset(&e->json);
+    if (json_doc(d, summary, &e->json)) return set_err(e, SL_ENOMEM, "out of memory");
+    *out = e->json.p;
+    return SL_OK;
+}

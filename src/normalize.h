@@ -1,0 +1,33 @@
+/*
+ * normalize.h - Unicode NFC and the matching form.
+ *
+ * The stored text is NFC; later stages compare the matching form (case
+ * folded, quotes and dashes unified, whitespace collapsed), which is
+ * derived on demand and never stored in place of the text.
+ */
+#ifndef SL_NORMALIZE_H
+#define SL_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Non-zero when s[0, n) (valid UTF-8) might change under NFC.  A quick,
+ * conservative check: ASCII and code points with no decomposition, no
+ * combining class and no part in composition never need the slow path. */
+int norm_nfc_needed(const char *s, size_t n);
+
+/* Append the NFC form of s[0, n) to out.  BUF_OK, BUF_ENOMEM or
+ * BUF_ETOOBIG. */
+int norm_nfc(const char *s, size_t n, buf *out);
+
+/* Append the matching form of s[0, n) to out (leading and trailing space
+ * dropped, inner runs of whitespace as one space).  BUF_* codes. */
+int norm_match_form(const char *s, size_t n, buf *out);
+
+/* The 128-bit XXH3 hash of the matching form of s[0, n), computed in
+ * chunks without building the whole form.  out gets 16 bytes, big-endian
+ * (high 64 bits first), so hex of it reads like XXH3's canonical form. */
+void norm_match_hash(const char *s, size_t n, unsigned char out[16]);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * rules.c - parse and match boilerplate rules (format in
+ * data/boilerplate.rules).
+ *
+ * Matching runs only on short paragraphs (max-length), on their matching
+ * form, so the cost per article is small whatever the number of rules.
+ */
+#include "rules.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+enum match_kind { M_EXACT, M_PREFIX, M_SUFFIX, M_CONTAINS, M_REGEX };
+
+typedef struct rule {
+    char *name;
+    char *detail;        /* "boilerplate.rules:12" */
+    enum rule_scope scope;
+    enum match_kind kind;
+    char *pattern;
+    size_t pattern_len;
+    regex_t re;          /* when kind == M_REGEX */
+} rule;
+
+struct rules {
+    rule *v;
+    size_t n, cap;
+    size_t max_length;
+};
+
+static char *dupn(const char *s, size_t n) {
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void rules_free(rules *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->v[i].kind == M_REGEX) regfree(&r->v[i].re);
+        free(r->v[i].name);
+        free(r->v[i].detail);
+        free(r->v[i].pattern);
+    }
+    free(r->v);
+    free(r);
+}
+
+size_t rules_max_length(const rules *r) { return r->max_length; }
+
+/* Next space-separated field of line[*i, n); returns its length. */
+static size_t field(const char *line, size_t n, size_t *i, const char **f) {
+    while (*i < n && (line[*i] == ' ' || line[*i] == '\t')) (*i)++;
+    *f = line + *i;
+    size_t s = *i;
+    while (*i < n && line[*i] != ' ' && line[*i] != '\t') (*i)++;
+    return *i - s;
+}
+
+static int is(const char *f, size_t n, const char *word) {
+    return n == strlen(word) && memcmp(f, word, n) == 0;
+}
+
+rules *rules_parse(const char *text, size_t n, const char *name, char *err,
+                   size_t errlen) {
+    rules *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->max_length = 200;
+    size_t lineno = 0;
+    for (size_t pos = 0; pos < n;) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', n - pos);
+        size_t len = nl ? (size_t)(nl - line) : n - pos;
+        pos += len + 1;
+        lineno++;
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                       line[len - 1] == '\t'))
+            len--;
+        size_t i = 0;
+        const char *f1, *f2, *f3;
+        size_t n1 = field(line, len, &i, &f1);
+        if (n1 == 0 || f1[0] == '#') continue;
+        size_t n2 = field(line, len, &i, &f2);
+        if (is(f1, n1, "max-length")) {
+            char num[32];
+            if (n2 == 0 || n2 >= sizeof num) goto bad_directive;
+            memcpy(num, f2, n2);
+            num[n2] = '\0';
+            char *end;
+            unsigned long v = strtoul(num, &end, 10);
+            if (*end || v == 0) goto bad_directive;
+            r->max_length = v;
+            continue;
+        bad_directive:
+            snprintf(err, errlen, "%s:%zu: max-length needs a positive number",
+                     name, lineno);
+            rules_free(r);
+            return NULL;
+        }
+        size_t n3 = field(line, len, &i, &f3);
+        while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+        const char *pat = line + i;
+        size_t npat = len - i;
+        rule ru = {0};
+        if (is(f2, n2, "line")) ru.scope = RULE_LINE;
+        else if (is(f2, n2, "block")) ru.scope = RULE_BLOCK;
+        else {
+            snprintf(err, errlen, "%s:%zu: scope must be line or block, not '%.*s'",
+                     name, lineno, (int)n2, f2);
+            rules_free(r);
+            return NULL;
+        }
+        if (is(f3, n3, "exact")) ru.kind = M_EXACT;
+        else if (is(f3, n3, "prefix")) ru.kind = M_PREFIX;
+        else if (is(f3, n3, "suffix")) ru.kind = M_SUFFIX;
+        else if (is(f3, n3, "contains")) ru.kind = M_CONTAINS;
+        else if (is(f3, n3, "regex")) ru.kind = M_REGEX;
+        else {
+            snprintf(err, errlen,
+                     "%s:%zu: match must be exact, prefix, suffix, contains or regex, not '%.*s'",
+                     name, lineno, (int)n3, f3);
+            rules_free(r);
+            return NULL;
+        }
+        if (npat == 0) {
+            snprintf(err, errlen, "%s:%zu: rule '%.*s' has no pattern", name,
+                     lineno, (int)n1, f1);
+            rules_free(r);
+            return NULL;
+        }
+        if (r->n == r->cap) {
+            size_t nc = r->cap ? r->cap * 2 : 16;
+            rule *nv = realloc(r->v, nc * sizeof *nv);
+            if (!nv) goto nomem;
+            r->v = nv;
+            r->cap = nc;
+        }
+        ru.name = dupn(f1, n1);
+        ru.pattern = dupn(pat, npat);
+        ru.pattern_len = npat;
+        char det[512];
+        snprintf(det, sizeof det, "rule %.*s, %s:%zu", (int)n1, f1, name, lineno);
+        ru.detail = dupn(det, strlen(det));
+        if (!ru.name || !ru.pattern || !ru.detail) {
+            free(ru.name);
+            free(ru.pattern);
+            free(ru.detail);
+            goto nomem;
+        }
+        if (ru.kind == M_REGEX) {
+            int rc = regcomp(&ru.re, ru.pattern, REG_EXTENDED | REG_NOSUB);
+            if (rc) {
+                char msg[200];
+                regerror(rc, &ru.re, msg, sizeof msg);
+                snprintf(err, errlen, "%s:%zu: bad regular expression: %s", name,
+                         lineno, msg);
+                free(ru.name);
+                free(ru.pattern);
+                free(ru.detail);
+                rules_free(r);
+                return NULL;
+            }
+        }
+        r->v[r->n++] = ru;
+    }
+    return r;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    rules_free(r);
+    return NULL;
+}
+
+int rules_match(const rules *r, const char *form, size_t n,
+                const char **reason, const char **detail,
+                enum rule_scope *scope) {
+    if (n > r->max_length) return -1;
+    for (size_t i = 0; i < r->n; i++) {
+        const rule *ru = &r->v[i];
+        int hit = 0;
+        switch (ru->kind) {
+        case M_EXACT:
+            hit = n == ru->pattern_len && memcmp(form, ru->pattern, n) == 0;
+            break;
+        case M_PREFIX:
+            hit = n >= ru->pattern_len && memcmp(form, ru->pattern, ru->pattern_len) == 0;
+            break;
+        case M_SUFFIX:
+            hit = n >= ru->pattern_len &&
+                  memcmp(form + n - ru->pattern_len, ru->pattern, ru->pattern_len) == 0;
+            break;
+        case M_CONTAINS:
+            hit = strstr(form, ru->pattern) != NULL;
+            break;
+        case M_REGEX:
+            hit = regexec(&ru->re, form, 0, NULL, 0) == 0;
+            break;
+        }
+        if (hit) {
+            *reason = ru->name;
+            *detail = ru->detail;
+            *scope = ru->scope;
+            return (int)i;
+        }
+    }
+    return -1;
+}

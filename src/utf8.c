@@ -1,0 +1,73 @@
+/*
+ * utf8.c - UTF-8 validation.
+ *
+ * The table-free checker follows the well-formed byte sequences of Unicode
+ * (Table 3-7): it rejects overlong forms, surrogates and code points past
+ * U+10FFFF.  Runs of ASCII are skipped a word at a time; a word with a zero
+ * byte drops to the byte loop so that a NUL is found at its exact offset.
+ */
+#include "utf8.h"
+
+#include <string.h>
+
+#define HIGH_BITS 0x8080808080808080ULL
+#define LOW_BITS 0x0101010101010101ULL
+
+int utf8_check(const char *str, size_t n, size_t *bad) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        /* Fast path: eight ASCII bytes, none of them zero. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & HIGH_BITS) || ((w - LOW_BITS) & ~w & HIGH_BITS)) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c == 0) { *bad = i; return UTF8_NUL; }
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+        if (c >= 0xC2 && c <= 0xDF) need = 1;
+        else if (c == 0xE0) { need = 2; lo = 0xA0; }
+        else if (c >= 0xE1 && c <= 0xEC) need = 2;
+        else if (c == 0xED) { need = 2; hi = 0x9F; } /* no surrogates */
+        else if (c >= 0xEE && c <= 0xEF) need = 2;
+        else if (c == 0xF0) { need = 3; lo = 0x90; }
+        else if (c >= 0xF1 && c <= 0xF3) need = 3;
+        else if (c == 0xF4) { need = 3; hi = 0x8F; }
+        else { *bad = i; return UTF8_INVALID; }
+        if (need >= n - i) { *bad = i; return UTF8_INVALID; } /* truncated */
+        if (s[i + 1] < lo || s[i + 1] > hi) { *bad = i; return UTF8_INVALID; }
+        for (size_t k = 2; k <= need; k++)
+            if ((s[i + k] & 0xC0) != 0x80) { *bad = i; return UTF8_INVALID; }
+        i += need + 1;
+    }
+    return UTF8_OK;
+}
+
+size_t utf8_encode(int32_t cp, char *out) {
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}

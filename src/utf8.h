@@ -1,0 +1,39 @@
+/*
+ * utf8.h - UTF-8 validation and decoding on the hot path.
+ *
+ * Validation is the first thing every article meets, so it has a fast
+ * path: eight bytes at a time while they are ASCII and not NUL.
+ */
+#ifndef SL_UTF8_H
+#define SL_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { UTF8_OK = 0, UTF8_INVALID = 1, UTF8_NUL = 2 };
+
+/*
+ * Check s[0, n): well-formed UTF-8 (no overlongs, no surrogates, nothing
+ * past U+10FFFF) with no NUL byte.  Returns UTF8_OK, or UTF8_INVALID /
+ * UTF8_NUL with *bad set to the offset of the first offending byte.
+ */
+int utf8_check(const char *s, size_t n, size_t *bad);
+
+/* Decode the code point at s (valid UTF-8, at least one byte); returns its
+ * length in bytes. */
+static inline size_t utf8_decode(const unsigned char *s, int32_t *cp) {
+    if (s[0] < 0x80) { *cp = s[0]; return 1; }
+    if (s[0] < 0xE0) { *cp = ((s[0] & 0x1F) << 6) | (s[1] & 0x3F); return 2; }
+    if (s[0] < 0xF0) {
+        *cp = ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) |
+          (s[3] & 0x3F);
+    return 4;
+}
+
+/* Encode cp into out (room for 4 bytes); returns the length. */
+size_t utf8_encode(int32_t cp, char *out);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * test_rules.c - the rules file format and the shipped boilerplate rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "rules.h"
+
+extern const char sl_data_boilerplate_rules[];
+extern const unsigned long sl_data_boilerplate_rules_len;
+
+static rules *shipped(void) {
+    char err[256];
+    rules *r = rules_parse(sl_data_boilerplate_rules, sl_data_boilerplate_rules_len,
+                           "boilerplate.rules", err, sizeof err);
+    assert_non_null(r);
+    return r;
+}
+
+/* The rule name that matches text (through its matching form), or NULL. */
+static const char *which(const rules *r, const char *text) {
+    buf b = {0};
+    norm_match_form(text, strlen(text), &b);
+    const char *reason = NULL, *detail;
+    enum rule_scope scope;
+    int hit = rules_match(r, b.p ? b.p : "", b.len, &reason, &detail, &scope);
+    buf_free(&b);
+    return hit >= 0 ? reason : NULL;
+}
+
+static void shipped_rules_match_boilerplate(void **state) {
+    (void)state;
+    rules *r = shipped();
+    assert_string_equal(which(r, "Read more:"), "read-more");
+    assert_string_equal(which(r, "READ MORE"), "read-more");
+    assert_string_equal(which(r, "Related Articles"), "related");
+    assert_string_equal(which(r, "Share this article"), "share-prompt");
+    assert_string_equal(which(r, "Share on Facebook"), "share-prompt");
+    assert_string_equal(which(r, "Follow us on Twitter and Facebook"), "follow-prompt");
+    assert_string_equal(which(r, "Subscribe to our newsletter for daily updates"), "subscribe-prompt");
+    assert_string_equal(which(r, "Click here to sign up for breaking news alerts"), "subscribe-prompt");
+    assert_string_equal(which(r, "\xC2\xA9 2026 Harbour Gazette. All rights reserved."), "copyright");
+    assert_string_equal(which(r, "Copyright 2026 Example Media Ltd"), "copyright");
+    assert_string_equal(which(r, "Advertisement"), "advertisement");
+    rules_free(r);
+}
+
+static void shipped_rules_spare_real_text(void **state) {
+    (void)state;
+    rules *r = shipped();
+    assert_null(which(r, "Share prices rose 5% on Monday after the results."));
+    assert_null(which(r, "Readers wrote in to say more was needed."));
+    assert_null(which(r, "She said she would follow the court's ruling closely."));
+    assert_null(which(r, "Subscribers to the service pay $10 a month, the company said."));
+    assert_null(which(r, "The union urged members to sign up for the strike ballot by Friday."));
+    assert_null(which(r, "Related parties were named in the filing."));
+    /* longer than max-length: never boilerplate, whatever it starts with */
+    char lng[400];
+    memset(lng, 'x', sizeof lng);
+    memcpy(lng, "Share this article ", 19);
+    lng[sizeof lng - 1] = '\0';
+    assert_null(which(r, lng));
+    rules_free(r);
+}
+
+static void parse_errors_name_the_line(void **state) {
+    (void)state;
+    char err[256];
+    const char *bad_scope = "# c\n\nx  page  exact  foo\n";
+    assert_null(rules_parse(bad_scope, strlen(bad_scope), "my.rules", err, sizeof err));
+    assert_string_equal(err, "my.rules:3: scope must be line or block, not 'page'");
+    const char *bad_match = "x line glob foo\n";
+    assert_null(rules_parse(bad_match, strlen(bad_match), "my.rules", err, sizeof err));
+    assert_non_null(strstr(err, "my.rules:1: match must be"));
+    const char *bad_re = "ok line exact a\nx line regex (unclosed\n";
+    assert_null(rules_parse(bad_re, strlen(bad_re), "my.rules", err, sizeof err));
+    assert_non_null(strstr(err, "my.rules:2: bad regular expression"));
+    const char *no_pat = "x line exact\n";
+    assert_null(rules_parse(no_pat, strlen(no_pat), "my.rules", err, sizeof err));
+    assert_string_equal(err, "my.rules:1: rule 'x' has no pattern");
+    const char *bad_max = "max-length lots\n";
+    assert_null(rules_parse(bad_max, strlen(bad_max), "my.rules", err, sizeof err));
+    assert_string_equal(err, "my.rules:1: max-length needs a positive number");
+}
+
+static void kinds_and_scope(void **state) {
+    (void)state;
+    char err[256];
+    const char *src = "max-length 30\n"
+                      "a line exact hello world\n"
+                      "b block prefix see:\n"
+                      "c line suffix -- end\n"
+                      "d line contains sponsored\n";
+    rules *r = rules_parse(src, strlen(src), "t.rules", err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(rules_max_length(r), 30);
+    const char *reason, *detail;
+    enum rule_scope scope;
+    assert_int_equal(rules_match(r, "hello world", 11, &reason, &detail, &scope), 0);
+    assert_int_equal(scope, RULE_LINE);
+    assert_string_equal(detail, "rule a, t.rules:2");
+    assert_int_equal(rules_match(r, "hello world!", 12, &reason, &detail, &scope), -1);
+    assert_int_equal(rules_match(r, "see: other things", 17, &reason, &detail, &scope), 1);
+    assert_int_equal(scope, RULE_BLOCK);
+    assert_int_equal(rules_match(r, "the -- end", 10, &reason, &detail, &scope), 2);
+    assert_int_equal(rules_match(r, "a sponsored post", 16, &reason, &detail, &scope), 3);
+    /* over max-length */
+    const char *lng = "a sponsored post that goes on and on";
+    assert_int_equal(rules_match(r, lng, strlen(lng), &reason, &detail, &scope), -1);
+    rules_free(r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shipped_rules_match_boilerplate),
+        cmocka_unit_test(shipped_rules_spare_real_text),
+        cmocka_unit_test(parse_errors_name_the_line),
+        cmocka_unit_test(kinds_and_scope),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/*
+ * test_text.c - UTF-8 validation, NFC, the matching form and its hash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "utf8.h"
+
+static void check_ok(const char *s, size_t n) {
+    size_t bad = 12345;
+    assert_int_equal(utf8_check(s, n, &bad), UTF8_OK);
+}
+
+static void check_bad(const char *s, size_t n, int what, size_t at) {
+    size_t bad = 12345;
+    assert_int_equal(utf8_check(s, n, &bad), what);
+    assert_int_equal(bad, at);
+}
+
+static void utf8_valid(void **state) {
+    (void)state;
+    check_ok("", 0);
+    check_ok("plain ascii text that is longer than one word", 45);
+    check_ok("Kyiv\xE2\x80\x99s caf\xC3\xA9 \xF0\x9F\x93\xB0", 19);
+    check_ok("\xF4\x8F\xBF\xBF", 4); /* U+10FFFF */
+}
+
+static void utf8_invalid(void **state) {
+    (void)state;
+    check_bad("abc\x80", 4, UTF8_INVALID, 3);              /* stray continuation */
+    check_bad("\xC0\x80", 2, UTF8_INVALID, 0);             /* overlong NUL */
+    check_bad("ab\xE0\x80\x80", 5, UTF8_INVALID, 2);       /* overlong */
+    check_bad("\xED\xA0\x80", 3, UTF8_INVALID, 0);         /* surrogate */
+    check_bad("x\xF4\x90\x80\x80", 5, UTF8_INVALID, 1);    /* past U+10FFFF */
+    check_bad("abcdefgh\xC3", 9, UTF8_INVALID, 8);         /* truncated at the end */
+    check_bad("caf\xC3(", 5, UTF8_INVALID, 3);             /* bad continuation */
+    check_bad("\xFF", 1, UTF8_INVALID, 0);
+}
+
+static void utf8_nul_exact_offset(void **state) {
+    (void)state;
+    /* the word-at-a-time path must still find the exact byte */
+    char s[40];
+    memset(s, 'a', sizeof s);
+    s[19] = '\0';
+    check_bad(s, sizeof s, UTF8_NUL, 19);
+    s[19] = 'a';
+    s[0] = '\0';
+    check_bad(s, sizeof s, UTF8_NUL, 0);
+}
+
+static void nfc(void **state) {
+    (void)state;
+    assert_false(norm_nfc_needed("plain", 5));
+    /* curly quotes and dashes never change under NFC: the fast path */
+    assert_false(norm_nfc_needed("\xE2\x80\x9CHi\xE2\x80\x9D \xE2\x80\x94 x", 12));
+    const char *decomposed = "Cafe\xCC\x81"; /* e + combining acute */
+    assert_true(norm_nfc_needed(decomposed, strlen(decomposed)));
+    buf b = {0};
+    assert_int_equal(norm_nfc(decomposed, strlen(decomposed), &b), BUF_OK);
+    assert_string_equal(b.p, "Caf\xC3\xA9");
+    buf_free(&b);
+}
+
+static void match_form(void **state) {
+    (void)state;
+    const char *in = "  The PORT\xE2\x80\x99s \t \xE2\x80\x9CSafe\xE2\x80\x9D \xE2\x80\x94 Stra\xC3\x9F" "e\n\nNEXT\xC2\xA0line  ";
+    buf b = {0};
+    assert_int_equal(norm_match_form(in, strlen(in), &b), BUF_OK);
+    assert_string_equal(b.p, "the port's \"safe\" - strasse next line");
+    buf_free(&b);
+}
+
+static void match_hash(void **state) {
+    (void)state;
+    unsigned char a[16], b[16], c[16];
+    const char *x = "The ferry \xE2\x80\x9C" "Aster\xE2\x80\x9D sank.";
+    const char *y = "the  FERRY \"aster\"\nsank.";
+    const char *z = "the ferry \"aster\" floated.";
+    norm_match_hash(x, strlen(x), a);
+    norm_match_hash(y, strlen(y), b);
+    norm_match_hash(z, strlen(z), c);
+    assert_memory_equal(a, b, 16);
+    assert_memory_not_equal(a, c, 16);
+    /* the streaming hash equals the hash of the built form */
+    buf f = {0};
+    norm_match_form(x, strlen(x), &f);
+    norm_match_hash(f.p, f.len, c);
+    assert_memory_equal(a, c, 16);
+    buf_free(&f);
+}
+
+static void match_hash_long_text(void **state) {
+    (void)state;
+    /* longer than the 4 KiB chunk, with multibyte characters across it */
+    char big[10000];
+    for (size_t i = 0; i + 3 <= sizeof big; i += 3) memcpy(big + i, "\xC3\x89" "a", 3);
+    size_t n = sizeof big - sizeof big % 3;
+    buf f = {0};
+    assert_int_equal(norm_match_form(big, n, &f), BUF_OK);
+    assert_int_equal(f.len, n);
+    assert_memory_equal(f.p, "\xC3\xA9" "a", 3); /* É folded to é */
+    unsigned char h1[16], h2[16];
+    norm_match_hash(big, n, h1);
+    norm_match_hash(f.p, f.len, h2);
+    assert_memory_equal(h1, h2, 16);
+    buf_free(&f);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_valid),  cmocka_unit_test(utf8_invalid),
+        cmocka_unit_test(utf8_nul_exact_offset), cmocka_unit_test(nfc),
+        cmocka_unit_test(match_form),  cmocka_unit_test(match_hash),
+        cmocka_unit_test(match_hash_long_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
