@@ -290,7 +290,7 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
     }
     const char *src = text + skip;
     size_t n = len - skip;
-    if (norm_nfc_needed(src, n)) {
+    if (norm_nfc_needed(&c->nfct, src, n)) {
         int rc = norm_nfc(src, n, &c->nfc);
         if (rc) return rc == BUF_ETOOBIG ? SL_ETOOBIG : oom(err, errlen);
         if (c->nfc.len != n || memcmp(c->nfc.p, src, n) != 0) c->notes[c->n_notes++] = NOTE_NFC;

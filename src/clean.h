@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "normalize.h"
 #include "rules.h"
 #include "segment.h"
 #include "storyline.h"
@@ -48,6 +49,7 @@ typedef struct cleaner {
     uint64_t *slots;    /* open addressing: line index + 1, 0 empty */
     size_t cap_slots;
     segmenter seg;
+    norm_nfc_table nfct; /* which code points NFC could change */
     /* results of the last clean_run */
     const char *title_p;
     size_t title_len;

@@ -362,8 +362,12 @@ static int member_key(cursor *c, key_list *keys, int *field) {
     const unsigned char *at = c->s;
     int escaped;
     TRY(string(c, NULL, &escaped));
-    /* Store the record before knowing whether the key is known: it is
-     * then unescaped at most once, and for a known key simply dropped. */
+    if (!escaped) {
+        *field = known_field(at + 1, (size_t)(c->s - at) - 2);
+        if (*field >= 0) return 0;
+    }
+    /* An escaped key is unescaped straight into its record, which is
+     * dropped again if the key turns out to be a known one. */
     size_t rec = o->len;
     key_rec r = {0, 0, (size_t)(at - c->line)};
     TRY(put(c, o, &r, sizeof r, at));

@@ -10,29 +10,82 @@
 #include "normalize.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "utf8.h"
 
-/* Could cp change under NFC, alone or with its neighbours? */
-static int nfc_sensitive(int32_t cp) {
+/* Can cp be the second of a canonical composition pair?  utf8proc 2.9
+ * replaced the packed comb_index with explicit fields. */
+#if UTF8PROC_VERSION_MAJOR > 2 || (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 9)
+#define IS_SECOND(p) ((p)->comb_issecond)
+#else
+#define IS_SECOND(p) ((p)->comb_index != UINT16_MAX && (p)->comb_index >= 0x8000)
+#endif
+
+/* The test from the properties alone; a code point with a decomposition
+ * returns -1: it is stable only if NFC maps it to itself. */
+static int sensitive_by_property(int32_t cp) {
     if (cp >= 0x1100 && cp <= 0x11FF) return 1; /* Hangul jamo compose */
     if (cp >= 0xAC00 && cp <= 0xD7A3) return 1; /* Hangul syllables */
     const utf8proc_property_t *p = utf8proc_get_property(cp);
-    return p->combining_class != 0 || p->decomp_seqindex != UINT16_MAX ||
-           p->comb_index != UINT16_MAX || p->comp_exclusion;
+    if (p->combining_class != 0 || p->comp_exclusion || IS_SECOND(p)) return 1;
+    return p->decomp_seqindex != UINT16_MAX ? -1 : 0;
 }
 
-int norm_nfc_needed(const char *str, size_t n) {
+/* Does NFC leave the single code point cp as it is?  (Precomposed letters
+ * such as U+00E9 do; singletons such as U+212B do not.) */
+static int stable_alone(int32_t cp) {
+    utf8proc_uint8_t in[8];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, in);
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t m = utf8proc_map(in, n, &out, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    int same = m == n && memcmp(in, out, (size_t)n) == 0;
+    free(out);
+    return same;
+}
+
+static void fill_table(norm_nfc_table *t) {
+    memset(t->bits, 0, sizeof t->bits);
+    for (int32_t cp = 0x80; cp < 0x10000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        int s = sensitive_by_property(cp);
+        if (s < 0) s = !stable_alone(cp);
+        if (s) t->bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
+    t->ready = 1;
+}
+
+int norm_nfc_sensitive(norm_nfc_table *t, int32_t cp) {
+    if (cp < 0x80) return 0;
+    if (cp < 0x10000) {
+        if (!t->ready) fill_table(t);
+        return (t->bits[cp >> 3] >> (cp & 7)) & 1;
+    }
+    /* Outside the BMP: any decomposition takes the slow path. */
+    return sensitive_by_property(cp) != 0;
+}
+
+#define HIGH_BITS 0x8080808080808080ULL
+
+int norm_nfc_needed(norm_nfc_table *t, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & HIGH_BITS) break;
+            i += 8;
+        }
+        if (i >= n) break;
         if (s[i] < 0x80) { i++; continue; }
         int32_t cp;
         i += utf8_decode(s + i, &cp);
-        if (nfc_sensitive(cp)) return 1;
+        if (norm_nfc_sensitive(t, cp)) return 1;
     }
     return 0;
 }
@@ -73,59 +126,106 @@ static int32_t unify(int32_t cp) {
     }
 }
 
+/* ASCII in the matching form: lower case, 0 for whitespace. */
+static const unsigned char ascii_form[128] = {
+#define R(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define W(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == '\v' || (c) == '\f' ? 0 : R(c))
+#define X8(b) W(b), W(b + 1), W(b + 2), W(b + 3), W(b + 4), W(b + 5), W(b + 6), W(b + 7)
+    X8(0), X8(8), X8(16), X8(24), X8(32), X8(40), X8(48), X8(56),
+    X8(64), X8(72), X8(80), X8(88), X8(96), X8(104), X8(112), X8(120),
+#undef X8
+#undef W
+#undef R
+};
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS HIGH_BITS
+
+/* A bit 7 in each byte of w that is zero; exact when no byte has bit 7
+ * set (no carries between bytes). */
+static inline uint64_t zero_bytes(uint64_t w) { return ~(w + ONES * 0x7F) & HIGHS; }
+
+/*
+ * Eight ASCII bytes that the matching form copies but for case: printable
+ * (0x21..0x7E) or single spaces.  Returns 1 and the word in lower case in
+ * *out, or 0 when the word needs the byte loop.
+ */
+static int plain_word(uint64_t w, uint64_t *out) {
+    if (w & HIGHS) return 0;                        /* non-ASCII */
+    if (~(w + ONES * (0x80 - 0x20)) & HIGHS) return 0; /* control bytes */
+    if (zero_bytes(w ^ (ONES * 0x7F))) return 0;     /* DEL */
+    uint64_t sp = zero_bytes(w ^ (ONES * 0x20));
+    if (sp & (sp << 8)) return 0;                    /* two spaces in a row */
+    uint64_t ge_a = (w + ONES * (0x80 - 'A')) & HIGHS;
+    uint64_t gt_z = (w + ONES * (0x80 - 'Z' - 1)) & HIGHS;
+    *out = w | ((ge_a & ~gt_z) >> 2);                /* A..Z + 0x20 */
+    return 1;
+}
+
 /*
  * The one walk behind both the form and its hash: emit() receives runs of
- * output bytes.  space tracks whether a space is pending, so runs of
- * whitespace collapse and trailing whitespace vanishes.
+ * output bytes.  pending is set when whitespace was skipped after output,
+ * so runs of whitespace collapse and trailing whitespace vanishes.
  */
 typedef int (*emit_fn)(void *ud, const char *p, size_t n);
 
 static int walk(const char *str, size_t n, emit_fn emit, void *ud) {
     const unsigned char *s = (const unsigned char *)str;
-    char chunk[4096 + 32];
+    char chunk[4096 + 64];
     size_t k = 0;
     int pending = 0, started = 0, rc;
     for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        int32_t out_cp;
-        if (c < 0x80) {
-            i++;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-                c == '\f') {
-                pending = started;
-                continue;
-            }
-            out_cp = (c >= 'A' && c <= 'Z') ? (int32_t)(c + 32) : (int32_t)c;
-            if (pending) { chunk[k++] = ' '; pending = 0; }
-            chunk[k++] = (char)out_cp;
-            started = 1;
-        } else {
-            int32_t cp;
-            i += utf8_decode(s + i, &cp);
-            int32_t u = unify(cp);
-            if (u == ' ') { pending = started; continue; }
-            if (pending) { chunk[k++] = ' '; pending = 0; }
-            started = 1;
-            if (u) {
-                chunk[k++] = (char)u;
-            } else {
-                utf8proc_int32_t folded[8];
-                int last = 0;
-                utf8proc_ssize_t m = utf8proc_decompose_char(
-                    cp, folded, 8, UTF8PROC_CASEFOLD, &last);
-                if (m < 1 || m > 8) { folded[0] = cp; m = 1; }
-                for (utf8proc_ssize_t j = 0; j < m; j++) {
-                    if (k + 4 > 4096) {
-                        if ((rc = emit(ud, chunk, k))) return rc;
-                        k = 0;
-                    }
-                    k += utf8_encode(folded[j], chunk + k);
-                }
-            }
-        }
         if (k >= 4096) {
             if ((rc = emit(ud, chunk, k))) return rc;
             k = 0;
+        }
+        /* Fast path: eight plain ASCII bytes that continue the output.  The
+         * last output byte is never a space here, so a word may start with
+         * one unless a space is already pending; it may not end with one
+         * (it could be trailing or the first of a run). */
+        uint64_t w, lw;
+        if (started && i + 8 <= n && (memcpy(&w, s + i, 8), plain_word(w, &lw)) &&
+            s[i + 7] != ' ' && !(pending && s[i] == ' ')) {
+            if (pending) { chunk[k++] = ' '; pending = 0; }
+            memcpy(chunk + k, &lw, 8);
+            k += 8;
+            i += 8;
+            continue;
+        }
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            unsigned char o = ascii_form[c];
+            if (!o) { /* whitespace */
+                pending = started;
+                continue;
+            }
+            if (pending) { chunk[k++] = ' '; pending = 0; }
+            chunk[k++] = (char)o;
+            started = 1;
+            continue;
+        }
+        int32_t cp;
+        i += utf8_decode(s + i, &cp);
+        int32_t u = unify(cp);
+        if (u == ' ') { pending = started; continue; }
+        if (pending) { chunk[k++] = ' '; pending = 0; }
+        started = 1;
+        if (u) { chunk[k++] = (char)u; continue; }
+        if (utf8proc_get_property(cp)->casefold_seqindex == UINT16_MAX) {
+            k += utf8_encode(cp, chunk + k); /* no case to fold: as is */
+            continue;
+        }
+        utf8proc_int32_t folded[8];
+        int last = 0;
+        utf8proc_ssize_t m = utf8proc_decompose_char(cp, folded, 8, UTF8PROC_CASEFOLD, &last);
+        if (m < 1 || m > 8) { folded[0] = cp; m = 1; }
+        for (utf8proc_ssize_t j = 0; j < m; j++) {
+            if (k + 4 > 4096 + 32) {
+                if ((rc = emit(ud, chunk, k))) return rc;
+                k = 0;
+            }
+            k += utf8_encode(folded[j], chunk + k);
         }
     }
     return k ? emit(ud, chunk, k) : 0;

@@ -9,13 +9,26 @@
 #define SL_NORMALIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
-/* Non-zero when s[0, n) (valid UTF-8) might change under NFC.  A quick,
- * conservative check: ASCII and code points with no decomposition, no
- * combining class and no part in composition never need the slow path. */
-int norm_nfc_needed(const char *s, size_t n);
+/* Which BMP code points could change under NFC, one bit each.  Filled on
+ * first use (about a millisecond); lives in the cleaner, not in a global. */
+typedef struct norm_nfc_table {
+    int ready;
+    uint8_t bits[0x10000 / 8];
+} norm_nfc_table;
+
+/* Non-zero when s[0, n) (valid UTF-8) might change under NFC.  Exact for
+ * single code points and conservative for sequences: a text passes only if
+ * none of its code points is a combining mark, a "second" of a canonical
+ * composition, excluded from composition, or a decomposition that does
+ * not recompose to itself. */
+int norm_nfc_needed(norm_nfc_table *t, const char *s, size_t n);
+
+/* The per-code-point test behind norm_nfc_needed (exported for tests). */
+int norm_nfc_sensitive(norm_nfc_table *t, int32_t cp);
 
 /* Append the NFC form of s[0, n) to out.  BUF_OK, BUF_ENOMEM or
  * BUF_ETOOBIG. */

@@ -54,17 +54,64 @@ static void utf8_nul_exact_offset(void **state) {
     check_bad(s, sizeof s, UTF8_NUL, 0);
 }
 
+static norm_nfc_table table;
+
 static void nfc(void **state) {
     (void)state;
-    assert_false(norm_nfc_needed("plain", 5));
-    /* curly quotes and dashes never change under NFC: the fast path */
-    assert_false(norm_nfc_needed("\xE2\x80\x9CHi\xE2\x80\x9D \xE2\x80\x94 x", 12));
+    assert_false(norm_nfc_needed(&table, "plain", 5));
+    /* curly quotes, dashes and precomposed letters never change under NFC:
+     * the fast path */
+    assert_false(norm_nfc_needed(&table, "\xE2\x80\x9CHi\xE2\x80\x9D \xE2\x80\x94 x", 12));
+    assert_false(norm_nfc_needed(&table, "Caf\xC3\xA9 M\xC3\xBCller", 13));
     const char *decomposed = "Cafe\xCC\x81"; /* e + combining acute */
-    assert_true(norm_nfc_needed(decomposed, strlen(decomposed)));
+    assert_true(norm_nfc_needed(&table, decomposed, strlen(decomposed)));
+    /* a singleton decomposition: ANGSTROM SIGN becomes A with ring */
+    assert_true(norm_nfc_needed(&table, "\xE2\x84\xAB", 3));
+    /* a composition whose second part is not a combining mark (Oriya) */
+    assert_true(norm_nfc_needed(&table, "\xE0\xAD\x87\xE0\xAC\xBE", 6));
     buf b = {0};
     assert_int_equal(norm_nfc(decomposed, strlen(decomposed), &b), BUF_OK);
     assert_string_equal(b.p, "Caf\xC3\xA9");
     buf_free(&b);
+}
+
+/* Every code point the quick check lets through is unchanged by NFC. */
+static void nfc_quick_check_is_exact_alone(void **state) {
+    (void)state;
+    size_t wrong = 0;
+    for (int32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || norm_nfc_sensitive(&table, cp)) continue;
+        char in[4];
+        size_t n = utf8_encode(cp, in);
+        buf b = {0};
+        assert_int_equal(norm_nfc(in, n, &b), BUF_OK);
+        if (b.len != n || memcmp(b.p, in, n) != 0) wrong++;
+        buf_free(&b);
+    }
+    assert_int_equal(wrong, 0);
+}
+
+static void match_form_fast_path_edges(void **state) {
+    (void)state;
+    /* runs of ASCII that straddle the 8-byte words: doubled spaces, tabs,
+     * capitals, DEL and spaces at word edges must all come out the same as
+     * byte by byte */
+    const char *cases[][2] = {
+        {"Abcdefgh Ijklmnop", "abcdefgh ijklmnop"},
+        {"abcdefg  hijklmno  pq", "abcdefg hijklmno pq"},
+        {"abcdefgh\tIJKLMNOP\n", "abcdefgh ijklmnop"},
+        {"x       y", "x y"},
+        {"abcdefgh ", "abcdefgh"},
+        {"ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{", "abcdefghijklmnopqrstuvwxyz@[`{"},
+        {"abcdefg\x7fhijk", "abcdefg\x7fhijk"},
+        {"a b c d e f g h i j", "a b c d e f g h i j"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        buf b = {0};
+        assert_int_equal(norm_match_form(cases[i][0], strlen(cases[i][0]), &b), BUF_OK);
+        assert_string_equal(b.p ? b.p : "", cases[i][1]);
+        buf_free(&b);
+    }
 }
 
 static void match_form(void **state) {
@@ -118,6 +165,8 @@ int main(void) {
         cmocka_unit_test(utf8_nul_exact_offset), cmocka_unit_test(nfc),
         cmocka_unit_test(match_form),  cmocka_unit_test(match_hash),
         cmocka_unit_test(match_hash_long_text),
+        cmocka_unit_test(nfc_quick_check_is_exact_alone),
+        cmocka_unit_test(match_form_fast_path_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

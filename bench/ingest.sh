@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# bench/ingest.sh - ingest throughput and peak memory on a large JSONL built
+# from the article corpora in ../shared/data, beside `cat` and `wc -w` on the
+# same file, in one run.
+#
+#   BUILD=build SHARED=../shared bench/ingest.sh [TARGET_MB]
+#
+# The input repeats every article corpus (giveme, ecbplus, basil, news-base,
+# dedup-dev, polnear) until it passes TARGET_MB (default 500); each round
+# renames the ids ("r7-...") so that every article is new to the store.
+# The file lives in $BUILD/bench/ and is reused while its recipe is the same.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+SHARED=${SHARED:-../shared}
+case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+TARGET_MB=${1:-500}
+SL=$BUILD/storyline
+RSS=$BUILD/tests/rss
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+
+corpora=()
+for f in giveme/articles.jsonl ecbplus/articles.jsonl basil/articles.jsonl \
+         news-base/articles.jsonl dedup-dev/docs.jsonl polnear/train.jsonl \
+         polnear/dev.jsonl polnear/test.jsonl; do
+    [ -f "$SHARED/data/$f" ] && corpora+=("$SHARED/data/$f")
+done
+if [ ${#corpora[@]} -eq 0 ]; then
+    echo "bench: no corpora under $SHARED/data; set SHARED=path/to/shared" >&2
+    exit 1
+fi
+
+BIG=$OUT/articles-${TARGET_MB}mb.jsonl
+if [ ! -s "$BIG" ]; then
+    echo "bench: building $BIG from ${#corpora[@]} corpora ..." >&2
+    round=0
+    : >"$BIG.tmp"
+    while [ "$(stat -c %s "$BIG.tmp")" -lt $((TARGET_MB * 1000000)) ]; do
+        round=$((round + 1))
+        cat "${corpora[@]}" | sed "s/^{\"id\": *\"/{\"id\": \"r$round-/" >>"$BIG.tmp"
+    done
+    mv "$BIG.tmp" "$BIG"
+fi
+bytes=$(stat -c %s "$BIG")
+lines=$(wc -l <"$BIG")
+mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+echo "input: $BIG"
+echo "       $mb MB, $lines articles"
+echo
+
+# measure NAME CMD...: run CMD under rss, keep wall seconds and peak KiB.
+declare -A WALL PEAK
+measure() {
+    local name=$1
+    shift
+    local line
+    line=$("$RSS" "$@" 2>&1 >/dev/null | grep '^rss:' | tail -n 1)
+    WALL[$name]=$(awk '{ print $3 }' <<<"$line")
+    PEAK[$name]=$(awk '{ print $12 }' <<<"$line")
+}
+
+cat "$BIG" >/dev/null # warm the page cache for every contestant
+measure cat cat "$BIG"
+measure wc wc -w "$BIG"
+measure clean "$SL" ingest --dry-run --quiet "$BIG"
+rm -f "$OUT/bench.db" "$OUT/bench.db-wal" "$OUT/bench.db-shm"
+measure ingest "$SL" ingest --quiet --db "$OUT/bench.db" "$BIG"
+stored=$("$SL" stats --json --db "$OUT/bench.db" | sed 's/.*"articles":\([0-9]*\).*/\1/')
+
+printf '%-34s %9s %10s %12s %10s %12s\n' "one core, same file" "seconds" "MB/s" "articles/s" "peak MiB" "vs wc -w"
+row() {
+    local name=$1 label=$2
+    awk -v w="${WALL[$name]}" -v p="${PEAK[$name]}" -v b="$bytes" -v n="$lines" \
+        -v base="${WALL[wc]}" -v label="$label" 'BEGIN {
+        printf "%-34s %9.2f %10.1f %12.0f %10.1f %11.2fx\n", label, w, b / 1e6 / w, n / w, p / 1024, base / w
+    }'
+}
+row cat "cat >/dev/null"
+row wc "wc -w"
+row clean "storyline: clean+segment (dry run)"
+row ingest "storyline: full ingest into SQLite"
+echo
+echo "stored $stored of $lines articles; store $(du -h "$OUT/bench.db" | cut -f1)"
+echo "targets: clean+segment >= 300 MB/s, full ingest >= 120 MB/s, peak RSS < 64 MiB"
