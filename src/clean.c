@@ -72,7 +72,9 @@ static size_t space_before(const unsigned char *s, size_t start, size_t end) {
 
 /* Does the line open with a list marker: "- ", "* ", "• ", "1. ", "2) "? */
 static int list_marker(const unsigned char *s, size_t n) {
-    if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ') return 1;
+    if (n < 2) return 0;
+    if ((s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ') return 1;
+    if (s[0] != 0xE2 && s[0] != 0xC2 && !(s[0] >= '0' && s[0] <= '9')) return 0;
     static const char *const bullets[] = {"\xE2\x80\xA2 ", "\xC2\xB7 ", "\xE2\x80\x93 ",
                                           "\xE2\x96\xAA ", "\xE2\x97\xA6 ", "\xE2\x96\xBA ",
                                           "\xE2\x97\x8F "};

@@ -181,14 +181,19 @@ static int walk(const char *str, size_t n, emit_fn emit, void *ud) {
         }
         /* Fast path: eight plain ASCII bytes that continue the output.  The
          * last output byte is never a space here, so a word may start with
-         * one unless a space is already pending; it may not end with one
-         * (it could be trailing or the first of a run). */
+         * one unless a space is already pending; a space at its end is left
+         * pending (it could be trailing, or the first of a run). */
         uint64_t w, lw;
         if (started && i + 8 <= n && (memcpy(&w, s + i, 8), plain_word(w, &lw)) &&
-            s[i + 7] != ' ' && !(pending && s[i] == ' ')) {
+            !(pending && s[i] == ' ')) {
             if (pending) { chunk[k++] = ' '; pending = 0; }
             memcpy(chunk + k, &lw, 8);
-            k += 8;
+            if (s[i + 7] == ' ') { /* keep the space pending */
+                k += 7;
+                pending = 1;
+            } else {
+                k += 8;
+            }
             i += 8;
             continue;
         }

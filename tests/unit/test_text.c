@@ -114,6 +114,61 @@ static void match_form_fast_path_edges(void **state) {
     }
 }
 
+/* The matching form one character at a time, the obvious way: the
+ * reference the word-at-a-time code must agree with. */
+static void reference_form(const char *in, size_t n, buf *out) {
+    int pending = 0, started = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        i += utf8_decode((const unsigned char *)in + i, &cp);
+        int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
+                    cp == '\f' || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A);
+        if (space) { pending = started; continue; }
+        if (pending) buf_putc(out, ' ');
+        pending = 0;
+        started = 1;
+        if (cp >= 'A' && cp <= 'Z') cp += 32;
+        else if (cp == 0x2019 || cp == 0x2018) cp = '\'';
+        else if (cp == 0x201C || cp == 0x201D) cp = '"';
+        else if (cp == 0x2014 || cp == 0x2013) cp = '-';
+        else if (cp == 0xC9) cp = 0xE9; /* the only other capital in the alphabet */
+        char enc[4];
+        buf_put(out, enc, utf8_encode(cp, enc));
+    }
+}
+
+static void match_form_agrees_with_reference(void **state) {
+    (void)state;
+    static const char *const alphabet[] = {"a", "b", "Z", "Q", " ", " ", " ", "\t", "\n",
+                                           ".", ",", "7", "\x7f", "\xE2\x80\x99",
+                                           "\xE2\x80\x9C", "\xE2\x80\x94", "\xC3\x89",
+                                           "\xC2\xA0", "~", "@"};
+    size_t na = sizeof alphabet / sizeof *alphabet;
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        char in[200];
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t want = (seed >> 16) % 60;
+        for (size_t j = 0; j < want; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = alphabet[(seed >> 16) % na];
+            memcpy(in + n, piece, strlen(piece));
+            n += strlen(piece);
+        }
+        buf got = {0}, exp = {0};
+        assert_int_equal(norm_match_form(in, n, &got), BUF_OK);
+        reference_form(in, n, &exp);
+        if (got.len != exp.len || (got.len && memcmp(got.p, exp.p, got.len) != 0)) {
+            print_error("round %d: input '%.*s' gave '%s', expected '%s'\n", round, (int)n, in,
+                        got.p ? got.p : "", exp.p ? exp.p : "");
+            fail();
+        }
+        buf_free(&got);
+        buf_free(&exp);
+    }
+}
+
 static void match_form(void **state) {
     (void)state;
     const char *in = "  The PORT\xE2\x80\x99s \t \xE2\x80\x9CSafe\xE2\x80\x9D \xE2\x80\x94 Stra\xC3\x9F" "e\n\nNEXT\xC2\xA0line  ";
@@ -167,6 +222,7 @@ int main(void) {
         cmocka_unit_test(match_hash_long_text),
         cmocka_unit_test(nfc_quick_check_is_exact_alone),
         cmocka_unit_test(match_form_fast_path_edges),
+        cmocka_unit_test(match_form_agrees_with_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
