@@ -246,18 +246,6 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     if (outcome) *outcome = SL_STORED;
     if (!e->st) return SL_OK;
 
-    unsigned char old[16];
-    int found = store_find(e->st, id, old, e->err, sizeof e->err);
-    if (found < 0) return SL_ESTORE;
-    if (found) {
-        if (memcmp(old, c->hash, 16) == 0) {
-            if (outcome) *outcome = SL_PRESENT;
-            return SL_OK;
-        }
-        return set_err(e, SL_ECONFLICT,
-                       "id '%s' is already stored with different text; nothing changed", id);
-    }
-
     buf_reset(&e->kbuf);
     buf_reset(&e->nbuf);
     static const char kind_letter[] = {'b', 'h', 'l'};
@@ -284,8 +272,18 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
         .n_sentences = (int64_t)c->n_sentences, .n_tokens = (int64_t)c->n_tokens,
     };
     if ((s = store_begin(e->st, e->err, sizeof e->err)) != SL_OK) return s;
-    if ((s = store_insert(e->st, &row, e->srem, c->n_rem, e->err, sizeof e->err)) != SL_OK)
-        return s;
+    int inserted;
+    s = store_insert(e->st, &row, e->srem, c->n_rem, &inserted, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    if (!inserted) {
+        unsigned char old[16];
+        if (store_find(e->st, id, old, e->err, sizeof e->err) < 0) return SL_ESTORE;
+        if (memcmp(old, c->hash, 16) != 0)
+            return set_err(e, SL_ECONFLICT,
+                           "id '%s' is already stored with different text; nothing changed", id);
+        if (outcome) *outcome = SL_PRESENT;
+        return SL_OK;
+    }
     e->pending++;
     e->pending_bytes += c->text.len;
     if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)

@@ -48,7 +48,8 @@ static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT hash FROM articles WHERE id = ?1",
     [S_INSERT] = "INSERT INTO articles(id, hash, source, url, date, title, text, kinds,"
                  " extra, origin, notes, n_sentences, n_tokens)"
-                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                 " ON CONFLICT(id) DO NOTHING",
     [S_INSERT_REM] = "INSERT INTO removed(article, n, reason, detail, text)"
                      " VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_GET] = "SELECT seq, id, source, url, date, title, extra, origin, text, kinds,"
@@ -125,8 +126,18 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
         snprintf(err, errlen, "out of memory");
         return SL_ENOMEM;
     }
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    /* Readers open read-write too (but never create) and then refuse
+     * writes with query_only: a connection opened SQLITE_OPEN_READONLY does
+     * not recover the WAL index after a writer was killed, and reads an
+     * old snapshot.  A file we may not write is still opened read-only. */
+    int flags = readonly ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    if (rc != SQLITE_OK && readonly) {
+        sqlite3_close(st->db);
+        st->db = NULL;
+        rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+    }
+    if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open: %s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
@@ -167,6 +178,7 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
         s = SL_EVERSION;
     }
     if (s == SL_OK) {
+        if (readonly) exec(st, "PRAGMA query_only = 1");
         exec(st, "PRAGMA foreign_keys = ON");
         exec(st, "PRAGMA cache_size = -8192"); /* 8 MiB: memory stays flat */
         for (int i = 0; i < N_STMT; i++) {
@@ -232,7 +244,7 @@ int store_find(store *st, const char *id, unsigned char hash[16], char *err, siz
 }
 
 sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
-                       size_t n_rem, char *err, size_t errlen) {
+                       size_t n_rem, int *inserted, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_INSERT];
     bind_text(s, 1, r->id);
     sqlite3_bind_blob(s, 2, r->hash, 16, SQLITE_STATIC);
@@ -251,6 +263,8 @@ sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) return fail(st, err, errlen, "storing an article");
+    *inserted = sqlite3_changes(st->db) > 0;
+    if (!*inserted) return SL_OK; /* the id is taken: the caller looks */
     sqlite3_int64 seq = sqlite3_last_insert_rowid(st->db);
     s = st->stmt[S_INSERT_REM];
     for (size_t i = 0; i < n_rem; i++) {

@@ -42,10 +42,12 @@ sl_status store_commit(store *st, char *err, size_t errlen);
 int store_find(store *st, const char *id, unsigned char hash[16], char *err,
                size_t errlen);
 
-/* Insert an article and its removals (inside the open transaction). */
+/* Insert an article and its removals (inside the open transaction), unless
+ * its id is already stored: then *inserted is 0 and nothing changes.
+ * Trying the insert first saves a lookup for every new article. */
 sl_status store_insert(store *st, const store_row *row,
-                       const store_removal *rem, size_t n_rem, char *err,
-                       size_t errlen);
+                       const store_removal *rem, size_t n_rem, int *inserted,
+                       char *err, size_t errlen);
 
 /* Read one article: on_row once, then on_removal for each removal, in
  * order.  The pointers are valid during the callback only.  SL_ENOTFOUND
