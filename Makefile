@@ -88,6 +88,15 @@ demo: deps
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
 
+# A libFuzzer run of the JSONL parser (needs clang): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 60
+fuzz:
+	mkdir -p $(BUILD)/fuzz-corpus
+	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	    src/jsonl.c tests/fuzz/fuzz_jsonl.c -o $(BUILD)/fuzz_jsonl
+	cp examples/articles.jsonl $(BUILD)/fuzz-corpus/ 2>/dev/null || true
+	$(BUILD)/fuzz_jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz-corpus
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
