@@ -25,7 +25,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules
 
-.PHONY: all test demo bench eval check-asan install clean deps fuzz
+.PHONY: all test demo bench check-asan install clean deps fuzz
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 

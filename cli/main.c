@@ -41,6 +41,7 @@ static const char usage_main[] =
     "  list                 every stored article, one per line\n"
     "  stats                figures about the corpus\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
+    "  --version            the version (also: storyline version)\n"
     "\n"
     "Every command takes --db FILE (default " DEFAULT_DB ").  See storyline(1).\n";
 
@@ -75,7 +76,9 @@ static const char usage_show[] =
     "\"## \", list items as written).\n"
     "\n"
     "  --json       one JSON object: id, source, url, date, title, text,\n"
-    "               paragraphs, removed, notes, sentences, tokens, hash, extra\n"
+    "               paragraphs ({kind, start, end, text}; byte offsets into\n"
+    "               text), removed ({reason, detail, text}), notes,\n"
+    "               sentences, tokens, hash, origin, extra\n"
     "  --explain    also list what cleaning did: every removed paragraph with\n"
     "               its reason and rule, and the notes (title choice, NFC)\n";
 
@@ -228,9 +231,10 @@ static int cmd_ingest(int argc, char **argv) {
         case 'r': opt.rules_path = optarg; break;
         case 'n': dry = 1; break;
         case 'b': {
-            size_t n;
-            if (parse_size(optarg, &n) || n > 10000000)
-                return usage_error(usage_ingest, "--batch needs a positive number, not '%s'", optarg);
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || *optarg == '-' || n == 0 || n > 10000000)
+                return usage_error(usage_ingest, "--batch needs a number of articles, not '%s'", optarg);
             opt.batch_articles = (unsigned)n;
             break;
         }
@@ -375,8 +379,9 @@ static int cmd_show(int argc, char **argv) {
             heads += d->paragraphs[i].kind == SL_PARA_HEADING;
             items += d->paragraphs[i].kind == SL_PARA_LIST;
         }
-        printf("  kept: %zu paragraphs (%zu subheadings, %zu list items)\n", d->n_paragraphs, heads,
-               items);
+        printf("  kept: %zu paragraph%s (%zu subheading%s, %zu list item%s)\n", d->n_paragraphs,
+               d->n_paragraphs == 1 ? "" : "s", heads, heads == 1 ? "" : "s", items,
+               items == 1 ? "" : "s");
         if (d->n_removed == 0) printf("  removed: nothing\n");
         for (size_t i = 0; i < d->n_removed; i++) {
             const sl_removal *m = &d->removed[i];
@@ -549,10 +554,17 @@ int main(int argc, char **argv) {
                 return 0;
             }
         warnx("no command '%s'", argv[2]);
+        fputs(usage_main, stderr);
         return 2;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(cmd, commands[i].name) == 0) {
+            /* getopt names argv[0] in its messages: "storyline show: ..." */
+            char name[64];
+            snprintf(name, sizeof name, "storyline %s", cmd);
+            argv[1] = name;
+            return commands[i].run(argc - 1, argv + 1);
+        }
     warnx("no command '%s'", cmd);
     fputs(usage_main, stderr);
     return 2;

@@ -307,10 +307,11 @@ SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud);
 
 /*
  * The doc as one line of JSON (no newline): {"id", "source", "url", "date",
- * "title", "text", "paragraphs": [{"kind","text"}], "removed": [{"reason",
- * "detail", "text"}], "notes", "extra", ...}.  With summary non-zero only
- * id, source, url, date, title, origin, chars and hash.  *out is borrowed
- * until the next call on e.
+ * "title", "text", "paragraphs": [{"kind", "start", "end", "text"}],
+ * "removed": [{"reason", "detail", "text"}], "notes", "sentences",
+ * "tokens", "hash", "origin", "extra"}, absent fields as null.  With
+ * summary non-zero: id, source, url, date, title, bytes, sentences, tokens,
+ * hash and origin.  *out is borrowed until the next call on e.
  */
 SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int summary,
                              const char **out);
