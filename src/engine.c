@@ -218,9 +218,12 @@ static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title
         if (s != SL_OK) return s;
     }
     if (a->id && !*a->id) return set_err(e, SL_EINVAL, "empty id");
-    if (a->text_len > e->opt.max_article_bytes)
+    /* A leading BOM is dropped by cleaning, so it does not count. */
+    size_t len = a->text_len;
+    if (len >= 3 && memcmp(a->text, "\xEF\xBB\xBF", 3) == 0) len -= 3;
+    if (len > e->opt.max_article_bytes)
         return set_err(e, SL_ETOOBIG, "text is %zu bytes, over the cap of %zu (--max-article-bytes)",
-                       a->text_len, e->opt.max_article_bytes);
+                       len, e->opt.max_article_bytes);
     if (!a->text || a->text_len == 0) return set_err(e, SL_EEMPTY, "no text");
     const char *given = clean_title(e, a->title);
     sl_status s = clean_run(&e->cl, e->rules, a->text, a->text_len, given, e->err, sizeof e->err);
