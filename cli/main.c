@@ -5,6 +5,7 @@
  * Exit status: 0 success; 1 when an input was rejected or a lookup failed;
  * 2 for usage errors.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,16 +59,18 @@ static const char usage_ingest[] =
     "\n"
     "  --db FILE                the store (default " DEFAULT_DB ")\n"
     "  --format F               auto (by extension or first byte), txt or jsonl\n"
-    "  --max-article-bytes N    reject larger articles (default 4M; K, M, G suffixes)\n"
+    "  --max-article-bytes N    reject larger articles (default 4M; K, M, G\n"
+    "                           suffixes; at most 1G)\n"
     "  --rules FILE             boilerplate rules (default: the built-in copy of\n"
     "                           data/boilerplate.rules)\n"
     "  --dry-run                clean and segment only; store nothing\n"
     "  --batch N                articles per transaction (default 2000)\n"
     "  -q, --quiet              no progress bar and no summary line\n"
     "\n"
-    "Prints a summary: read, stored, already present, rejected.  Each rejected\n"
-    "input gets one line on stderr with its file and line or byte offset; the\n"
-    "rest is still ingested; the exit status is then 1.\n";
+    "Prints a summary: read (every input), stored, already present, rejected.\n"
+    "Each rejected input gets one line on stderr with its file and its line\n"
+    "and byte offset (from 0); the rest is still ingested; the exit status is\n"
+    "then 1.  A dry run does not look in the store: nothing is \"present\".\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] ID\n"
@@ -130,16 +133,22 @@ static sl_engine *open_existing(const char *db) {
     return open_engine(db, &opt);
 }
 
+/* A size such as 4096, 64K, 4M or 1G (KiB, MiB, GiB also); at most 1 GiB,
+ * the largest article a buffer may hold. */
 static int parse_size(const char *s, size_t *out) {
     char *end;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *s == '-') return -1;
+    if (end == s || *s == '-' || errno == ERANGE) return -1;
+    int shift = 0;
     switch (*end) {
-    case 'k': case 'K': v <<= 10; end++; break;
-    case 'm': case 'M': v <<= 20; end++; break;
-    case 'g': case 'G': v <<= 30; end++; break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
     default: break;
     }
+    if (v > (1ULL << 30) >> shift) return -1;
+    v <<= shift;
     if (*end == 'i' && end[-1] != *s) end++; /* KiB, MiB */
     if (*end == 'B' || *end == 'b') end++;
     if (*end || v == 0) return -1;
@@ -262,6 +271,7 @@ static int cmd_ingest(int argc, char **argv) {
         if (s != SL_OK) {
             if (p.on) fputs("\r\033[K", stderr);
             warnx("%s", sl_reader_errmsg(r));
+            n_read++; /* an input, even if it never became an article */
             rejected++;
             if (s == SL_ENOMEM) { fatal = 1; break; }
             continue;
@@ -387,8 +397,10 @@ static int cmd_show(int argc, char **argv) {
             const sl_removal *m = &d->removed[i];
             printf("  removed %s", m->reason);
             if (m->detail && *m->detail) printf(" (%s)", m->detail);
-            printf(": ");
-            print_excerpt(m->text ? m->text : "", 160, 1);
+            if (m->text && *m->text) {
+                printf(": ");
+                print_excerpt(m->text, 160, 1);
+            }
             printf("\n");
         }
     }

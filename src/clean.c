@@ -286,8 +286,8 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
     size_t bad;
     int u = utf8_check(text + skip, len - skip, &bad);
     if (u != UTF8_OK) {
-        snprintf(err, errlen, "byte %zu: %s", bad + skip,
-                 u == UTF8_NUL ? "NUL byte in text" : "invalid UTF-8");
+        snprintf(err, errlen, "%s at byte %zu of the text",
+                 u == UTF8_NUL ? "NUL byte" : "invalid UTF-8", bad + skip);
         return SL_EUTF8;
     }
     const char *src = text + skip;

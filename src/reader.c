@@ -429,8 +429,9 @@ static sl_status read_jsonl(sl_reader *r) {
                 if (nl || r->eof) break;
                 if (fill(r)) return rerr(r, SL_EIO, "%s: read error: %s", name, strerror(errno));
             }
-            return rerr(r, SL_ETOOBIG, "%s:%llu: line of %llu bytes is over the cap of %zu (--max-article-bytes)",
-                        name, (unsigned long long)line, (unsigned long long)skipped, cap);
+            return rerr(r, SL_ETOOBIG,
+                        "%s:%llu: line of %llu bytes is too long (--max-article-bytes %zu, plus %zu for the other fields)",
+                        name, (unsigned long long)line, (unsigned long long)skipped, r->max, LINE_SLACK);
         }
         if (!nl && r->rstart == r->rend) return SL_DONE;
         /* A line: up to nl, or the rest of the file. */
@@ -448,14 +449,14 @@ static sl_status read_jsonl(sl_reader *r) {
         int u = utf8_check(line, len, &bad);
         if (u != UTF8_OK)
             return rerr(r, SL_EUTF8, "%s:%llu: byte %zu: %s", name, (unsigned long long)r->line,
-                        bad + 1, u == UTF8_NUL ? "NUL byte" : "invalid UTF-8");
+                        bad, u == UTF8_NUL ? "NUL byte" : "invalid UTF-8");
         jsonl_record rec;
         int rc = jsonl_parse(&r->jp, line + (i >= 3 && line[0] == '\xEF' ? 3 : 0),
                              len - (i >= 3 && line[0] == '\xEF' ? 3 : 0), &rec);
         if (rc == -2) return rerr(r, SL_ENOMEM, "%s:%llu: out of memory", name, (unsigned long long)r->line);
         if (rc < 0)
             return rerr(r, SL_EJSON, "%s:%llu: byte %zu: %s", name, (unsigned long long)r->line,
-                        r->jp.err_off + 1, r->jp.err);
+                        r->jp.err_off, r->jp.err);
         snprintf(r->origin, sizeof r->origin, "%s:%llu", name, (unsigned long long)r->line);
         if (!rec.val[JSONL_TEXT])
             return rerr(r, SL_EEMPTY, "%s: no \"text\" field", r->origin);

@@ -184,13 +184,13 @@ static void bom_crlf_and_spaces(void **state) {
 static void invalid_utf8_names_the_byte(void **state) {
     fix *f = *state;
     assert_int_equal(run(f, "Good start\nthen \xC3(", "t"), SL_EUTF8);
-    assert_string_equal(f->err, "byte 16: invalid UTF-8");
+    assert_string_equal(f->err, "invalid UTF-8 at byte 16 of the text");
     /* after a BOM, offsets still count from the start of the input */
     assert_int_equal(run(f, "\xEF\xBB\xBF" "ab\xFF", "t"), SL_EUTF8);
-    assert_string_equal(f->err, "byte 5: invalid UTF-8");
+    assert_string_equal(f->err, "invalid UTF-8 at byte 5 of the text");
     const char nul[] = "abc\0def";
     assert_int_equal(clean_run(&f->c, f->r, nul, 7, "t", f->err, sizeof f->err), SL_EUTF8);
-    assert_string_equal(f->err, "byte 3: NUL byte in text");
+    assert_string_equal(f->err, "NUL byte at byte 3 of the text");
 }
 
 static void empty_text(void **state) {

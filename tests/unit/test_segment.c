@@ -312,6 +312,21 @@ static void sent_ellipsis(void **state) {
     SENTS("It was... odd. Yes.", "It was... odd.", "Yes.");
 }
 
+static void sent_ellipsis_at_every_offset(void **state) {
+    (void)state;
+    /* Moves U+2026 and "..." over every position of the vector search. */
+    for (size_t lead = 0; lead < 40; lead++) {
+        char text[128], first[128];
+        size_t n = 0;
+        for (size_t k = 0; k < lead; k++) text[n++] = 'x';
+        if (lead) text[n++] = ' ';
+        snprintf(first, sizeof first, "%.*swaited\xE2\x80\xA6", (int)n, text);
+        snprintf(text + n, sizeof text - n, "waited\xE2\x80\xA6 Then he left... Then more.");
+        const char *want[] = {first, "Then he left...", "Then more."};
+        expect_sents(text, want, 3);
+    }
+}
+
 static void sent_dashes_and_curly_not_terminators(void **state) {
     (void)state;
     /* 0xE2 lead bytes of dashes and quotes are not sentence ends. */
@@ -576,6 +591,127 @@ static void tok_long_paragraph(void **state) {
     free(text);
 }
 
+/* Pieces with known tokens, for texts long enough to cross block edges. */
+static const char *const edge_pieces[][2] = {
+    {"China\xE2\x80\x99s", "W:China\xE2\x80\x99s"},
+    {"states\xE2\x80\x99", "W:states P:\xE2\x80\x99"},
+    {"dual-use", "W:dual-use"},
+    {"COVID-19", "W:COVID-19"},
+    {"1,000.5", "N:1,000.5"},
+    {"2022.", "N:2022 P:."},
+    {"U.S.", "W:U.S."},
+    {"e.g.", "W:e.g."},
+    {"\xE2\x80\x9CStop,\xE2\x80\x9D", "P:\xE2\x80\x9C W:Stop P:, P:\xE2\x80\x9D"},
+    {"$200", "S:$ N:200"},
+    {"Wait...", "W:Wait P:..."},
+    {"then\xE2\x80\xA6", "W:then P:\xE2\x80\xA6"},
+    {"M\xC3\xBCller", "W:M\xC3\xBCller"},
+    {"Kyiv\xE2\x80\x99s", "W:Kyiv\xE2\x80\x99s"},
+    {"10th", "W:10th"},
+    {"a\xE2\x80\x94" "b", "W:a P:\xE2\x80\x94 W:b"},
+    {"pre-", "W:pre P:-"},
+    {"rock'n'roll", "W:rock'n'roll"},
+    {"x\xC2\xA0y", "W:x W:y"},
+    {"3.5%", "N:3.5 S:%"},
+    {"(a)", "P:( W:a P:)"},
+    {"2022\xE2\x80\x93" "23", "N:2022 P:\xE2\x80\x93 N:23"},
+    {"l\xE2\x80\x99\xC3\xA9t\xC3\xA9", "W:l\xE2\x80\x99\xC3\xA9t\xC3\xA9"},
+    {"dual\xE2\x80\x90use", "W:dual\xE2\x80\x90use"},
+    {"it's", "W:it's"},
+    {"\xE2\x80\x98" "a\xE2\x80\x99", "P:\xE2\x80\x98 W:a P:\xE2\x80\x99"},
+    {"5G", "W:5G"},
+    {"A.", "W:A P:."},
+};
+
+static void tok_block_edges(void **state) {
+    (void)state;
+    /* A leading word of every length from 0 to 70 bytes shifts each piece
+     * over every position of a 64-byte block, and makes tokens longer than
+     * a block. */
+    for (size_t lead = 0; lead <= 70; lead++) {
+        char *text = NULL, *want = NULL;
+        size_t tl = 0, tc = 0, wl = 0, wc = 0;
+        cat(&text, &tl, &tc, "", 0);
+        cat(&want, &wl, &wc, "", 0);
+        if (lead) {
+            for (size_t k = 0; k < lead; k++) cat(&text, &tl, &tc, "x", 1);
+            cat(&want, &wl, &wc, "W:", 2);
+            cat(&want, &wl, &wc, text, lead);
+        }
+        for (int rep = 0; rep < 3; rep++) {
+            for (size_t k = 0; k < sizeof edge_pieces / sizeof edge_pieces[0]; k++) {
+                if (tl) cat(&text, &tl, &tc, " ", 1);
+                if (wl) cat(&want, &wl, &wc, " ", 1);
+                cat(&text, &tl, &tc, edge_pieces[k][0], strlen(edge_pieces[k][0]));
+                cat(&want, &wl, &wc, edge_pieces[k][1], strlen(edge_pieces[k][1]));
+            }
+        }
+        expect_toks(text, want);
+        free(text);
+        free(want);
+    }
+}
+
+static void tok_long_word(void **state) {
+    (void)state;
+    char text[300];
+    memset(text, 'a', 200);
+    memcpy(text + 200, "-b c", 5);
+    char want[320];
+    memcpy(want, "W:", 2);
+    memcpy(want + 2, text, 202);
+    memcpy(want + 204, " W:c", 5);
+    expect_toks(text, want);
+}
+
+/* Tokens never cross an ASCII space, so a text must give the same tokens
+ * whole as space-separated chunk by chunk - short chunks and long texts go
+ * different ways through the block scanner.  Texts are made of pieces in
+ * a fixed pseudo-random order. */
+static void tok_whole_equals_chunks(void **state) {
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "Z", "word", "Word", "1", "9", ".", ",", "'", "-", " ", " ", " ",
+        "...", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x93",
+        "\xC3\xA9", "\xC2\xA0", "$", "%", "U.S.", "e.g.", "?", "\xE2\x80\xA6",
+        "(", ")", "\"", "1,000.5", "\xE2\x80\x90", "\xE3\x80\x80", "\xE2\x82\xAC",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop"};
+    const size_t np = sizeof pieces / sizeof pieces[0];
+    uint32_t rng = 12345;
+    segmenter whole = {0}, part = {0};
+    for (int it = 0; it < 3000; it++) {
+        char text[2048];
+        size_t len = 0;
+        rng = rng * 1103515245u + 12345u;
+        int n = (int)(rng >> 16) % 120;
+        for (int k = 0; k < n; k++) {
+            rng = rng * 1103515245u + 12345u;
+            const char *pc = pieces[(rng >> 16) % np];
+            size_t l = strlen(pc);
+            if (len + l >= sizeof text) break;
+            memcpy(text + len, pc, l);
+            len += l;
+        }
+        segment_reset(&whole);
+        segment_reset(&part);
+        assert_int_equal(segment_tokens(&whole, text, 0, len), 0);
+        for (size_t a = 0; a < len;) {
+            size_t b = a;
+            while (b < len && text[b] != ' ') b++;
+            assert_int_equal(segment_tokens(&part, text, a, b), 0);
+            a = b + 1;
+        }
+        assert_int_equal(whole.n_tok, part.n_tok);
+        for (size_t k = 0; k < whole.n_tok; k++) {
+            assert_int_equal(whole.tok[k].start, part.tok[k].start);
+            assert_int_equal(whole.tok[k].end, part.tok[k].end);
+            assert_int_equal(whole.tok[k].kind, part.tok[k].kind);
+        }
+    }
+    segment_free(&whole);
+    segment_free(&part);
+}
+
 static void tok_and_sent_reuse(void **state) {
     (void)state;
     const char *a = "Mr. Smith won 1,000 votes. He left.";
@@ -622,6 +758,7 @@ int main(void) {
         cmocka_unit_test(sent_brackets),
         cmocka_unit_test(sent_numbers),
         cmocka_unit_test(sent_ellipsis),
+        cmocka_unit_test(sent_ellipsis_at_every_offset),
         cmocka_unit_test(sent_dashes_and_curly_not_terminators),
         cmocka_unit_test(sent_multibyte_letters),
         cmocka_unit_test(sent_unicode_spaces),
@@ -644,6 +781,9 @@ int main(void) {
         cmocka_unit_test(tok_unicode_spaces),
         cmocka_unit_test(tok_range_offsets),
         cmocka_unit_test(tok_long_paragraph),
+        cmocka_unit_test(tok_block_edges),
+        cmocka_unit_test(tok_long_word),
+        cmocka_unit_test(tok_whole_equals_chunks),
         cmocka_unit_test(tok_and_sent_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
