@@ -1,13 +1,22 @@
 /*
- * segment.c - sentences and tokens as byte spans, one pass each.
+ * segment.c - sentences and tokens as byte spans into clean text.
  *
- * Both scanners work on bytes: a 256-entry class table answers for ASCII,
- * which is nearly all of English news, and only bytes >= 0x80 go through
- * utf8proc for a code point and its Unicode category.  The sentence scanner
- * looks only at the few bytes that can start a sentence end (. ! ? and the
- * lead byte of U+2026) and decides there, looking a few characters either
- * way; nothing is allocated but the two span arrays, which grow by doubling
- * and are kept by segment_reset().
+ * Speed is the point here (segmentation runs on every paragraph ingested),
+ * so both scanners look at bytes, not code points.  A 256-entry class table
+ * answers for ASCII, which is nearly all of English news; only bytes >= 0x80
+ * go through utf8proc for a code point and its Unicode category.
+ *
+ * Sentences: a vector search finds the few bytes that can end one (. ! ?
+ * and U+2026), and the rules of segment.h are applied there by looking a
+ * few characters either way.
+ *
+ * Tokens: a block scanner turns 64 bytes at a time into bit masks and reads
+ * the tokens off them (see block_tokens); a byte-at-a-time scanner, which
+ * is also the whole implementation where SSE2 is missing, takes over for
+ * the spots the masks cannot decide.
+ *
+ * Nothing is allocated but the two span arrays, which grow by doubling and
+ * are kept by segment_reset().
  */
 #include "segment.h"
 
@@ -112,6 +121,22 @@ static const unsigned char class_flags[C_COUNT] = {
 
 /* Class of the code point at s[0, avail), s[0] >= 0x80; its length in *len. */
 static unsigned decode_class(const unsigned char *s, size_t avail, size_t *len) {
+    /* The punctuation and spaces of news text first, without utf8proc. */
+    if (s[0] == 0xE2 && avail >= 3 && s[1] == 0x80) {
+        *len = 3;
+        switch (s[2]) {
+        case 0x90: case 0x91: return C_HY;     /* U+2010 U+2011 */
+        case 0x93: case 0x94: return C_PU;     /* en and em dash */
+        case 0x98: case 0x9C: return C_OP;     /* opening curly quotes */
+        case 0x99: return C_RQ;                /* U+2019 */
+        case 0x9D: return C_CL;                /* closing double quote */
+        case 0xA6: return C_EL;                /* U+2026 */
+        default: break;
+        }
+    } else if (s[0] == 0xC2 && avail >= 2 && s[1] == 0xA0) {
+        *len = 2;
+        return C_SP;                           /* U+00A0 */
+    }
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate(s, (utf8proc_ssize_t)avail, &cp);
     if (n <= 0) { /* cannot happen on valid input; keep going byte-wise */
@@ -184,17 +209,37 @@ void segment_free(segmenter *s) {
 
 /* ---------------------------------------------------------------- sentences */
 
-/* Abbreviations that take a period, by the header's list; case matters
- * ("No." is one, "no." ends a sentence).  e.g. and i.e. are initialisms.
- * Zero-padded to eight bytes so that a compare is one 64-bit load. */
-#define ABBREV_MAX 6
-static const char abbrevs[][8] = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col",
-    "Sgt", "Capt", "St", "Jr", "Sr", "Rev",
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
-    "Nov", "Dec",
-    "etc", "vs", "approx", "No", "Nos", "Inc", "Ltd", "Co", "Corp",
-};
+/*
+ * Is s[a, a + len) one of the header's abbreviations?  Case matters: "No."
+ * is one, "no." ends a sentence.  (e.g. and i.e. are initialisms.)  This
+ * runs at every sentence end, so it switches on the first letter rather
+ * than walking a list.
+ */
+static int abbrev_word(const unsigned char *w, size_t len) {
+#define IS(lit) (len == sizeof lit - 1 && memcmp(w, lit, sizeof lit - 1) == 0)
+    switch (w[0]) {
+    case 'A': return IS("Apr") || IS("Aug");
+    case 'C': return IS("Co") || IS("Col") || IS("Capt") || IS("Corp");
+    case 'D': return IS("Dr") || IS("Dec");
+    case 'F': return IS("Feb");
+    case 'G': return IS("Gen") || IS("Gov");
+    case 'I': return IS("Inc");
+    case 'J': return IS("Jr") || IS("Jan") || IS("Jun") || IS("Jul");
+    case 'L': return IS("Lt") || IS("Ltd");
+    case 'M': return IS("Mr") || IS("Ms") || IS("Mrs") || IS("Mar");
+    case 'N': return IS("No") || IS("Nos") || IS("Nov");
+    case 'O': return IS("Oct");
+    case 'P': return IS("Prof");
+    case 'R': return IS("Rep") || IS("Rev");
+    case 'S': return IS("St") || IS("Sr") || IS("Sen") || IS("Sgt") || IS("Sep") ||
+                     IS("Sept");
+    case 'a': return IS("approx");
+    case 'e': return IS("etc");
+    case 'v': return IS("vs");
+    default: return 0;
+    }
+#undef IS
+}
 
 /*
  * Is the period at s[dot] part of an abbreviation?  The word before it is
@@ -203,10 +248,31 @@ static const char abbrevs[][8] = {
  * "U.S." is seen whole.
  */
 static int is_abbrev(const unsigned char *s, size_t lo, size_t dot) {
+    /* Most sentences end in a longer lowercase word or a number: if the
+     * last three bytes are lowercase letters the word must end like one of
+     * the few lowercase-ended abbreviations. */
+    if (dot - lo >= 3 && byte_class[s[dot - 1]] == C_LO &&
+        byte_class[s[dot - 2]] == C_LO && byte_class[s[dot - 3]] == C_LO) {
+#define K3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+        uint32_t w = K3(s[dot - 3], s[dot - 2], s[dot - 1]);
+        if (w != K3('r', 'o', 'f') && w != K3('a', 'p', 't') && w != K3('e', 'p', 't') &&
+            w != K3('o', 'r', 'p') && w != K3('r', 'o', 'x') && w != K3('e', 't', 'c'))
+            return 0;
+#undef K3
+    }
+    if (dot == lo || (unsigned)(s[dot - 1] - '0') < 10) return 0;
     size_t a = dot;
     while (a > lo) {
-        size_t p = char_before(s, lo, a), n;
-        unsigned k = class_at(s, p, dot, &n);
+        unsigned k;
+        size_t p;
+        if (s[a - 1] < 0x80) {
+            p = a - 1;
+            k = byte_class[s[p]];
+        } else {
+            size_t n;
+            p = char_before(s, lo, a);
+            k = decode_class(s + p, dot - p, &n);
+        }
         if (!IS_WORD(k) && k != C_DT && !(class_flags[k] & F_JOIN)) break;
         a = p;
     }
@@ -223,14 +289,7 @@ static int is_abbrev(const unsigned char *s, size_t lo, size_t dot) {
         if (s[i] != '.') break;
         i++;
     }
-
-    size_t len = dot - a;
-    if (len > ABBREV_MAX) return 0;
-    char key[8] = {0};
-    memcpy(key, s + a, len);
-    for (size_t j = 0; j < sizeof abbrevs / sizeof abbrevs[0]; j++)
-        if (memcmp(abbrevs[j], key, 8) == 0) return 1;
-    return 0;
+    return abbrev_word(s + a, dot - a);
 }
 
 static int push_sentence(segmenter *sg, size_t start, size_t end) {
@@ -244,11 +303,16 @@ static int push_sentence(segmenter *sg, size_t start, size_t end) {
 }
 
 /* First non-space at or after i. */
-static size_t skip_space(const unsigned char *s, size_t i, size_t end) {
+static inline size_t skip_space(const unsigned char *s, size_t i, size_t end) {
     while (i < end) {
-        size_t n;
-        if (!(class_flags[class_at(s, i, end, &n)] & F_SPACE)) break;
-        i += n;
+        if (s[i] < 0x80) {
+            if (byte_class[s[i]] != C_SP) break;
+            i++;
+        } else {
+            size_t n;
+            if (decode_class(s + i, end - i, &n) != C_SP) break;
+            i += n;
+        }
     }
     return i;
 }
@@ -264,16 +328,20 @@ static size_t trim_back(const unsigned char *s, size_t lo, size_t i) {
 }
 
 /* The first byte at or after i that may begin a sentence end: . ! ? or
- * 0xE2, the lead byte of U+2026 (and of curly quotes and dashes). */
+ * the lead byte of U+2026 (E2 80 A6).  Curly quotes and dashes share that
+ * lead byte, so the vector loop also looks two bytes on. */
 static inline size_t find_stop(const unsigned char *s, size_t i, size_t end) {
 #ifdef SEGMENT_BLOCKS
     const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
-                  ques = _mm_set1_epi8('?'), e2 = _mm_set1_epi8((char)0xE2);
-    while (end - i >= 16) {
+                  ques = _mm_set1_epi8('?'), e2 = _mm_set1_epi8((char)0xE2),
+                  a6 = _mm_set1_epi8((char)0xA6);
+    while (end - i >= 18) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 2));
         __m128i hit = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, ques), _mm_cmpeq_epi8(v, e2)));
+            _mm_or_si128(_mm_cmpeq_epi8(v, ques),
+                         _mm_and_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(w, a6))));
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m) return i + (unsigned)__builtin_ctz(m);
         i += 16;
@@ -447,20 +515,23 @@ static size_t scalar_tokens(segmenter *sg, const unsigned char *s, size_t i,
 
 #ifdef SEGMENT_BLOCKS
 /*
- * The block scanner.  A token per loop turn costs a mispredicted branch or
- * two in the byte scanner, which caps it near 300 MB/s; here 64 bytes at a
- * time become four bit masks (letters, digits, spaces, bytes >= 0x80) and
- * the tokens fall out of bit arithmetic: a word is a run of word bits, any
- * other non-space byte is a token of its own.  The rare bytes that need a
- * closer look are found by shifting masks one byte either way and checked
- * one by one: a non-word byte between two word bytes may join them (' -
- * between word characters, , . between digits), and a letter-dot pattern
- * may be an initialism.  What masks cannot decide cheaply - non-ASCII
- * bytes, initialisms, "..." - goes to the byte scanner for a token or two.
+ * The block scanner.  In the byte scanner every token costs a mispredicted
+ * branch or two, which caps it near 300 MB/s.  Here 64 bytes at a time
+ * become bit masks (letters, digits, spaces, bytes >= 0x80), and tokens
+ * fall out of bit arithmetic: a word is a run of word bits, any other
+ * non-space byte is a token of its own.  The few bytes that need a closer
+ * look are found by shifting masks a byte either way and are checked one
+ * by one: a non-word byte between two word bytes may join them (' - between
+ * word characters, , . between digits), a letter-dot pattern may be an
+ * initialism.  The common non-ASCII characters of news text (curly quotes,
+ * dashes, U+2026, U+00A0) are read in place; anything else non-ASCII, and
+ * initialisms and "...", go to the byte scanner for a token or two.
  *
- * A token's end depends on the two bytes after it, and an initialism on the
- * three after its start, so only tokens that end before bit 60 of a full
- * block are taken; the next block starts at the first token not taken.
+ * Whether a token ends depends on up to four bytes after it (a three-byte
+ * U+2019 and the letter after it), so only tokens that end before bit 60 of
+ * a full block are taken, and the next block starts at the first token not
+ * taken.  The byte scanner is the reference: the two must agree on every
+ * input (tests/unit/test_segment.c checks tokens across block edges).
  */
 #define BLOCK 64
 #define BLOCK_SAFE 60
@@ -495,31 +566,103 @@ static inline void block_load(const unsigned char *p, block_masks *m) {
 
 #define BIT(m, k) (((m) >> (k)) & 1)
 
+/* The kind of a block token by its last byte: a letter or digit ends a word
+ * (or a number), a continuation byte a three-byte punctuation mark. */
+#define W_ SL_TOK_WORD
+#define P_ SL_TOK_PUNCT
+#define S_ SL_TOK_SYMBOL
+static const unsigned char kind_by_last[256] = {
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, S_, S_, S_, S_, P_, P_, P_, P_, S_, P_, P_, P_, P_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, P_, S_, S_, S_, P_,
+    S_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, P_, P_, S_, P_,
+    S_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, S_, P_, S_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_,
+};
+#undef W_
+#undef P_
+#undef S_
+
 static int block_tokens(segmenter *sg, const unsigned char *s, size_t i,
                         size_t end) {
     unsigned char pad[BLOCK];
     while (i < end) {
         size_t n = end - i;
         const unsigned char *p = s + i;
-        if (n < BLOCK) {
-            /* Spaces past the end: they make no token and join nothing. */
-            memcpy(pad, p, n);
-            memset(pad + n, ' ', BLOCK - n);
-            p = pad;
+        block_masks m;
+        if (n >= BLOCK) {
+            block_load(p, &m);
+        } else {
+            /* The last bytes: the 64 bytes that end at end, shifted down
+             * (a copy would stall the loads that follow it), or a copy
+             * when the text is shorter than that.  Past the end come
+             * spaces: they make no token and join nothing. */
+            unsigned sh = (unsigned)(BLOCK - n);
+            if (end >= BLOCK) {
+                block_load(s + end - BLOCK, &m);
+                m.high >>= sh;
+                m.letter >>= sh;
+                m.digit >>= sh;
+                m.space = (m.space >> sh) | (~(uint64_t)0 << n);
+            } else {
+                memcpy(pad, p, n);
+                memset(pad + n, ' ', sh);
+                p = pad;
+                block_load(p, &m);
+            }
         }
         if (sg->cap_tok - sg->n_tok < BLOCK &&
             grow((void **)&sg->tok, &sg->cap_tok, sizeof *sg->tok))
             return -1;
 
-        block_masks m;
-        block_load(p, &m);
         uint64_t word = m.letter | m.digit;
-        uint64_t other = ~word & ~m.space & ~m.high;
+        uint64_t space = m.space;
         unsigned lim = n < BLOCK ? (unsigned)n : BLOCK_SAFE;
 
-        /* The first byte the byte scanner must see: a non-ASCII byte, a
-         * dotted initialism (letter . letter .) or "...". */
-        unsigned h = m.high ? (unsigned)__builtin_ctzll(m.high) : BLOCK;
+        /* The non-ASCII characters of English news - curly quotes, dashes,
+         * U+2026, no-break spaces - are read here: three-byte punctuation
+         * (first and last bytes in p3s, p3e), some of which may join a word
+         * (U+2019, U+2010, U+2011: in p3j).  Any other sends the byte
+         * scanner from h on. */
+        uint64_t p3s = 0, p3e = 0, p3j = 0;
+        unsigned h = 2 * BLOCK; /* none */
+        unsigned avail = n < BLOCK ? (unsigned)n : BLOCK; /* never read past */
+        for (uint64_t c = m.high; c;) {
+            unsigned k = (unsigned)__builtin_ctzll(c);
+            if (p[k] == 0xE2 && k + 3 <= avail && k <= BLOCK - 4 && p[k + 1] == 0x80) {
+                unsigned b3 = p[k + 2];
+                if (b3 == 0x99 || b3 == 0x90 || b3 == 0x91) {
+                    p3j |= (uint64_t)1 << k;
+                } else if (b3 != 0x98 && b3 != 0x9C && b3 != 0x9D && b3 != 0x93 &&
+                           b3 != 0x94 && b3 != 0xA6) {
+                    h = k;
+                    break;
+                }
+                p3s |= (uint64_t)1 << k;
+                p3e |= (uint64_t)4 << k;
+                c &= ~((uint64_t)7 << k);
+            } else if (p[k] == 0xC2 && k + 2 <= avail && p[k + 1] == 0xA0) {
+                space |= (uint64_t)3 << k;
+                c &= ~((uint64_t)3 << k);
+            } else {
+                h = k;
+                break;
+            }
+        }
+        uint64_t other = ~word & ~space & ~m.high; /* one-byte tokens */
+
+        /* Dotted initialisms (letter . letter .) and "..." are left to the
+         * byte scanner too. */
         for (uint64_t c = (m.letter & (other >> 1) & (m.letter >> 2) & (other >> 3)) |
                           (other & (other >> 1) & (other >> 2));
              c; c &= c - 1) {
@@ -529,52 +672,59 @@ static int block_tokens(segmenter *sg, const unsigned char *s, size_t i,
             if (p[k] == '.' && p[k + 1] == '.' && p[k + 2] == '.') h = k;
             if (h == k) break;
         }
+        /* A token is taken when it ends four bytes before the hard byte:
+         * a joiner between them (up to three bytes) may join it to what
+         * the hard byte starts. */
         unsigned cut = lim;
-        if (h < lim) cut = h >= 2 ? h - 2 : 0; /* the hard byte may join */
+        if (h < lim + 4) cut = h >= 4 ? h - 4 : 0;
 
-        /* Joiners: ' and - between word bytes, , and . between digits. */
-        for (uint64_t c = other & (word << 1) & (word >> 1); c; c &= c - 1) {
+        /* Joiners: ' and - between word bytes, , and . between digits,
+         * U+2019 U+2010 U+2011 between word bytes. */
+        uint64_t word0 = word;
+        for (uint64_t c = other & (word0 << 1) & (word0 >> 1); c; c &= c - 1) {
             unsigned k = (unsigned)__builtin_ctzll(c);
-            unsigned char b = p[k];
-            if (b == '\'' || b == '-' ||
-                ((b == '.' || b == ',') && BIT(m.digit, k - 1) && BIT(m.digit, k + 1)))
-                word |= (uint64_t)1 << k;
+            unsigned b = p[k];
+            uint64_t join = (b == '\'') | (b == '-') |
+                            (((b == '.') | (b == ',')) & BIT(m.digit, k - 1) &
+                             BIT(m.digit, k + 1));
+            word |= join << k;
         }
+        for (uint64_t c = p3j & (word0 << 1) & (word0 >> 3); c; c &= c - 1)
+            word |= (uint64_t)7 << __builtin_ctzll(c);
         other &= ~word;
-        uint64_t starts = (word & ~(word << 1)) | other;
-        uint64_t ends = ((word & ~(word >> 1)) | other) &
+        p3s &= ~word;
+        p3e &= ~word;
+        uint64_t starts = (word & ~(word << 1)) | other | p3s;
+        uint64_t ends = ((word & ~(word >> 1)) | other | p3e) &
                         (cut >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << cut) - 1));
 
-        /* Kind - 1 is two bits: kind0 (NUMBER or SYMBOL) and kind1 (not a
-         * word).  Words that start with a digit are numbers unless they
-         * hold a letter; few bytes are symbols. */
-        uint64_t kind0 = 0;
-        for (uint64_t c = starts & m.digit; c; c &= c - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(c);
-            uint64_t run = word >> k;
-            uint64_t span = ~run ? (~run & (run + 1)) - 1 : ~(uint64_t)0;
-            if (!((m.letter >> k) & span)) kind0 |= (uint64_t)1 << k;
-        }
-        for (uint64_t c = other & ((cut >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << cut) - 1)));
-             c; c &= c - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(c);
-            if (byte_class[p[k]] == C_SY) kind0 |= (uint64_t)1 << k;
-        }
+        /* Numbers: words that start with a digit and hold no letter.  In
+         * x = digits and joiners, adding a word's first bit carries through
+         * its digits to the first byte that is not one: a letter, or the
+         * byte after the word.  Marked at the word's last byte. */
+        uint64_t x = word & ~m.letter;
+        uint64_t num = ((((x + (starts & m.digit)) & ~x) & ~m.letter) >> 1) & word;
 
+        /* A token's kind follows from its last byte (a word ends in a
+         * letter or digit), plus one for a number. */
         sl_token *t = sg->tok + sg->n_tok;
         while (ends) {
-            unsigned a = (unsigned)__builtin_ctzll(starts);
-            unsigned b = (unsigned)__builtin_ctzll(ends);
+            size_t a = (size_t)__builtin_ctzll(starts);
+            size_t b = (size_t)__builtin_ctzll(ends);
             t->start = i + a;
             t->end = i + b + 1;
-            t->kind = (sl_token_kind)(1 + BIT(kind0, a) + (BIT(other, a) << 1));
+            t->kind = (sl_token_kind)(kind_by_last[p[b]] + BIT(num, b));
             t++;
             starts &= starts - 1;
             ends &= ends - 1;
         }
         sg->n_tok = (size_t)(t - sg->tok);
         unsigned next = starts ? (unsigned)__builtin_ctzll(starts) : BLOCK;
-        if (next > cut) next = cut;
+        if (next > cut) {
+            /* Only spaces before the cut; do not stop inside a U+00A0. */
+            next = cut;
+            while (next && next < n && (p[next] & 0xC0) == 0x80) next--;
+        }
         size_t block = i;
         i += next;
         if (h < lim) {
