@@ -284,7 +284,8 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
             return oom(err, errlen);
     }
     size_t bad;
-    int u = utf8_check(text + skip, len - skip, &bad);
+    int needs_nfc;
+    int u = norm_check(&c->nfct, text + skip, len - skip, &bad, &needs_nfc);
     if (u != UTF8_OK) {
         snprintf(err, errlen, "%s at byte %zu of the text",
                  u == UTF8_NUL ? "NUL byte" : "invalid UTF-8", bad + skip);
@@ -292,7 +293,7 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
     }
     const char *src = text + skip;
     size_t n = len - skip;
-    if (norm_nfc_needed(&c->nfct, src, n)) {
+    if (needs_nfc) {
         int rc = norm_nfc(src, n, &c->nfc);
         if (rc) return rc == BUF_ETOOBIG ? SL_ETOOBIG : oom(err, errlen);
         if (c->nfc.len != n || memcmp(c->nfc.p, src, n) != 0) c->notes[c->n_notes++] = NOTE_NFC;

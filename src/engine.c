@@ -183,7 +183,8 @@ static sl_status check_field(sl_engine *e, const char *name, const char *v) {
     if (!v) return SL_OK;
     size_t bad;
     int u = utf8_check(v, strlen(v), &bad);
-    if (u != UTF8_OK) return set_err(e, SL_EUTF8, "field %s: byte %zu: invalid UTF-8", name, bad);
+    if (u != UTF8_OK)
+        return set_err(e, SL_EUTF8, "invalid UTF-8 at byte %zu of field %s", bad, name);
     return SL_OK;
 }
 
@@ -211,8 +212,9 @@ static void hex(const unsigned char *h, size_t n, char *out) {
 /* Clean a, leaving the result in e->cl; *title gets the title to keep. */
 static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title) {
     if (!a || (!a->text && a->text_len)) return set_err(e, SL_EINVAL, "no article");
-    const char *fields[][2] = {{"id", a->id}, {"source", a->source}, {"url", a->url},
-                               {"date", a->date}, {"title", a->title}};
+    const char *fields[][2] = {{"id", a->id},       {"source", a->source}, {"url", a->url},
+                               {"date", a->date},   {"title", a->title},
+                               {"extra", a->extra}};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         sl_status s = check_field(e, fields[i][0], fields[i][1]);
         if (s != SL_OK) return s;

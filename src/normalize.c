@@ -90,6 +90,36 @@ int norm_nfc_needed(norm_nfc_table *t, const char *str, size_t n) {
     return 0;
 }
 
+int norm_check(norm_nfc_table *t, const char *str, size_t n, size_t *bad, int *nfc) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    *nfc = 0;
+    while (i < n) {
+        /* Eight ASCII bytes, none of them zero, at a time. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & HIGH_BITS) || ((w - 0x0101010101010101ULL) & ~w & HIGH_BITS)) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (s[i] < 0x80) {
+            if (s[i] == 0) { *bad = i; return UTF8_NUL; }
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (!k) { *bad = i; return UTF8_INVALID; }
+        if (!*nfc) {
+            int32_t cp;
+            utf8_decode(s + i, &cp);
+            *nfc = norm_nfc_sensitive(t, cp);
+        }
+        i += k;
+    }
+    return UTF8_OK;
+}
+
 int norm_nfc(const char *s, size_t n, buf *out) {
     utf8proc_uint8_t *res = NULL;
     utf8proc_ssize_t len =

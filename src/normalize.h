@@ -27,6 +27,11 @@ typedef struct norm_nfc_table {
  * not recompose to itself. */
 int norm_nfc_needed(norm_nfc_table *t, const char *s, size_t n);
 
+/* Validate s[0, n) as utf8_check() does (UTF8_OK, UTF8_INVALID or
+ * UTF8_NUL with *bad) and, in the same pass, set *nfc to whether it might
+ * change under NFC (as norm_nfc_needed()). */
+int norm_check(norm_nfc_table *t, const char *s, size_t n, size_t *bad, int *nfc);
+
 /* The per-code-point test behind norm_nfc_needed (exported for tests). */
 int norm_nfc_sensitive(norm_nfc_table *t, int32_t cp);
 

@@ -5,7 +5,8 @@
  * buffer of (cap + 1 MiB), a line longer than the cap is skipped without
  * being held, and directory trees are walked lazily, one sorted directory
  * listing per level.  Every rejection names the input and the position;
- * the next call carries on with the rest.
+ * the next call carries on with the rest.  The reader checks structure
+ * (JSON, sizes); the engine checks the text itself (UTF-8, emptiness).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +21,6 @@
 #include "buf.h"
 #include "jsonl.h"
 #include "storyline.h"
-#include "utf8.h"
 
 #define READ_CHUNK ((size_t)1 << 20)
 /* Room for an article's metadata beside its text on one JSON line. */
@@ -445,11 +445,9 @@ static sl_status read_jsonl(sl_reader *r) {
         if (r->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) i = 3;
         while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
         if (i == len) continue; /* blank lines separate nothing; skip them */
-        size_t bad;
-        int u = utf8_check(line, len, &bad);
-        if (u != UTF8_OK)
-            return rerr(r, SL_EUTF8, "%s:%llu: byte %zu: %s", name, (unsigned long long)r->line,
-                        bad, u == UTF8_NUL ? "NUL byte" : "invalid UTF-8");
+        /* UTF-8 is checked by the engine, field by field, which names the
+         * field and the offset in it; checking the whole line here too
+         * cost a second pass over every byte. */
         jsonl_record rec;
         int rc = jsonl_parse(&r->jp, line + (i >= 3 && line[0] == '\xEF' ? 3 : 0),
                              len - (i >= 3 && line[0] == '\xEF' ? 3 : 0), &rec);

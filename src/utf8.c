@@ -1,9 +1,8 @@
 /*
  * utf8.c - UTF-8 validation.
  *
- * The table-free checker follows the well-formed byte sequences of Unicode
- * (Table 3-7): it rejects overlong forms, surrogates and code points past
- * U+10FFFF.  Runs of ASCII are skipped a word at a time; a word with a zero
+ * The checker follows the well-formed byte sequences of Unicode (Table
+ * 3-7, utf8_seq() in utf8.h).  Runs of ASCII are skipped a word at a time; a word with a zero
  * byte drops to the byte loop so that a NUL is found at its exact offset.
  */
 #include "utf8.h"
@@ -31,22 +30,9 @@ int utf8_check(const char *str, size_t n, size_t *bad) {
             i++;
             continue;
         }
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) need = 1;
-        else if (c == 0xE0) { need = 2; lo = 0xA0; }
-        else if (c >= 0xE1 && c <= 0xEC) need = 2;
-        else if (c == 0xED) { need = 2; hi = 0x9F; } /* no surrogates */
-        else if (c >= 0xEE && c <= 0xEF) need = 2;
-        else if (c == 0xF0) { need = 3; lo = 0x90; }
-        else if (c >= 0xF1 && c <= 0xF3) need = 3;
-        else if (c == 0xF4) { need = 3; hi = 0x8F; }
-        else { *bad = i; return UTF8_INVALID; }
-        if (need >= n - i) { *bad = i; return UTF8_INVALID; } /* truncated */
-        if (s[i + 1] < lo || s[i + 1] > hi) { *bad = i; return UTF8_INVALID; }
-        for (size_t k = 2; k <= need; k++)
-            if ((s[i + k] & 0xC0) != 0x80) { *bad = i; return UTF8_INVALID; }
-        i += need + 1;
+        size_t k = utf8_seq(s + i, n - i);
+        if (!k) { *bad = i; return UTF8_INVALID; }
+        i += k;
     }
     return UTF8_OK;
 }

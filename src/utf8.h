@@ -12,6 +12,29 @@
 
 enum { UTF8_OK = 0, UTF8_INVALID = 1, UTF8_NUL = 2 };
 
+/* The length of the well-formed multibyte sequence at s (s[0] >= 0x80,
+ * avail bytes readable), or 0 when it is ill-formed: Unicode Table 3-7,
+ * so no overlongs, no surrogates, nothing past U+10FFFF. */
+static inline size_t utf8_seq(const unsigned char *s, size_t avail) {
+    unsigned c = s[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c == 0xE0) { need = 2; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) need = 2;
+    else if (c == 0xED) { need = 2; hi = 0x9F; } /* no surrogates */
+    else if (c >= 0xEE && c <= 0xEF) need = 2;
+    else if (c == 0xF0) { need = 3; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) need = 3;
+    else if (c == 0xF4) { need = 3; hi = 0x8F; }
+    else return 0;
+    if (need >= avail) return 0; /* truncated */
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (size_t k = 2; k <= need; k++)
+        if ((s[k] & 0xC0) != 0x80) return 0;
+    return need + 1;
+}
+
 /*
  * Check s[0, n): well-formed UTF-8 (no overlongs, no surrogates, nothing
  * past U+10FFFF) with no NUL byte.  Returns UTF8_OK, or UTF8_INVALID /

@@ -99,14 +99,14 @@ $ printf '{"id":"j-a","text":"The first good JSONL article."}\n{"id":"j-bad","te
    e9 0a
 $ storyline ingest --db jutf8.db bad-line.jsonl
   read 1, stored 0, already present 0, rejected 1
-! storyline: bad-line.jsonl:1: byte 25: invalid UTF-8
+! storyline: bad-line.jsonl:1: invalid UTF-8 at byte 3 of the text
 [1]
 $ storyline list --db jutf8.db | cut -f1; sh unchanged.sh jutf8.db
   base
   base unchanged
 $ storyline ingest --db jutf8.db mixed-utf8.jsonl
   read 3, stored 2, already present 0, rejected 1
-! storyline: mixed-utf8.jsonl:2: byte 25: invalid UTF-8
+! storyline: mixed-utf8.jsonl:2: invalid UTF-8 at byte 3 of the text
 [1]
 $ storyline list --db jutf8.db | cut -f1; sh unchanged.sh jutf8.db
   base
@@ -114,10 +114,19 @@ $ storyline list --db jutf8.db | cut -f1; sh unchanged.sh jutf8.db
   j-b
   base unchanged
 
-# A raw NUL byte inside a JSONL line is named the same way (23rd byte).
+# A raw NUL byte inside a JSONL line is a control character, which JSON does
+# not allow in a string: named at its offset in the line.
 $ printf '{"id":"j-nul","text":"\000"}\n{"id":"j-c","text":"The third good JSONL article."}\n' > nul.jsonl && storyline ingest --db jutf8.db nul.jsonl
   read 2, stored 1, already present 0, rejected 1
-! storyline: nul.jsonl:1: byte 22: NUL byte
+! storyline: nul.jsonl:1: byte 22: control character in string
+[1]
+
+# Invalid UTF-8 in a metadata field or in an unknown field is refused too,
+# naming the field; the good line after it is stored.
+$ printf '{"id":"j-t","title":"caf\xe9","text":"Body."}\n{"id":"j-x","text":"Body.","note":"\xff"}\n{"id":"j-d","text":"The fourth good JSONL article."}\n' > fields.jsonl && storyline ingest --db jutf8.db fields.jsonl
+  read 3, stored 1, already present 0, rejected 2
+! storyline: fields.jsonl:1: invalid UTF-8 at byte 3 of field title
+! storyline: fields.jsonl:2: invalid UTF-8 at byte 9 of field extra
 [1]
 
 # --- an empty .txt file -------------------------------------------------------

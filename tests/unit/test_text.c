@@ -169,6 +169,28 @@ static void match_form_agrees_with_reference(void **state) {
     }
 }
 
+/* The fused check agrees with the two separate passes it replaces. */
+static void check_agrees_with_separate_passes(void **state) {
+    (void)state;
+    static const char *const inputs[] = {
+        "plain", "Caf\xC3\xA9", "Cafe\xCC\x81", "ab\xFF", "abcdefgh\xC3", "x\xED\xA0\x80",
+        "\xE2\x84\xAB ok", "\xE2\x80\x9Cquoted\xE2\x80\x9D", "",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        size_t n = strlen(inputs[i]), bad1 = 99, bad2 = 99;
+        int nfc = -1;
+        int u1 = utf8_check(inputs[i], n, &bad1);
+        int u2 = norm_check(&table, inputs[i], n, &bad2, &nfc);
+        assert_int_equal(u1, u2);
+        if (u1 == UTF8_OK) assert_int_equal(nfc, norm_nfc_needed(&table, inputs[i], n));
+        else assert_int_equal(bad1, bad2);
+    }
+    size_t bad;
+    int nfc;
+    assert_int_equal(norm_check(&table, "abc\0def", 7, &bad, &nfc), UTF8_NUL);
+    assert_int_equal(bad, 3);
+}
+
 static void match_form(void **state) {
     (void)state;
     const char *in = "  The PORT\xE2\x80\x99s \t \xE2\x80\x9CSafe\xE2\x80\x9D \xE2\x80\x94 Stra\xC3\x9F" "e\n\nNEXT\xC2\xA0line  ";
@@ -223,6 +245,7 @@ int main(void) {
         cmocka_unit_test(nfc_quick_check_is_exact_alone),
         cmocka_unit_test(match_form_fast_path_edges),
         cmocka_unit_test(match_form_agrees_with_reference),
+        cmocka_unit_test(check_agrees_with_separate_passes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
