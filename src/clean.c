@@ -145,10 +145,11 @@ static int split_lines(cleaner *c, const char *src, size_t len) {
     const unsigned char *s = (const unsigned char *)src;
     size_t pos = 0;
     c->n_lines = 0;
+    int any_cr = memchr(src, '\r', len) != NULL; /* rare: look once, not per line */
     while (pos < len) {
         const char *nl = memchr(src + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - src) : len;
-        const char *cr = memchr(src + pos, '\r', end - pos);
+        const char *cr = any_cr ? memchr(src + pos, '\r', end - pos) : NULL;
         if (cr && (size_t)(cr - src) + 1 < end) end = (size_t)(cr - src); /* old Mac breaks */
         size_t a = pos, b = end, k;
         pos = end + 1;

@@ -33,6 +33,9 @@ struct rules {
      * paragraphs are common. */
     regex_t any;
     int has_any;
+    /* The bytes a match of the gate can start with (one bit each), so most
+     * short paragraphs skip regexec() on their first byte. */
+    unsigned char first[32];
 };
 
 static char *dupn(const char *s, size_t n) {
@@ -74,6 +77,71 @@ static int is(const char *f, size_t n, const char *word) {
 
 static int anchored(const rule *ru) { return ru->kind == M_REGEX && ru->pattern[0] == '^'; }
 
+static int quantifier(char c) { return c == '?' || c == '*' || c == '{'; }
+
+/* Skip one character (a UTF-8 sequence counts as one). */
+static const char *next_char(const char *p) {
+    p++;
+    while ((*p & 0xC0) == 0x80) p++;
+    return p;
+}
+
+/*
+ * Add to set the bytes a match of the regex at p (just after '^') can start
+ * with.  Reads only the simple shapes our rules use: a literal, an escaped
+ * literal, a bracket expression of bytes and ranges, or a group of
+ * alternatives that each start so.  Returns 0 when unsure ('.', a negated
+ * class, an optional first element...): the caller then allows every byte.
+ */
+static int first_bytes(const char *p, unsigned char set[32]) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '(') {
+        int depth = 0;
+        const char *alt = p + 1;
+        for (const char *q = p + 1; *q; q++) {
+            if (*q == '\\' && q[1]) { q++; continue; }
+            if (*q == '(') depth++;
+            else if (*q == ')' && depth > 0) depth--;
+            else if ((*q == '|' || *q == ')') && depth == 0) {
+                if (q == alt || !first_bytes(alt, set)) return 0;
+                if (*q == ')') return !quantifier(q[1]);
+                alt = q + 1;
+            }
+        }
+        return 0;
+    }
+    if (c == '[') {
+        /* A bracket expression of single bytes and ranges, not negated. */
+        const char *q = p + 1;
+        unsigned char add[32] = {0};
+        if (*q == '^') return 0;
+        do {
+            unsigned char a = (unsigned char)*q, b = a;
+            if (!a || a == '[' || a >= 0x80) return 0; /* classes, multibyte */
+            if (q[1] == '-' && q[2] && q[2] != ']') {
+                b = (unsigned char)q[2];
+                q += 2;
+            }
+            for (unsigned x = a; x <= b; x++) add[x >> 3] |= (unsigned char)(1u << (x & 7));
+            q++;
+        } while (*q != ']');
+        if (quantifier(q[1])) return 0;
+        for (int i = 0; i < 32; i++) set[i] |= add[i];
+        return 1;
+    }
+    if (c == '\\') {
+        if (!p[1] || quantifier(*next_char(p + 1))) return 0;
+        c = (unsigned char)p[1];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            return 0; /* \b, \w and friends are not literals */
+    } else if (c == '\0' || c == '.' || c == '^' || c == '$' || c == '|' ||
+               c == ')' || quantifier(*next_char(p))) {
+        return 0;
+    }
+    set[c >> 3] |= (unsigned char)(1u << (c & 7));
+    return 1;
+}
+
 /* Compile the gate: "^((p1)|(p2)|...)" over the anchored regex rules with
  * their own '^' taken off.  glibc tries a pattern anchored at its very
  * start at position 0 only; with the anchors inside the groups it tries
@@ -89,6 +157,11 @@ static int build_gate(rules *r) {
     pat[k++] = '^';
     pat[k++] = '(';
     int first = 1;
+    memset(r->first, 0, sizeof r->first);
+    int sure = 1;
+    for (size_t i = 0; i < r->n; i++)
+        if (anchored(&r->v[i]) && !first_bytes(r->v[i].pattern + 1, r->first)) sure = 0;
+    if (!sure) memset(r->first, 0xFF, sizeof r->first);
     for (size_t i = 0; i < r->n; i++) {
         if (!anchored(&r->v[i])) continue;
         if (!first) pat[k++] = '|';
@@ -224,7 +297,9 @@ int rules_match(const rules *r, const char *form, size_t n,
                 const char **reason, const char **detail,
                 enum rule_scope *scope) {
     if (n > r->max_length) return -1;
-    int maybe = r->has_any && regexec(&r->any, form, 0, NULL, 0) == 0;
+    unsigned char f = (unsigned char)form[0];
+    int maybe = r->has_any && (r->first[f >> 3] >> (f & 7) & 1) &&
+                regexec(&r->any, form, 0, NULL, 0) == 0;
     for (size_t i = 0; i < r->n; i++) {
         const rule *ru = &r->v[i];
         int hit = 0;

@@ -115,12 +115,54 @@ static void kinds_and_scope(void **state) {
     rules_free(r);
 }
 
+/* The first-byte gate in front of the regexes must never hide a match:
+ * patterns whose first byte it cannot read (classes, '.', optional groups,
+ * escapes like \(, multibyte literals) still match. */
+static void gate_does_not_hide_matches(void **state) {
+    (void)state;
+    char err[256];
+    const char *src = "opt   line regex ^(x|y)?zed$\n"
+                      "cls   line regex ^[pq]uux$\n"
+                      "dot   line regex ^.ing$\n"
+                      "esc   line regex ^\\(c\\) corp$\n"
+                      "multi line regex ^(\xC2\xA9|copy) notice$\n"
+                      "star  line regex ^a*b$\n"
+                      "neg   line regex ^[^k]oo$\n"
+                      "optc  line regex ^[m]?oon$\n";
+    rules *r = rules_parse(src, strlen(src), "g.rules", err, sizeof err);
+    assert_non_null(r);
+    const char *reason, *detail;
+    enum rule_scope scope;
+    const char *hits[][2] = {{"zed", "opt"},      {"yzed", "opt"},   {"quux", "cls"},
+                             {"ring", "dot"},     {"(c) corp", "esc"}, {"\xC2\xA9 notice", "multi"},
+                             {"copy notice", "multi"}, {"b", "star"}, {"aab", "star"},
+                             {"zoo", "neg"}, {"oon", "optc"}, {"moon", "optc"}};
+    for (size_t i = 0; i < sizeof hits / sizeof *hits; i++) {
+        assert_true(rules_match(r, hits[i][0], strlen(hits[i][0]), &reason, &detail, &scope) >= 0);
+        assert_string_equal(reason, hits[i][1]);
+    }
+    assert_int_equal(rules_match(r, "none", 4, &reason, &detail, &scope), -1);
+    rules_free(r);
+    /* when every pattern is readable the gate is exact, and still right */
+    const char *simple = "a line regex ^(share|tweet) this$\nb line regex ^\xC2\xA9 2026\n"
+                         "c line regex ^([0-9]+|no) comments$\n";
+    r = rules_parse(simple, strlen(simple), "s.rules", err, sizeof err);
+    assert_non_null(r);
+    assert_true(rules_match(r, "tweet this", 10, &reason, &detail, &scope) >= 0);
+    assert_true(rules_match(r, "\xC2\xA9 2026", 7, &reason, &detail, &scope) >= 0);
+    assert_int_equal(rules_match(r, "share that", 10, &reason, &detail, &scope), -1);
+    assert_true(rules_match(r, "12 comments", 11, &reason, &detail, &scope) >= 0);
+    assert_true(rules_match(r, "no comments", 11, &reason, &detail, &scope) >= 0);
+    rules_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_rules_match_boilerplate),
         cmocka_unit_test(shipped_rules_spare_real_text),
         cmocka_unit_test(parse_errors_name_the_line),
         cmocka_unit_test(kinds_and_scope),
+        cmocka_unit_test(gate_does_not_hide_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
