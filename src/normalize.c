@@ -195,20 +195,23 @@ static int plain_word(uint64_t w, uint64_t *out) {
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-/* plain_word() for sixteen bytes at once (SSE2 is baseline on x86-64). */
-static int plain_block(const unsigned char *p, __m128i *out) {
+/* How many of the sixteen bytes at p, from the first, the matching form
+ * copies as they are but for case (printable ASCII, single spaces); *out
+ * gets them lowered.  SSE2 is baseline on x86-64. */
+static unsigned plain_prefix(const unsigned char *p, __m128i *out) {
     __m128i v = _mm_loadu_si128((const __m128i *)p);
     /* signed compare: bytes >= 0x80 are negative and count as control */
     __m128i ctrl = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)),
                                 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     __m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-    unsigned bad = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(sp, ctrl));
     unsigned spaces = (unsigned)_mm_movemask_epi8(sp);
-    if (bad || (spaces & (spaces >> 1))) return 0;
+    /* not plain: non-ASCII, control, DEL, and a space right after a space */
+    unsigned bad = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(sp, ctrl)) |
+                   (spaces & (spaces << 1));
     __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
                                   _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
     *out = _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-    return 1;
+    return bad ? (unsigned)__builtin_ctz(bad) : 16;
 }
 #endif
 
@@ -235,16 +238,18 @@ static int walk(const char *str, size_t n, emit_fn emit, void *ud) {
          * pending (it could be trailing, or the first of a run). */
 #ifdef __SSE2__
         __m128i lv;
-        if (started && i + 16 <= n && !(pending && s[i] == ' ') && plain_block(s + i, &lv)) {
+        unsigned run;
+        if (started && i + 16 <= n && !(pending && s[i] == ' ') &&
+            (run = plain_prefix(s + i, &lv)) > 0) {
             if (pending) { chunk[k++] = ' '; pending = 0; }
             _mm_storeu_si128((__m128i *)(chunk + k), lv);
-            if (s[i + 15] == ' ') { /* keep the space pending */
-                k += 15;
+            if (s[i + run - 1] == ' ') { /* keep the space pending */
+                k += run - 1;
                 pending = 1;
             } else {
-                k += 16;
+                k += run;
             }
-            i += 16;
+            i += run;
             continue;
         }
 #endif

@@ -33,9 +33,16 @@ struct rules {
      * paragraphs are common. */
     regex_t any;
     int has_any;
-    /* The bytes a match of the gate can start with (one bit each), so most
-     * short paragraphs skip regexec() on their first byte. */
-    unsigned char first[32];
+    /* Literal prefixes that every match of the gate starts with (one of
+     * them), read from the patterns, so that most short paragraphs skip
+     * regexec() after a few byte compares.  all_pass: a pattern was too
+     * complex to read, every paragraph goes to regexec(). */
+    struct prefix {
+        unsigned char len;
+        char s[23];
+    } pre[128];
+    size_t n_pre;
+    int all_pass;
 };
 
 static char *dupn(const char *s, size_t n) {
@@ -86,16 +93,31 @@ static const char *next_char(const char *p) {
     return p;
 }
 
+static int special(char c) {
+    return c == '(' || c == ')' || c == '[' || c == ']' || c == '.' || c == '*' || c == '+' ||
+           c == '?' || c == '{' || c == '}' || c == '|' || c == '^' || c == '$' || c == '\\';
+}
+
+static int add_prefix(rules *r, const char *s, size_t len) {
+    if (len == 0 || r->n_pre == sizeof r->pre / sizeof *r->pre) return 0;
+    if (len > sizeof r->pre[0].s) len = sizeof r->pre[0].s; /* a shorter prefix is still one */
+    r->pre[r->n_pre].len = (unsigned char)len;
+    memcpy(r->pre[r->n_pre].s, s, len);
+    r->n_pre++;
+    return 1;
+}
+
 /*
- * Add to set the bytes a match of the regex at p (just after '^') can start
- * with.  Reads only the simple shapes our rules use: a literal, an escaped
- * literal, a bracket expression of bytes and ranges, or a group of
- * alternatives that each start so.  Returns 0 when unsure ('.', a negated
- * class, an optional first element...): the caller then allows every byte.
+ * Add to r the literal prefixes that a match of the regex at p (just after
+ * '^') must start with.  Reads only the simple shapes our rules use: a run
+ * of literal characters (escaped punctuation included), a bracket
+ * expression of bytes and ranges, or a group of alternatives that each
+ * start so.  A character made optional by ? * {} is not part of a prefix.
+ * Returns 0 when unsure ('.', a negated class, an optional first
+ * element...): the caller then sends every paragraph to regexec().
  */
-static int first_bytes(const char *p, unsigned char set[32]) {
-    unsigned char c = (unsigned char)*p;
-    if (c == '(') {
+static int prefixes(const char *p, rules *r) {
+    if (*p == '(') {
         int depth = 0;
         const char *alt = p + 1;
         for (const char *q = p + 1; *q; q++) {
@@ -103,17 +125,17 @@ static int first_bytes(const char *p, unsigned char set[32]) {
             if (*q == '(') depth++;
             else if (*q == ')' && depth > 0) depth--;
             else if ((*q == '|' || *q == ')') && depth == 0) {
-                if (q == alt || !first_bytes(alt, set)) return 0;
+                if (q == alt || !prefixes(alt, r)) return 0;
                 if (*q == ')') return !quantifier(q[1]);
                 alt = q + 1;
             }
         }
         return 0;
     }
-    if (c == '[') {
+    if (*p == '[') {
         /* A bracket expression of single bytes and ranges, not negated. */
         const char *q = p + 1;
-        unsigned char add[32] = {0};
+        unsigned char set[32] = {0};
         if (*q == '^') return 0;
         do {
             unsigned char a = (unsigned char)*q, b = a;
@@ -122,24 +144,38 @@ static int first_bytes(const char *p, unsigned char set[32]) {
                 b = (unsigned char)q[2];
                 q += 2;
             }
-            for (unsigned x = a; x <= b; x++) add[x >> 3] |= (unsigned char)(1u << (x & 7));
+            for (unsigned x = a; x <= b; x++) set[x >> 3] |= (unsigned char)(1u << (x & 7));
             q++;
         } while (*q != ']');
         if (quantifier(q[1])) return 0;
-        for (int i = 0; i < 32; i++) set[i] |= add[i];
+        for (unsigned x = 0; x < 256; x++) {
+            char c = (char)x;
+            if ((set[x >> 3] >> (x & 7) & 1) && !add_prefix(r, &c, 1)) return 0;
+        }
         return 1;
     }
-    if (c == '\\') {
-        if (!p[1] || quantifier(*next_char(p + 1))) return 0;
-        c = (unsigned char)p[1];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            return 0; /* \b, \w and friends are not literals */
-    } else if (c == '\0' || c == '.' || c == '^' || c == '$' || c == '|' ||
-               c == ')' || quantifier(*next_char(p))) {
-        return 0;
+    char lit[sizeof r->pre[0].s];
+    size_t n = 0, last = 0; /* last: where the last character began */
+    const char *q = p;
+    while (*q && n < sizeof lit) {
+        const char *c = q;
+        if (*q == '\\') {
+            if (!q[1] || (q[1] >= 'a' && q[1] <= 'z') || (q[1] >= 'A' && q[1] <= 'Z') ||
+                (q[1] >= '0' && q[1] <= '9'))
+                break; /* \b, \w, \1 are not literals */
+            c = q + 1;
+        } else if (special(*q)) {
+            break;
+        }
+        const char *e = next_char(c);
+        if ((size_t)(e - c) > sizeof lit - n) break;
+        last = n;
+        memcpy(lit + n, c, (size_t)(e - c));
+        n += (size_t)(e - c);
+        q = e;
     }
-    set[c >> 3] |= (unsigned char)(1u << (c & 7));
-    return 1;
+    if (quantifier(*q)) n = last; /* the last character is optional */
+    return add_prefix(r, lit, n);
 }
 
 /* Compile the gate: "^((p1)|(p2)|...)" over the anchored regex rules with
@@ -157,11 +193,9 @@ static int build_gate(rules *r) {
     pat[k++] = '^';
     pat[k++] = '(';
     int first = 1;
-    memset(r->first, 0, sizeof r->first);
-    int sure = 1;
-    for (size_t i = 0; i < r->n; i++)
-        if (anchored(&r->v[i]) && !first_bytes(r->v[i].pattern + 1, r->first)) sure = 0;
-    if (!sure) memset(r->first, 0xFF, sizeof r->first);
+    r->n_pre = 0;
+    for (size_t i = 0; i < r->n && !r->all_pass; i++)
+        if (anchored(&r->v[i]) && !prefixes(r->v[i].pattern + 1, r)) r->all_pass = 1;
     for (size_t i = 0; i < r->n; i++) {
         if (!anchored(&r->v[i])) continue;
         if (!first) pat[k++] = '|';
@@ -297,9 +331,14 @@ int rules_match(const rules *r, const char *form, size_t n,
                 const char **reason, const char **detail,
                 enum rule_scope *scope) {
     if (n > r->max_length) return -1;
-    unsigned char f = (unsigned char)form[0];
-    int maybe = r->has_any && (r->first[f >> 3] >> (f & 7) & 1) &&
-                regexec(&r->any, form, 0, NULL, 0) == 0;
+    int maybe = 0;
+    if (r->has_any) {
+        int pass = r->all_pass;
+        for (size_t i = 0; i < r->n_pre && !pass; i++)
+            pass = r->pre[i].s[0] == form[0] && n >= r->pre[i].len &&
+                   memcmp(form, r->pre[i].s, r->pre[i].len) == 0;
+        maybe = pass && regexec(&r->any, form, 0, NULL, 0) == 0;
+    }
     for (size_t i = 0; i < r->n; i++) {
         const rule *ru = &r->v[i];
         int hit = 0;
