@@ -278,6 +278,14 @@ static void test_escape_at_every_offset(void **state) {
         line[10 + i] = '}';
         assert_int_equal(jsonl_parse(&p, line, 11 + i, &r), 0);
         assert_field(&r, JSONL_TEXT, want, i);
+        /* A raw control byte at that offset is found exactly too; bytes
+         * >= 0x80 around it are not mistaken for one. */
+        for (size_t j = 0; j < 60; j++) line[9 + j] = (char)(j % 3 ? 'x' : 0xE9);
+        line[9 + i] = '\t';
+        memcpy(line + 69, "\"}", 3);
+        assert_int_equal(jsonl_parse(&p, line, 71, &r), -1);
+        assert_string_equal(p.err, "control character in string");
+        assert_int_equal(p.err_off, 9 + i);
     }
     jsonl_free(&p);
 }
