@@ -63,6 +63,9 @@ static size_t space_at(const unsigned char *s, size_t i, size_t end) {
 
 /* Length of the whitespace character ending at s[end - 1], else 0. */
 static size_t space_before(const unsigned char *s, size_t start, size_t end) {
+    unsigned last = s[end - 1];
+    /* Most lines end in a letter or a stop: no space can end with those. */
+    if (last > ' ' && last < 0x80) return 0;
     for (size_t k = 1; k <= 3 && k <= end - start; k++) {
         size_t n = space_at(s, end - k, end);
         if (n == k) return k;
@@ -117,9 +120,10 @@ static size_t words(const unsigned char *s, size_t n) {
 /* A subheading: short, few words, no closing punctuation, and it opens
  * with a capital, a digit or a quote. */
 static int looks_like_heading(const unsigned char *s, size_t n) {
-    if (n == 0 || n > HEADING_MAX_BYTES || words(s, n) > HEADING_MAX_WORDS) return 0;
+    if (n == 0 || n > HEADING_MAX_BYTES) return 0;
     unsigned last = last_mark(s, n);
     if (ends_sentence(last) || last == ':' || last == ';' || last == ',') return 0;
+    if (words(s, n) > HEADING_MAX_WORDS) return 0;
     unsigned c = s[0];
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '"' ||
            c == '\'' || c >= 0x80;
