@@ -196,7 +196,10 @@ static const char *clean_title(sl_engine *e, const char *t) {
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\n' || t[n - 1] == '\r')) n--;
     if (!n) return NULL;
     buf_reset(&e->tbuf);
-    int rc = norm_nfc_needed(&e->cl.nfct, t, n) ? norm_nfc(t, n, &e->tbuf) : buf_put(&e->tbuf, t, n);
+    size_t bad;
+    int nfc = 0;
+    norm_check(&e->cl.nfct, t, n, &bad, &nfc); /* validity was checked before */
+    int rc = nfc ? norm_nfc(t, n, &e->tbuf) : buf_put(&e->tbuf, t, n);
     return rc ? NULL : e->tbuf.p;
 }
 

@@ -69,39 +69,14 @@ int norm_nfc_sensitive(norm_nfc_table *t, int32_t cp) {
     return sensitive_by_property(cp) != 0;
 }
 
-#define HIGH_BITS 0x8080808080808080ULL
 
-int norm_nfc_needed(norm_nfc_table *t, const char *str, size_t n) {
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & HIGH_BITS) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        if (s[i] < 0x80) { i++; continue; }
-        int32_t cp;
-        i += utf8_decode(s + i, &cp);
-        if (norm_nfc_sensitive(t, cp)) return 1;
-    }
-    return 0;
-}
 
 int norm_check(norm_nfc_table *t, const char *str, size_t n, size_t *bad, int *nfc) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     *nfc = 0;
     while (i < n) {
-        /* Eight ASCII bytes, none of them zero, at a time. */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w & HIGH_BITS) || ((w - 0x0101010101010101ULL) & ~w & HIGH_BITS)) break;
-            i += 8;
-        }
+        i = utf8_skip_ascii(s, i, n);
         if (i >= n) break;
         if (s[i] < 0x80) {
             if (s[i] == 0) { *bad = i; return UTF8_NUL; }
@@ -169,7 +144,7 @@ static const unsigned char ascii_form[128] = {
 };
 
 #define ONES 0x0101010101010101ULL
-#define HIGHS HIGH_BITS
+#define HIGHS 0x8080808080808080ULL
 
 /* A bit 7 in each byte of w that is zero; exact when no byte has bit 7
  * set (no carries between bytes). */

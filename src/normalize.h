@@ -20,19 +20,15 @@ typedef struct norm_nfc_table {
     uint8_t bits[0x10000 / 8];
 } norm_nfc_table;
 
-/* Non-zero when s[0, n) (valid UTF-8) might change under NFC.  Exact for
- * single code points and conservative for sequences: a text passes only if
- * none of its code points is a combining mark, a "second" of a canonical
- * composition, excluded from composition, or a decomposition that does
- * not recompose to itself. */
-int norm_nfc_needed(norm_nfc_table *t, const char *s, size_t n);
-
 /* Validate s[0, n) as utf8_check() does (UTF8_OK, UTF8_INVALID or
  * UTF8_NUL with *bad) and, in the same pass, set *nfc to whether it might
- * change under NFC (as norm_nfc_needed()). */
+ * change under NFC.  Exact for single code points and conservative for
+ * sequences: a text passes only if none of its code points is a combining
+ * mark, a "second" of a canonical composition, excluded from composition,
+ * or a decomposition that does not recompose to itself. */
 int norm_check(norm_nfc_table *t, const char *s, size_t n, size_t *bad, int *nfc);
 
-/* The per-code-point test behind norm_nfc_needed (exported for tests). */
+/* The per-code-point test behind norm_check (exported for tests). */
 int norm_nfc_sensitive(norm_nfc_table *t, int32_t cp);
 
 /* Append the NFC form of s[0, n) to out.  BUF_OK, BUF_ENOMEM or

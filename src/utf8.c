@@ -9,20 +9,11 @@
 
 #include <string.h>
 
-#define HIGH_BITS 0x8080808080808080ULL
-#define LOW_BITS 0x0101010101010101ULL
-
 int utf8_check(const char *str, size_t n, size_t *bad) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
-        /* Fast path: eight ASCII bytes, none of them zero. */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w & HIGH_BITS) || ((w - LOW_BITS) & ~w & HIGH_BITS)) break;
-            i += 8;
-        }
+        i = utf8_skip_ascii(s, i, n); /* eight ASCII bytes, no NUL, at a time */
         if (i >= n) break;
         unsigned c = s[i];
         if (c < 0x80) {
