@@ -161,7 +161,7 @@ static void list_and_stats(void **state) {
     sl_outcome out;
     const char *texts[] = {"One.\nOne again, longer paragraph.", "Two.\nShare this article\nMore.",
                            "Three."};
-    char id[8];
+    char id[16];
     for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "n%d", i);
         sl_article a = art(id, texts[i]);
