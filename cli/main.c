@@ -73,7 +73,7 @@ static const char usage_ingest[] =
     "then 1.  A dry run does not look in the store: nothing is \"present\".\n";
 
 static const char usage_show[] =
-    "usage: storyline show [--db FILE] [--json] [--explain] ID\n"
+    "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"
     "\n"
     "Print one stored article: metadata, then its clean text (subheadings marked\n"
     "\"## \", list items as written).\n"
@@ -83,7 +83,11 @@ static const char usage_show[] =
     "               text), removed ({reason, detail, text}), notes,\n"
     "               sentences, tokens, hash, origin, extra\n"
     "  --explain    also list what cleaning did: every removed paragraph with\n"
-    "               its reason and rule, and the notes (title choice, NFC)\n";
+    "               its reason and rule, and the notes (title choice, NFC)\n"
+    "  --segments   also list the sentences, one a line with their byte\n"
+    "               offsets, each followed by its tokens separated by \" | \";\n"
+    "               with --json, add \"segments\": {\"sentences\": [[start, end]],\n"
+    "               \"tokens\": [[start, end, kind]]}\n";
 
 static const char usage_list[] =
     "usage: storyline list [--db FILE] [--json]\n"
@@ -326,21 +330,44 @@ static void print_excerpt(const char *t, size_t max, int with_size) {
     if (with_size) printf(" (%zu bytes)", n);
 }
 
+/* Each sentence with its offsets, then its tokens. */
+static int print_segments(sl_engine *e, const sl_doc *d) {
+    const sl_span *sent;
+    const sl_token *tok;
+    size_t ns, nt, t = 0;
+    if (sl_segment(e, d, &sent, &ns, &tok, &nt) != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        return 1;
+    }
+    printf("\nsegments: %zu sentences, %zu tokens\n", ns, nt);
+    for (size_t i = 0; i < ns; i++) {
+        printf("  [%zu, %zu) %.*s\n   ", sent[i].start, sent[i].end,
+               (int)(sent[i].end - sent[i].start), d->text + sent[i].start);
+        while (t < nt && tok[t].start < sent[i].start) t++; /* any outside a sentence */
+        for (int first = 1; t < nt && tok[t].end <= sent[i].end; t++, first = 0)
+            printf("%s%.*s", first ? " " : " | ", (int)(tok[t].end - tok[t].start), d->text + tok[t].start);
+        printf("\n");
+    }
+    return 0;
+}
+
 static int cmd_show(int argc, char **argv) {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"json", no_argument, 0, 'j'},
         {"explain", no_argument, 0, 'x'},
+        {"segments", no_argument, 0, 's'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *db = DEFAULT_DB;
-    int json = 0, explain = 0, c;
+    int json = 0, explain = 0, segments = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'j': json = 1; break;
         case 'x': explain = 1; break;
+        case 's': segments = 1; break;
         case 'h': fputs(usage_show, stdout); return 0;
         default: fputs(usage_show, stderr); return 2;
         }
@@ -357,7 +384,7 @@ static int cmd_show(int argc, char **argv) {
     }
     if (json) {
         const char *j;
-        if (sl_doc_json(e, d, 0, &j) != SL_OK) {
+        if (sl_doc_json(e, d, segments ? SL_JSON_SEGMENTS : 0, &j) != SL_OK) {
             warnx("%s", sl_errmsg(e));
             sl_close(e);
             return 1;
@@ -380,6 +407,10 @@ static int cmd_show(int argc, char **argv) {
         const sl_paragraph *p = &d->paragraphs[i];
         printf("\n%s%.*s\n", p->kind == SL_PARA_HEADING ? "## " : "", (int)(p->end - p->start),
                d->text + p->start);
+    }
+    if (segments && print_segments(e, d)) {
+        sl_close(e);
+        return 1;
     }
     if (explain) {
         printf("\ncleaning:\n");
@@ -420,7 +451,7 @@ static int list_one(void *ud, const sl_doc *d) {
     list_ctx *l = ud;
     if (l->json) {
         const char *j;
-        if (sl_doc_json(l->e, d, 1, &j) != SL_OK) {
+        if (sl_doc_json(l->e, d, SL_JSON_SUMMARY, &j) != SL_OK) {
             l->failed = 1;
             return 1;
         }

@@ -305,15 +305,22 @@ SL_API sl_status sl_stats_get(sl_engine *e, sl_stats *out);
 typedef int (*sl_count_cb)(void *ud, const char *key, uint64_t count);
 SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud);
 
+/* Flags for sl_doc_json(). */
+#define SL_JSON_SUMMARY 1  /* only the listing fields */
+#define SL_JSON_SEGMENTS 2 /* add "segments": sentence and token spans */
+
 /*
  * The doc as one line of JSON (no newline): {"id", "source", "url", "date",
  * "title", "text", "paragraphs": [{"kind", "start", "end", "text"}],
  * "removed": [{"reason", "detail", "text"}], "notes", "sentences",
- * "tokens", "hash", "origin", "extra"}, absent fields as null.  With
- * summary non-zero: id, source, url, date, title, bytes, sentences, tokens,
- * hash and origin.  *out is borrowed until the next call on e.
+ * "tokens", "hash", "origin", "extra"}, absent fields as null.
+ * With SL_JSON_SUMMARY: id, source, url, date, title, bytes, sentences,
+ * tokens, hash and origin.  With SL_JSON_SEGMENTS also "segments":
+ * {"sentences": [[start, end], ...], "tokens": [[start, end, kind], ...]}
+ * in byte offsets into text, kind one of "word", "number", "punct",
+ * "symbol".  *out is borrowed until the next call on e.
  */
-SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int summary,
+SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags,
                              const char **out);
 
 #ifdef __cplusplus

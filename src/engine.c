@@ -538,9 +538,17 @@ SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud) {
     return store_removed_counts(e->st, cb, ud, e->err, sizeof e->err);
 }
 
-SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int summary, const char **out) {
+SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const char **out) {
+    const sl_span *sent = NULL;
+    const sl_token *tok = NULL;
+    size_t ns = 0, nt = 0;
+    if ((flags & SL_JSON_SEGMENTS) && !(flags & SL_JSON_SUMMARY)) {
+        sl_status s = sl_segment(e, d, &sent, &ns, &tok, &nt);
+        if (s != SL_OK) return s;
+    }
     buf_reset(&e->json);
-    if (json_doc(d, summary, &e->json)) return set_err(e, SL_ENOMEM, "out of memory");
+    if (json_doc(d, flags, sent, ns, tok, nt, &e->json))
+        return set_err(e, SL_ENOMEM, "out of memory");
     *out = e->json.p;
     return SL_OK;
 }

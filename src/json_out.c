@@ -27,7 +27,26 @@ static void hex(const unsigned char *h, char *out) {
 
 static int dump_cb(const char *p, size_t n, void *ud) { return buf_put(ud, p, n) ? -1 : 0; }
 
-int json_doc(const sl_doc *d, int summary, buf *out) {
+static const char *const token_kind[] = {"", "word", "number", "punct", "symbol"};
+
+static json_t *segments(const sl_span *sentences, size_t ns, const sl_token *tokens, size_t nt) {
+    json_t *seg = json_object(), *sa = json_array(), *ta = json_array();
+    for (size_t i = 0; i < ns; i++)
+        json_array_append_new(sa, json_pack("[II]", (json_int_t)sentences[i].start,
+                                            (json_int_t)sentences[i].end));
+    for (size_t i = 0; i < nt; i++) {
+        unsigned k = tokens[i].kind <= SL_TOK_SYMBOL ? (unsigned)tokens[i].kind : 0;
+        json_array_append_new(ta, json_pack("[IIs]", (json_int_t)tokens[i].start,
+                                            (json_int_t)tokens[i].end, token_kind[k]));
+    }
+    json_object_set_new_nocheck(seg, "sentences", sa);
+    json_object_set_new_nocheck(seg, "tokens", ta);
+    return seg;
+}
+
+int json_doc(const sl_doc *d, int flags, const sl_span *sentences, size_t ns,
+             const sl_token *tokens, size_t nt, buf *out) {
+    int summary = flags & SL_JSON_SUMMARY;
     json_t *o = json_object();
     if (!o) return -1;
     char h[33];
@@ -77,6 +96,8 @@ int json_doc(const sl_doc *d, int summary, buf *out) {
         json_t *extra = NULL;
         if (d->extra) extra = json_loads(d->extra, JSON_DECODE_ANY, NULL);
         json_object_set_new_nocheck(o, "extra", extra ? extra : json_null());
+        if (flags & SL_JSON_SEGMENTS)
+            json_object_set_new_nocheck(o, "segments", segments(sentences, ns, tokens, nt));
     }
     int rc = json_dump_callback(o, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);

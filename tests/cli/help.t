@@ -69,7 +69,7 @@ $ storyline ingest --help 2>&1 | diff - <(storyline help ingest) && echo same
 # The other commands have help too; check the first line of each, and that
 # "help CMD" and "CMD --help" agree.
 $ storyline help show | head -n 1
-  usage: storyline show [--db FILE] [--json] [--explain] ID
+  usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID
 $ storyline help list | head -n 1
   usage: storyline list [--db FILE] [--json]
 $ storyline help stats | head -n 1
