@@ -267,6 +267,7 @@ static int cmd_ingest(int argc, char **argv) {
         return 1;
     }
     progress p = {.on = !quiet && isatty(2), .start = now()};
+    p.last = p.start; /* first frame after 100 ms, when the rate means something */
     uint64_t n_read = 0, stored = 0, present = 0, rejected = 0;
     int fatal = 0;
     const sl_article *a;
