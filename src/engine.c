@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "clean.h"
@@ -177,8 +176,8 @@ SL_API void sl_close(sl_engine *e) {
     free(e);
 }
 
-/* Check an optional metadata string: valid UTF-8 and no line breaks that
- * would break one-line output.  Returns SL_OK or SL_EUTF8. */
+/* Check an optional metadata string: valid UTF-8 (line breaks and other
+ * characters are kept; JSON output escapes them).  SL_OK or SL_EUTF8. */
 static sl_status check_field(sl_engine *e, const char *name, const char *v) {
     if (!v) return SL_OK;
     size_t bad;

@@ -135,6 +135,29 @@ static void rejects_store_nothing(void **state) {
     sl_close(e);
 }
 
+static void clean_without_store(void **state) {
+    (void)state;
+    sl_engine *e = NULL;
+    assert_int_equal(sl_open(NULL, NULL, &e), SL_OK);
+    sl_article a = art("c1", "Ferry service resumes\nThe ferry sailed at dawn.\n"
+                             "Share this article\n- First stop: the island.\n");
+    a.title = NULL;
+    const sl_doc *d;
+    assert_int_equal(sl_clean(e, &a, &d), SL_OK);
+    assert_string_equal(d->title, "Ferry service resumes");
+    assert_int_equal(d->n_paragraphs, 2);
+    assert_int_equal(d->paragraphs[1].kind, SL_PARA_LIST);
+    assert_int_equal(d->n_removed, 1);
+    assert_string_equal(d->removed[0].reason, "share-prompt");
+    assert_string_equal(d->removed[0].text, "Share this article");
+    const char *json;
+    assert_int_equal(sl_doc_json(e, d, SL_JSON_SEGMENTS, &json), SL_OK);
+    assert_non_null(strstr(json, "\"segments\":{\"sentences\":[[0,25],[26,51]]"));
+    /* no store: lookups say so instead of crashing */
+    assert_int_equal(sl_get(e, "c1", &d), SL_EINVAL);
+    sl_close(e);
+}
+
 static void id_from_hash_when_missing(void **state) {
     fix *f = *state;
     sl_engine *e = open_db(f->db);
@@ -311,6 +334,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(ingest_get_and_reingest, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_store_nothing, setup, teardown),
+        cmocka_unit_test(clean_without_store),
         cmocka_unit_test_setup_teardown(id_from_hash_when_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(list_and_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
