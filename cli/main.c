@@ -41,6 +41,7 @@ static const char usage_main[] =
     "  show ID              one article: text, paragraphs, what cleaning removed\n"
     "  list                 every stored article, one per line\n"
     "  stats                figures about the corpus\n"
+    "  dedup [PATH...]      drop exact and near copies from a JSONL stream (no store)\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -71,6 +72,35 @@ static const char usage_ingest[] =
     "Each rejected input gets one line on stderr with its file and its line\n"
     "and byte offset (from 0); the rest is still ingested; the exit status is\n"
     "then 1.  A dry run does not look in the store: nothing is \"present\".\n";
+
+static const char usage_dedup[] =
+    "usage: storyline dedup [--keep first|longest] [--pairs | --clusters] [--explain]\n"
+    "                       [--threshold J] [--format auto|txt|jsonl]\n"
+    "                       [--max-article-bytes N] [--rules FILE] [--quiet] [PATH... | -]\n"
+    "\n"
+    "Find exact, near and partial copies in a stream of articles, with no store:\n"
+    "the dataset use case.  Reads the PATHs, or standard input when there are none.\n"
+    "Every relation is verified on the word 5-shingle sets and the shared\n"
+    "paragraphs of the two articles, never on a hash collision alone.\n"
+    "\n"
+    "Output (stdout), one of:\n"
+    "  (default)         the kept articles, each line as it was read: every\n"
+    "                    article that is not an exact or near copy of another\n"
+    "  --pairs           one line per relation: ID<TAB>EARLIER-ID<TAB>KIND, with\n"
+    "                    KIND exact, near or partial, as they are found\n"
+    "  --clusters        at the end, one line per article: ID<TAB>CLUSTER, the\n"
+    "                    cluster named by its representative's id\n"
+    "\n"
+    "  --keep first      keep the first article of each group as it arrives\n"
+    "                    (streaming; the default)\n"
+    "  --keep longest    keep the longest; written at the end, in input order\n"
+    "  --explain         with --pairs: add similarity (Jaccard), containment,\n"
+    "                    shared paragraphs and their words\n"
+    "  --threshold J     Jaccard from which a copy is near (default 0.25)\n"
+    "  -q, --quiet       no summary on stderr\n"
+    "\n"
+    "A summary goes to stderr: read, kept, copies, partial links, rejected.\n"
+    "Bad input is reported as by ingest and skipped; the exit status is then 1.\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"
@@ -308,6 +338,211 @@ static int cmd_ingest(int argc, char **argv) {
                (unsigned long long)n_read, dry ? "cleaned" : "stored", (unsigned long long)stored,
                (unsigned long long)present, (unsigned long long)rejected);
     if (fatal) warnx("stopped early; articles committed so far are kept, re-run to finish");
+    return (rejected || fatal) ? 1 : 0;
+}
+
+/* ---- dedup ----------------------------------------------------------------- */
+
+typedef struct kept {
+    long off;       /* where its raw line is in the spool file */
+    size_t len;
+    size_t length;  /* its text length, for --keep longest */
+} kept;
+
+static int cmd_dedup(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"keep", required_argument, 0, 'k'},
+        {"pairs", no_argument, 0, 'p'},
+        {"clusters", no_argument, 0, 'c'},
+        {"explain", no_argument, 0, 'x'},
+        {"threshold", required_argument, 0, 't'},
+        {"format", required_argument, 0, 'f'},
+        {"max-article-bytes", required_argument, 0, 'm'},
+        {"rules", required_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int longest = 0, pairs = 0, clusters = 0, explain = 0, quiet = 0, c;
+    sl_format format = SL_FORMAT_AUTO;
+    sl_options opt;
+    sl_options_init(&opt);
+    sl_dedup_options dopt;
+    sl_dedup_options_init(&dopt);
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            if (strcmp(optarg, "first") == 0) longest = 0;
+            else if (strcmp(optarg, "longest") == 0) longest = 1;
+            else return usage_error(usage_dedup, "--keep must be first or longest, not '%s'", optarg);
+            break;
+        case 'p': pairs = 1; break;
+        case 'c': clusters = 1; break;
+        case 'x': explain = 1; break;
+        case 't': {
+            char *end;
+            double j = strtod(optarg, &end);
+            if (end == optarg || *end || !(j > 0 && j <= 1))
+                return usage_error(usage_dedup, "--threshold needs a number in (0, 1], not '%s'", optarg);
+            dopt.near_threshold = j;
+            break;
+        }
+        case 'f':
+            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
+            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
+            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
+            else return usage_error(usage_dedup, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            break;
+        case 'm':
+            if (parse_size(optarg, &opt.max_article_bytes))
+                return usage_error(usage_dedup, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
+            break;
+        case 'r': opt.rules_path = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_dedup, stdout); return 0;
+        default: fputs(usage_dedup, stderr); return 2;
+        }
+    }
+    if (pairs && clusters) return usage_error(usage_dedup, "choose one of --pairs and --clusters");
+    if (explain && !pairs) return usage_error(usage_dedup, "--explain goes with --pairs");
+    sl_engine *e = open_engine(NULL, &opt);
+    if (!e) return 1;
+    sl_dedup *d = NULL;
+    if (sl_dedup_open(e, &dopt, &d) != SL_OK) {
+        warnx("out of memory");
+        sl_close(e);
+        return 1;
+    }
+    const char *stdin_only[] = {"-"};
+    const char *const *paths = optind < argc ? (const char *const *)argv + optind : stdin_only;
+    size_t n_paths = optind < argc ? (size_t)(argc - optind) : 1;
+    sl_reader *r;
+    if (sl_reader_open(paths, n_paths, format, opt.max_article_bytes, &r) != SL_OK) {
+        warnx("out of memory");
+        sl_dedup_close(d);
+        sl_close(e);
+        return 1;
+    }
+    /* --keep longest and --clusters decide at the end; the raw lines wait
+     * in a spool file, not in memory. */
+    FILE *spool = (longest && !pairs && !clusters) ? tmpfile() : NULL;
+    kept *ks = NULL;
+    size_t cap_ks = 0;
+    uint64_t n_read = 0, n_kept = 0, n_exact = 0, n_near = 0, n_partial = 0, rejected = 0;
+    int fatal = 0;
+    const sl_article *a;
+    sl_status s;
+    while ((s = sl_reader_next(r, &a)) != SL_DONE) {
+        n_read++;
+        if (s != SL_OK) {
+            warnx("%s", sl_reader_errmsg(r));
+            rejected++;
+            if (s == SL_ENOMEM) { fatal = 1; break; }
+            continue;
+        }
+        const char *raw;
+        size_t raw_len;
+        sl_format raw_format;
+        sl_reader_raw(r, &raw, &raw_len, &raw_format);
+        if (!pairs && !clusters && raw_format != SL_FORMAT_JSONL) {
+            warnx("%s: the kept-article output copies JSON lines; use --pairs or --clusters for text files",
+                  a->origin ? a->origin : "<article>");
+            rejected++;
+            continue;
+        }
+        const sl_dup_match *m;
+        size_t nm;
+        s = sl_dedup_add(d, a, &m, &nm);
+        if (s != SL_OK) {
+            warnx("%s: %s", a->origin ? a->origin : "<article>", sl_errmsg(e));
+            rejected++;
+            if (s == SL_ENOMEM) { fatal = 1; break; }
+            continue;
+        }
+        size_t me = sl_dedup_count(d) - 1;
+        int copy = 0;
+        for (size_t i = 0; i < nm; i++) {
+            if (m[i].kind == SL_DUP_PARTIAL) n_partial++;
+            else copy = 1;
+            if (pairs) {
+                printf("%s\t%s\t%s", sl_dedup_id(d, me), m[i].id, sl_dup_kind_name(m[i].kind));
+                if (explain)
+                    printf("\t%.3f\t%.3f\t%zu\t%zu", m[i].similarity, m[i].containment,
+                           m[i].shared_paragraphs, m[i].shared_words);
+                putchar('\n');
+            }
+        }
+        if (copy) {
+            int exact = 0;
+            for (size_t i = 0; i < nm; i++) exact |= m[i].kind == SL_DUP_EXACT;
+            if (exact) n_exact++;
+            else n_near++;
+        }
+        if (spool) {
+            if (me >= cap_ks) {
+                size_t nc = cap_ks ? cap_ks * 2 : 1024;
+                kept *nk = realloc(ks, nc * sizeof *nk);
+                if (!nk) { warnx("out of memory"); fatal = 1; break; }
+                ks = nk;
+                cap_ks = nc;
+            }
+            ks[me] = (kept){ftell(spool), raw_len, a->text_len};
+            if (fwrite(raw, 1, raw_len, spool) != raw_len) {
+                warnx("cannot write the spool file: %s", strerror(errno));
+                fatal = 1;
+                break;
+            }
+        } else if (!pairs && !clusters && !copy) {
+            fwrite(raw, 1, raw_len, stdout);
+            putchar('\n');
+            n_kept++;
+        }
+    }
+    size_t n = sl_dedup_count(d);
+    if (!fatal && clusters)
+        for (size_t i = 0; i < n; i++)
+            printf("%s\t%s\n", sl_dedup_id(d, i), sl_dedup_id(d, sl_dedup_representative(d, i)));
+    if (!fatal && spool) {
+        /* The longest of each group, in input order (ties: the first). */
+        size_t *best = malloc((n ? n : 1) * sizeof *best);
+        if (!best) fatal = 1;
+        for (size_t i = 0; best && i < n; i++) best[i] = (size_t)-1;
+        for (size_t i = 0; best && i < n; i++) {
+            size_t g = sl_dedup_representative(d, i);
+            if (best[g] == (size_t)-1 || ks[i].length > ks[best[g]].length) best[g] = i;
+        }
+        char *line = NULL;
+        for (size_t i = 0; best && i < n; i++) {
+            if (best[sl_dedup_representative(d, i)] != i) continue;
+            char *nl = realloc(line, ks[i].len ? ks[i].len : 1);
+            if (!nl) { fatal = 1; break; }
+            line = nl;
+            if (fseek(spool, ks[i].off, SEEK_SET) || fread(line, 1, ks[i].len, spool) != ks[i].len) {
+                warnx("cannot read the spool file back");
+                fatal = 1;
+                break;
+            }
+            fwrite(line, 1, ks[i].len, stdout);
+            putchar('\n');
+            n_kept++;
+        }
+        free(line);
+        free(best);
+    }
+    if (spool) fclose(spool);
+    free(ks);
+    if (!quiet)
+        fprintf(stderr, "read %llu, kept %llu, copies %llu (exact %llu, near %llu), partial links %llu, rejected %llu\n",
+                (unsigned long long)n_read, (unsigned long long)(pairs || clusters ? n - n_exact - n_near : n_kept),
+                (unsigned long long)(n_exact + n_near), (unsigned long long)n_exact,
+                (unsigned long long)n_near, (unsigned long long)n_partial, (unsigned long long)rejected);
+    sl_reader_close(r);
+    sl_dedup_close(d);
+    sl_close(e);
+    if (fflush(stdout) != 0) {
+        warnx("cannot write the output: %s", strerror(errno));
+        fatal = 1;
+    }
     return (rejected || fatal) ? 1 : 0;
 }
 
@@ -571,6 +806,7 @@ static const struct {
     {"show", cmd_show, usage_show},
     {"list", cmd_list, usage_list},
     {"stats", cmd_stats, usage_stats},
+    {"dedup", cmd_dedup, usage_dedup},
 };
 
 int main(int argc, char **argv) {

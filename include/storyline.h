@@ -120,6 +120,12 @@ SL_API sl_status sl_reader_open(const char *const *paths, size_t n,
  */
 SL_API sl_status sl_reader_next(sl_reader *r, const sl_article **out);
 
+/* The bytes the last article came from, as read: its JSON line (without
+ * the newline), or the whole text file.  Borrowed until the next call;
+ * sets *format to the format it was read in. */
+SL_API void sl_reader_raw(const sl_reader *r, const char **bytes, size_t *len,
+                          sl_format *format);
+
 /* The message of the last rejection: "feed.jsonl:17: byte 40: ...". */
 SL_API const char *sl_reader_errmsg(const sl_reader *r);
 
@@ -322,6 +328,64 @@ SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud);
  */
 SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags,
                              const char **out);
+
+/* ------------------------------------------------------------------------
+ * Duplicates in a stream (no store): exact, near and partial copies
+ * ------------------------------------------------------------------------ */
+
+typedef enum sl_dup_kind {
+    SL_DUP_EXACT = 1,  /* the same clean text after normalisation */
+    SL_DUP_NEAR = 2,   /* word 5-shingle Jaccard at or above the threshold */
+    SL_DUP_PARTIAL = 3 /* shares whole paragraphs (30 words or more) */
+} sl_dup_kind;
+
+/* "exact", "near", "partial". */
+SL_API const char *sl_dup_kind_name(sl_dup_kind k);
+
+/* A verified relation between the article just added and an earlier one. */
+typedef struct sl_dup_match {
+    size_t doc;               /* the earlier article, by order of adding */
+    const char *id;           /* its id */
+    sl_dup_kind kind;
+    double similarity;        /* shingle Jaccard of the two */
+    double containment;       /* of the smaller shingle set in the larger */
+    size_t shared_paragraphs; /* whole paragraphs both hold */
+    size_t shared_words;      /* words in those paragraphs */
+} sl_dup_match;
+
+typedef struct sl_dedup sl_dedup;
+
+/* Thresholds; start from sl_dedup_options_init(). */
+typedef struct sl_dedup_options {
+    double near_threshold;     /* Jaccard for near (default chosen on dev data) */
+    size_t partial_min_words;  /* shared paragraph words for partial (30) */
+} sl_dedup_options;
+
+SL_API void sl_dedup_options_init(sl_dedup_options *opt);
+
+/*
+ * A duplicate finder over a stream of articles, in memory.  Articles are
+ * cleaned with e (which may be a dry-run engine, sl_open(NULL, ...)), which
+ * must outlive d.  opt may be NULL.  SL_OK or SL_ENOMEM.
+ */
+SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_dedup **out);
+SL_API void sl_dedup_close(sl_dedup *d);
+
+/*
+ * Clean and fingerprint a, find every earlier article it copies or that
+ * copies it (each candidate verified on the shingle sets and paragraphs,
+ * never on a hash collision alone), then add it.  *m (n of them) is
+ * borrowed until the next call.  Errors as sl_clean(), message on e.
+ */
+SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **m,
+                              size_t *n);
+
+/* Articles added so far; the id of one; the representative of its group
+ * of exact and near copies (the earliest by date, then the longest, then
+ * the first added). */
+SL_API size_t sl_dedup_count(const sl_dedup *d);
+SL_API const char *sl_dedup_id(const sl_dedup *d, size_t doc);
+SL_API size_t sl_dedup_representative(sl_dedup *d, size_t doc);
 
 #ifdef __cplusplus
 }

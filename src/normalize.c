@@ -109,8 +109,11 @@ int norm_nfc(const char *s, size_t n, buf *out) {
     return rc;
 }
 
-/* The matching form of one non-ASCII code point, or 0 to keep it as is
- * (after case folding).  Returns ' ' for Unicode spaces. */
+/* The matching form of one non-ASCII code point: an ASCII replacement,
+ * ' ' for Unicode spaces, DROP for invisible format characters, ELLIPSIS
+ * for "...", or 0 to keep it (after case folding). */
+enum { DROP = -1, ELLIPSIS = -2 };
+
 static int32_t unify(int32_t cp) {
     switch (cp) {
     case 0x00A0: case 0x1680: case 0x202F: case 0x205F: case 0x3000:
@@ -125,6 +128,14 @@ static int32_t unify(int32_t cp) {
     case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
     case 0x2015: case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
         return '-';
+    /* Invisible format characters (soft hyphen, zero-width spaces and
+     * joiners, direction marks, word joiner, BOM) vanish: a copy that
+     * gained one inside a word is the same text. */
+    case 0x00AD: case 0x200B: case 0x200C: case 0x200D: case 0x200E:
+    case 0x200F: case 0x2060: case 0xFEFF:
+        return DROP;
+    case 0x2026:
+        return ELLIPSIS; /* ... */
     default:
         if (cp >= 0x2000 && cp <= 0x200A) return ' ';
         return 0;
@@ -259,8 +270,14 @@ static int walk(const char *str, size_t n, emit_fn emit, void *ud) {
         i += utf8_decode(s + i, &cp);
         int32_t u = unify(cp);
         if (u == ' ') { pending = started; continue; }
+        if (u == DROP) continue;
         if (pending) { chunk[k++] = ' '; pending = 0; }
         started = 1;
+        if (u == ELLIPSIS) {
+            memcpy(chunk + k, "...", 3);
+            k += 3;
+            continue;
+        }
         if (u) { chunk[k++] = (char)u; continue; }
         if (utf8proc_get_property(cp)->casefold_seqindex == UINT16_MAX) {
             k += utf8_encode(cp, chunk + k); /* no case to fold: as is */

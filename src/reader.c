@@ -49,6 +49,9 @@ struct sl_reader {
     size_t rcap, rstart, rend;
     int eof;
     buf txt;            /* a whole .txt article */
+    const char *raw;    /* the bytes of the last article */
+    size_t raw_len;
+    sl_format raw_format;
     jsonl_parser jp;
     sl_article art;
     char id[256];
@@ -66,6 +69,12 @@ static sl_status rerr(sl_reader *r, sl_status s, const char *fmt, ...) {
 }
 
 SL_API const char *sl_reader_errmsg(const sl_reader *r) { return r ? r->err : "out of memory"; }
+
+SL_API void sl_reader_raw(const sl_reader *r, const char **bytes, size_t *len, sl_format *format) {
+    *bytes = r->raw;
+    *len = r->raw_len;
+    if (format) *format = r->raw_format;
+}
 
 SL_API void sl_reader_progress(const sl_reader *r, uint64_t *done, uint64_t *total) {
     if (done) *done = r->done;
@@ -403,6 +412,9 @@ static sl_status read_txt(sl_reader *r) {
     r->art.text = r->txt.p;
     r->art.text_len = r->txt.len;
     r->art.origin = r->origin;
+    r->raw = r->txt.p;
+    r->raw_len = r->txt.len;
+    r->raw_format = SL_FORMAT_TXT;
     return SL_OK;
 }
 
@@ -468,6 +480,9 @@ static sl_status read_jsonl(sl_reader *r) {
         r->art.text_len = rec.len[JSONL_TEXT];
         r->art.extra = rec.extra;
         r->art.origin = r->origin;
+        r->raw = line;
+        r->raw_len = len;
+        r->raw_format = SL_FORMAT_JSONL;
         /* A NUL inside a metadata field would cut it short: refuse it. */
         for (int f = 0; f < JSONL_NFIELDS; f++)
             if (f != JSONL_TEXT && rec.val[f] && strlen(rec.val[f]) != rec.len[f])

@@ -1,0 +1,190 @@
+/*
+ * fingerprint.c - words, shingles, one-permutation MinHash, LSH bands and
+ * paragraph hashes of a clean text.
+ *
+ * One-permutation hashing (Li, Owen, Zhang 2012) puts each shingle hash in
+ * one of K bins by its high bits and keeps the smallest low bits per bin:
+ * one hash per shingle instead of K, which is what makes fingerprinting
+ * cheap enough for ingest.  Bins left empty (short texts) borrow from the
+ * next filled bin with an offset, so two texts still agree on a bin with
+ * probability close to their Jaccard similarity.
+ */
+#include "fingerprint.h"
+
+#include <stdlib.h>
+#include <string.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "normalize.h"
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+const char *fp_params_string(void) {
+    return "fp" STR(FP_VERSION) " shingle=" STR(FP_SHINGLE) " k=" STR(FP_K) " rows=" STR(
+        FP_ROWS) " bands=" STR(FP_BANDS) " para=" STR(FP_PARA_WORDS);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need) nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* Word characters of the matching form: ASCII letters, digits and '_' (as
+ * \w), and any non-ASCII byte (letters of other scripts; punctuation that
+ * matters was made ASCII by the matching form). */
+static const unsigned char word_byte[256] = {
+#define A(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) >= 0x80)
+#define X8(b) A(b), A(b + 1), A(b + 2), A(b + 3), A(b + 4), A(b + 5), A(b + 6), A(b + 7)
+#define X64(b) X8(b), X8(b + 8), X8(b + 16), X8(b + 24), X8(b + 32), X8(b + 40), X8(b + 48), X8(b + 56)
+    X64(0), X64(64), X64(128), X64(192),
+#undef X64
+#undef X8
+#undef A
+};
+
+/* A 64-bit finaliser (from MurmurHash3): spreads every input bit. */
+static inline uint64_t mix64(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Append the word hashes of form[0, n) to ctx->words; returns how many. */
+static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
+    long count = 0;
+    for (size_t i = 0; i < n;) {
+        if (!word_byte[s[i]]) { i++; continue; }
+        size_t j = i;
+        while (j < n && word_byte[s[j]]) j++;
+        if (grow((void **)&ctx->words, &ctx->cap_words, ctx->n_words + 1, sizeof *ctx->words))
+            return -1;
+        ctx->words[ctx->n_words++] = XXH3_64bits(s + i, j - i);
+        count++;
+        i = j;
+    }
+    return count;
+}
+
+int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
+               size_t n_paras, fingerprint *f) {
+    (void)len;
+    ctx->n_words = 0;
+    size_t np = 0;
+    for (size_t p = 0; p < n_paras; p++) {
+        buf_reset(&ctx->form);
+        if (norm_match_form(text + paras[p].start, paras[p].end - paras[p].start, &ctx->form))
+            return -1;
+        size_t first = ctx->n_words;
+        long nw = add_words(ctx, (const unsigned char *)ctx->form.p, ctx->form.len);
+        if (nw < 0) return -1;
+        if (nw < FP_PARA_WORDS) continue;
+        if (grow((void **)&ctx->paras, &ctx->cap_paras, np + 1, sizeof *ctx->paras)) return -1;
+        ctx->paras[np].hash = XXH3_64bits(ctx->words + first, (size_t)nw * sizeof *ctx->words);
+        ctx->paras[np].index = (uint32_t)p;
+        ctx->paras[np].words = (uint32_t)nw;
+        np++;
+    }
+    f->paras = ctx->paras;
+    f->n_paras = np;
+    f->n_words = ctx->n_words;
+
+    /* Shingles: FP_SHINGLE consecutive words, across paragraphs; a text
+     * shorter than that is one shingle of all its words. */
+    size_t nw = ctx->n_words, ns = nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
+    if (grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
+    const uint64_t *w = ctx->words;
+    if (nw >= FP_SHINGLE) {
+        for (size_t i = 0; i < ns; i++)
+            ctx->sh[i] = mix64(w[i] ^ rotl(w[i + 1], 13) ^ rotl(w[i + 2], 26) ^
+                               rotl(w[i + 3], 39) ^ rotl(w[i + 4], 52));
+    } else if (nw) {
+        uint64_t h = 0;
+        for (size_t i = 0; i < nw; i++) h ^= rotl(w[i], (int)(13 * i));
+        ctx->sh[0] = mix64(h);
+    }
+    qsort(ctx->sh, ns, sizeof *ctx->sh, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (u == 0 || ctx->sh[i] != ctx->sh[u - 1]) ctx->sh[u++] = ctx->sh[i];
+    f->shingles = ctx->sh;
+    f->n_shingles = u;
+
+    /* One-permutation MinHash: the high bits pick the bin, the low bits
+     * compete in it. */
+    uint8_t filled[FP_K] = {0};
+    for (int b = 0; b < FP_K; b++) f->sig[b] = UINT32_MAX;
+    for (size_t i = 0; i < u; i++) {
+        uint64_t h = ctx->sh[i];
+        unsigned bin = (unsigned)(((h >> 32) * FP_K) >> 32);
+        uint32_t v = (uint32_t)h;
+        if (!filled[bin] || v < f->sig[bin]) f->sig[bin] = v;
+        filled[bin] = 1;
+    }
+    /* Densification: an empty bin takes the next filled bin's value,
+     * shifted by how far it had to look, so that empty bins of two texts
+     * agree only when their neighbours do. */
+    if (u) {
+        for (int b = 0; b < FP_K; b++) {
+            if (filled[b]) continue;
+            int j = b, d = 0;
+            while (!filled[j]) {
+                j = (j + 1) % FP_K;
+                d++;
+            }
+            f->sig[b] = f->sig[j] + (uint32_t)d * 0x9E3779B9u;
+        }
+    }
+    return 0;
+}
+
+void fp_ctx_free(fp_ctx *ctx) {
+    if (!ctx) return;
+    buf_free(&ctx->form);
+    free(ctx->words);
+    free(ctx->sh);
+    free(ctx->paras);
+    memset(ctx, 0, sizeof *ctx);
+}
+
+uint64_t fp_band_key(const fingerprint *f, int b) {
+    return XXH3_64bits_withSeed(f->sig + b * FP_ROWS, FP_ROWS * sizeof *f->sig, (uint64_t)b);
+}
+
+size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb) {
+    size_t i = 0, j = 0, n = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) i++;
+        else if (a[i] > b[j]) j++;
+        else {
+            n++;
+            i++;
+            j++;
+        }
+    }
+    return n;
+}
+
+double fp_jaccard(size_t inter, size_t na, size_t nb) {
+    size_t uni = na + nb - inter;
+    return uni ? (double)inter / (double)uni : 1.0;
+}
+
+double fp_containment(size_t inter, size_t na) { return na ? (double)inter / (double)na : 0.0; }

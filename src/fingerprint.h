@@ -1,0 +1,81 @@
+/*
+ * fingerprint.h - what duplicate detection knows of an article.
+ *
+ * From the matching form of the clean text: the words (runs of letters and
+ * digits, as \w+ reads them), their 5-word shingles as 64-bit hashes, a
+ * one-permutation MinHash signature over the shingles (with densification
+ * for empty bins) cut into LSH bands, and a hash of each paragraph long
+ * enough to matter for partial copies.  Verification compares the shingle
+ * sets themselves (Jaccard, containment), never the signature alone.
+ *
+ * The parameters are part of a corpus: fp_params_string() is stored with
+ * it and compared when it is opened again.
+ */
+#ifndef SL_FINGERPRINT_H
+#define SL_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "storyline.h"
+
+#define FP_SHINGLE 5     /* words per shingle */
+#define FP_K 128         /* MinHash values (one-permutation bins) */
+#define FP_ROWS 4        /* values per LSH band */
+#define FP_BANDS 32      /* bands: FP_ROWS * FP_BANDS <= FP_K */
+#define FP_PARA_WORDS 10 /* paragraphs shorter than this are not fingerprinted */
+#define FP_VERSION 1     /* bump when anything above or the hashing changes */
+
+/* The parameters as one string, e.g. "fp1 shingle=5 k=128 rows=4 bands=32
+ * para=10", to store with a corpus and compare on open. */
+const char *fp_params_string(void);
+
+typedef struct fp_para {
+    uint64_t hash;  /* of the paragraph's word sequence */
+    uint32_t index; /* paragraph number in the clean text, from 0 */
+    uint32_t words;
+} fp_para;
+
+typedef struct fingerprint {
+    unsigned char exact[16]; /* XXH3-128 of the matching form */
+    uint32_t sig[FP_K];      /* one-permutation MinHash */
+    uint64_t *shingles;      /* sorted, unique; n_shingles of them */
+    size_t n_shingles;
+    size_t n_words;
+    fp_para *paras;          /* fingerprinted paragraphs, in order */
+    size_t n_paras;
+} fingerprint;
+
+/* Scratch space reused across documents. */
+typedef struct fp_ctx {
+    buf form;          /* matching form of one paragraph */
+    uint64_t *words;   /* word hashes of the document */
+    size_t n_words, cap_words;
+    uint64_t *sh;      /* shingle hashes before sorting */
+    size_t cap_sh;
+    fp_para *paras;
+    size_t cap_paras;
+} fp_ctx;
+
+/*
+ * Fingerprint text[0, len) (clean text, paragraphs at paras).  The arrays
+ * of f point into ctx and stay valid until the next call; fp_copy() makes
+ * an owned copy.  0, or -1 when memory runs out.
+ */
+int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
+               size_t n_paras, fingerprint *f);
+void fp_ctx_free(fp_ctx *ctx);
+
+/* The key of LSH band b (0 <= b < FP_BANDS). */
+uint64_t fp_band_key(const fingerprint *f, int b);
+
+/* |A ∩ B| for sorted unique arrays. */
+size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* Jaccard |A ∩ B| / |A ∪ B|, and containment of A in B |A ∩ B| / |A|,
+ * given the size of the intersection. */
+double fp_jaccard(size_t inter, size_t na, size_t nb);
+double fp_containment(size_t inter, size_t na);
+
+#endif
