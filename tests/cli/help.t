@@ -23,6 +23,7 @@ $ storyline --help
     show ID              one article: text, paragraphs, what cleaning removed
     list                 every stored article, one per line
     stats                figures about the corpus
+    dedup [PATH...]      drop exact and near copies from a JSONL stream (no store)
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   

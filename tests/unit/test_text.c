@@ -123,6 +123,8 @@ static void match_form_fast_path_edges(void **state) {
         {"ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{", "abcdefghijklmnopqrstuvwxyz@[`{"},
         {"abcdefg\x7fhijk", "abcdefg\x7fhijk"},
         {"a b c d e f g h i j", "a b c d e f g h i j"},
+        /* invisible format characters vanish, an ellipsis is three dots */
+        {"wo\xC2\xADrd and\xE2\x80\x8B more\xEF\xBB\xBF text\xE2\x80\xA6", "word and more text..."},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         buf b = {0};
