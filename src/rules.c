@@ -69,6 +69,8 @@ void rules_free(rules *r) {
 
 size_t rules_max_length(const rules *r) { return r->max_length; }
 
+int rules_gate_exact(const rules *r) { return !r->all_pass; }
+
 /* Next space-separated field of line[*i, n); returns its length. */
 static size_t field(const char *line, size_t n, size_t *i, const char **f) {
     while (*i < n && (line[*i] == ' ' || line[*i] == '\t')) (*i)++;

@@ -25,6 +25,10 @@ rules *rules_parse(const char *text, size_t n, const char *name, char *err,
                    size_t errlen);
 void rules_free(rules *r);
 
+/* Non-zero when every regex rule could be read for the literal-prefix
+ * gate (see data/boilerplate.rules); a slow rule makes it 0. */
+int rules_gate_exact(const rules *r);
+
 /* Paragraphs longer than this (bytes) are never matched. */
 size_t rules_max_length(const rules *r);
 

@@ -36,6 +36,8 @@ static const char *which(const rules *r, const char *text) {
 static void shipped_rules_match_boilerplate(void **state) {
     (void)state;
     rules *r = shipped();
+    /* every shipped regex can be gated by its literal prefixes */
+    assert_true(rules_gate_exact(r));
     assert_string_equal(which(r, "Read more:"), "read-more");
     assert_string_equal(which(r, "READ MORE"), "read-more");
     assert_string_equal(which(r, "Related Articles"), "related");
@@ -47,6 +49,22 @@ static void shipped_rules_match_boilerplate(void **state) {
     assert_string_equal(which(r, "\xC2\xA9 2026 Harbour Gazette. All rights reserved."), "copyright");
     assert_string_equal(which(r, "Copyright 2026 Example Media Ltd"), "copyright");
     assert_string_equal(which(r, "Advertisement"), "advertisement");
+    assert_string_equal(which(r, "Sign up for the Lakeside Post morning newsletter to get the "
+                                 "day\xE2\x80\x99s top stories delivered every weekday."),
+                        "subscribe-prompt");
+    assert_string_equal(which(r, "We use cookies to improve your experience. By continuing to "
+                                 "browse you agree to our use of cookies."),
+                        "cookie-notice");
+    assert_string_equal(which(r, "Share | Tweet | Email"), "share-prompt");
+    assert_string_equal(which(r, "Share on Facebook Share on Twitter Share via Email"), "share-prompt");
+    assert_string_equal(which(r, "Click here to download our app."), "app-prompt");
+    assert_string_equal(which(r, "Photo: Harbour Gazette"), "image-credit");
+    assert_string_equal(which(r, "Image copyright Example Images"), "image-credit");
+    assert_string_equal(which(r, "Have a news tip? Write to the newsroom."), "tip-prompt");
+    assert_string_equal(which(r, "Please support our journalism with a donation."), "membership-prompt");
+    assert_string_equal(which(r, "Download our app for alerts on the go."), "app-prompt");
+    assert_string_equal(which(r, "Continue reading the main story"), "advertisement");
+    assert_string_equal(which(r, "Turn on notifications to hear first."), "subscribe-prompt");
     rules_free(r);
 }
 
@@ -59,6 +77,11 @@ static void shipped_rules_spare_real_text(void **state) {
     assert_null(which(r, "Subscribers to the service pay $10 a month, the company said."));
     assert_null(which(r, "The union urged members to sign up for the strike ballot by Friday."));
     assert_null(which(r, "Related parties were named in the filing."));
+    assert_null(which(r, "Photographs released on Monday showed the damage to the pier."));
+    assert_null(which(r, "Share prices and email traffic both rose after the announcement."));
+    assert_null(which(r, "The council said it would get the app working again by Friday."));
+    assert_null(which(r, "We use the ferry every day, one commuter said."));
+    assert_null(which(r, "Image quality improved after the upgrade, engineers said."));
     /* longer than max-length: never boilerplate, whatever it starts with */
     char lng[400];
     memset(lng, 'x', sizeof lng);
