@@ -25,7 +25,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules
 
-.PHONY: all test demo bench check-asan install clean deps fuzz
+.PHONY: all test demo bench eval check-asan install clean deps fuzz
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 
@@ -84,6 +84,10 @@ demo: deps
 	$(BUILD)/storyline ingest --db demo.db examples/
 	$(BUILD)/storyline stats --db demo.db
 	$(BUILD)/storyline list --db demo.db
+
+# Accuracy on the labelled corpora in ../shared/data (tune on dev only).
+eval: all
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_dedup.sh
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh

@@ -1,0 +1,210 @@
+/*
+ * test_dedup.c - fingerprints and the stream deduper on texts made here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fingerprint.h"
+#include "storyline.h"
+
+/* A text of n pseudo-random words from a 5,000-word vocabulary, one
+ * paragraph per 40 words; seed picks the words. */
+static char *words_text(unsigned seed, size_t n) {
+    char *s = malloc(n * 12 + 16);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        k += (size_t)sprintf(s + k, "w%u%c", (seed >> 8) % 5000, (i + 1) % 40 ? ' ' : '\n');
+    }
+    s[k] = '\0';
+    return s;
+}
+
+static void paragraphs_of(const char *t, sl_paragraph *p, size_t *n) {
+    size_t start = 0, len = strlen(t);
+    *n = 0;
+    for (size_t i = 0; i <= len; i++)
+        if (i == len || t[i] == '\n') {
+            if (i > start) p[(*n)++] = (sl_paragraph){start, i, SL_PARA_BODY};
+            start = i + 1;
+        }
+}
+
+static void fingerprint_of(fp_ctx *ctx, const char *t, fingerprint *f, uint64_t **sh) {
+    sl_paragraph p[256];
+    size_t np;
+    paragraphs_of(t, p, &np);
+    assert_int_equal(fp_compute(ctx, t, strlen(t), p, np, f), 0);
+    *sh = malloc(f->n_shingles * sizeof **sh + 1);
+    memcpy(*sh, f->shingles, f->n_shingles * sizeof **sh);
+}
+
+static void identical_and_disjoint(void **state) {
+    (void)state;
+    fp_ctx ctx = {0};
+    fingerprint a, b;
+    uint64_t *sa, *sb;
+    char *t = words_text(1, 400), *u = words_text(2, 400);
+    fingerprint_of(&ctx, t, &a, &sa);
+    uint32_t siga[FP_K];
+    memcpy(siga, a.sig, sizeof siga);
+    assert_int_equal(a.n_words, 400);
+    assert_int_equal(a.n_paras, 10);
+    fingerprint_of(&ctx, t, &b, &sb);
+    assert_memory_equal(siga, b.sig, sizeof siga);
+    assert_true(fp_jaccard(fp_intersect(sa, a.n_shingles, sb, b.n_shingles), a.n_shingles,
+                           b.n_shingles) == 1.0);
+    free(sb);
+    fingerprint_of(&ctx, u, &b, &sb);
+    double j = fp_jaccard(fp_intersect(sa, a.n_shingles, sb, b.n_shingles), a.n_shingles, b.n_shingles);
+    assert_true(j < 0.01);
+    free(sa);
+    free(sb);
+    free(t);
+    free(u);
+    fp_ctx_free(&ctx);
+}
+
+/* The share of equal one-permutation MinHash values tracks the Jaccard
+ * similarity of the shingle sets. */
+static void minhash_estimates_jaccard(void **state) {
+    (void)state;
+    fp_ctx ctx = {0};
+    char *base = words_text(7, 800);
+    for (int keep = 200; keep <= 800; keep += 200) {
+        /* the first `keep` words of base, then other words */
+        char *other = words_text(99 + (unsigned)keep, 800);
+        size_t cut = 0, w = 0;
+        while (w < (size_t)keep && base[cut]) w += base[cut++] == ' ' || base[cut - 1] == '\n';
+        char *mix = malloc(strlen(base) + strlen(other) + 2);
+        memcpy(mix, base, cut);
+        strcpy(mix + cut, other + cut < other + strlen(other) ? other + cut : "");
+        fingerprint a, b;
+        uint64_t *sa, *sb;
+        fingerprint_of(&ctx, base, &a, &sa);
+        uint32_t siga[FP_K];
+        memcpy(siga, a.sig, sizeof siga);
+        size_t na = a.n_shingles;
+        fingerprint_of(&ctx, mix, &b, &sb);
+        double j = fp_jaccard(fp_intersect(sa, na, sb, b.n_shingles), na, b.n_shingles);
+        int same = 0;
+        for (int i = 0; i < FP_K; i++) same += siga[i] == b.sig[i];
+        double est = (double)same / FP_K;
+        assert_true(est > j - 0.15 && est < j + 0.15);
+        free(sa);
+        free(sb);
+        free(mix);
+        free(other);
+    }
+    free(base);
+    fp_ctx_free(&ctx);
+}
+
+typedef struct fix {
+    sl_engine *e;
+    sl_dedup *d;
+} fix;
+
+static int setup(void **state) {
+    fix *f = calloc(1, sizeof *f);
+    if (sl_open(NULL, NULL, &f->e) != SL_OK || sl_dedup_open(f->e, NULL, &f->d) != SL_OK) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fix *f = *state;
+    sl_dedup_close(f->d);
+    sl_close(f->e);
+    free(f);
+    return 0;
+}
+
+static size_t add(fix *f, const char *id, const char *date, const char *text,
+                  const sl_dup_match **m) {
+    sl_article a = {.id = id, .date = date, .title = "t", .text = text, .text_len = strlen(text)};
+    size_t n = 99;
+    assert_int_equal(sl_dedup_add(f->d, &a, m, &n), SL_OK);
+    return n;
+}
+
+static void kinds_of_copies(void **state) {
+    fix *f = *state;
+    const sl_dup_match *m;
+    char *orig = words_text(11, 400);
+    assert_int_equal(add(f, "orig", "2026-01-02", orig, &m), 0);
+    /* exact: the same words with other case and spacing */
+    char *shout = strdup(orig);
+    for (char *p = shout; *p; p++)
+        if (*p == 'w') *p = 'W';
+    assert_int_equal(add(f, "shout", "2026-01-01", shout, &m), 1);
+    assert_int_equal(m[0].kind, SL_DUP_EXACT);
+    assert_string_equal(m[0].id, "orig");
+    /* near: a few words changed */
+    char *edit = strdup(orig);
+    for (size_t i = 0, w = 0; edit[i]; i++)
+        if (edit[i] == ' ' && ++w % 60 == 0) edit[i + 1] = 'x';
+    assert_int_equal(add(f, "edit", "2026-01-03", edit, &m), 2);
+    assert_int_equal(m[0].kind, SL_DUP_NEAR);
+    assert_true(m[0].similarity > 0.5 && m[0].similarity < 1.0);
+    /* partial: two of orig's paragraphs amid 320 words of its own */
+    char *own = words_text(12, 320);
+    char *host = malloc(strlen(own) + strlen(orig) + 4);
+    const char *p2 = strchr(strchr(orig, '\n') + 1, '\n') + 1; /* third paragraph */
+    const char *p4 = strchr(strchr(p2, '\n') + 1, '\n') + 1;   /* fifth */
+    size_t half = strlen(own) / 2;
+    while (own[half] != '\n') half++;
+    memcpy(host, own, half + 1);
+    memcpy(host + half + 1, p2, (size_t)(p4 - p2));
+    strcpy(host + half + 1 + (p4 - p2), own + half + 1);
+    size_t n = add(f, "host", "2026-01-04", host, &m);
+    assert_int_equal(n, 3); /* orig and its two copies */
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(m[i].kind, SL_DUP_PARTIAL);
+        /* the edited copy changed a word in one of the two passages */
+        size_t want = strcmp(m[i].id, "edit") == 0 ? 1 : 2;
+        assert_int_equal(m[i].shared_paragraphs, want);
+        assert_int_equal(m[i].shared_words, 40 * want);
+    }
+    /* the group of orig: shout is the earliest, so it represents it */
+    assert_int_equal(sl_dedup_representative(f->d, 0), 1);
+    assert_int_equal(sl_dedup_representative(f->d, 2), 1);
+    assert_int_equal(sl_dedup_representative(f->d, 3), 3); /* partial: its own */
+    free(orig);
+    free(shout);
+    free(edit);
+    free(own);
+    free(host);
+}
+
+static void same_sentence_is_not_a_copy(void **state) {
+    fix *f = *state;
+    const sl_dup_match *m;
+    /* two texts that share one short sentence: no relation */
+    char *a = words_text(21, 200), *b = words_text(22, 200);
+    char *a2 = malloc(strlen(a) + 64), *b2 = malloc(strlen(b) + 64);
+    sprintf(a2, "%s\nThe minister said the talks would go on.", a);
+    sprintf(b2, "The minister said the talks would go on.\n%s", b);
+    add(f, "a", NULL, a2, &m);
+    assert_int_equal(add(f, "b", NULL, b2, &m), 0);
+    free(a);
+    free(b);
+    free(a2);
+    free(b2);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(identical_and_disjoint),
+        cmocka_unit_test(minhash_estimates_jaccard),
+        cmocka_unit_test_setup_teardown(kinds_of_copies, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_sentence_is_not_a_copy, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
