@@ -252,39 +252,20 @@ static uint64_t exact_key(const unsigned char h[16]) {
     return k;
 }
 
-/* Shared whole paragraphs of f and c: how many, and their words. */
-static void shared_paragraphs(const fingerprint *f, const doc *c, size_t *n, size_t *words) {
-    *n = *words = 0;
-    for (size_t i = 0; i < f->n_paras; i++)
-        for (uint32_t j = 0; j < c->n_paras; j++)
-            if (f->paras[i].hash == c->paras[j].hash) {
-                (*n)++;
-                *words += f->paras[i].words;
-                break;
-            }
-}
-
 /* Verify candidate c against the new fingerprint; append a match. */
 static int verify(sl_dedup *d, uint32_t c) {
-    const fingerprint *f = &d->f;
     const doc *o = &d->docs[c];
-    sl_dup_match m = {.doc = c, .id = o->id};
-    size_t inter = fp_intersect(f->shingles, f->n_shingles, o->sh, o->n_sh);
-    m.similarity = fp_jaccard(inter, f->n_shingles, o->n_sh);
-    m.containment = fp_containment(inter, f->n_shingles < o->n_sh ? f->n_shingles : o->n_sh);
-    shared_paragraphs(f, o, &m.shared_paragraphs, &m.shared_words);
-    if (memcmp(f->exact, o->exact, 16) == 0) {
-        m.kind = SL_DUP_EXACT;
-        m.similarity = 1.0;
-    } else if (m.similarity >= d->opt.near_threshold && m.containment >= NEAR_CONTAINMENT) {
-        m.kind = SL_DUP_NEAR;
-    } else if (m.shared_words >= d->opt.partial_min_words) {
-        m.kind = SL_DUP_PARTIAL;
-    } else {
-        return 0;
-    }
+    fingerprint other = {.shingles = o->sh, .n_shingles = o->n_sh, .paras = o->paras,
+                         .n_paras = o->n_paras};
+    memcpy(other.exact, o->exact, 16);
+    fp_rules rules = {d->opt.near_threshold, NEAR_CONTAINMENT, d->opt.partial_min_words};
+    fp_verdict v;
+    fp_decide(&d->f, &other, &rules, &v);
+    if (!v.kind) return 0;
     if (grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return -1;
-    d->m[d->n_m++] = m;
+    d->m[d->n_m++] = (sl_dup_match){.doc = c, .id = o->id, .kind = (sl_dup_kind)v.kind,
+                                    .similarity = v.jaccard, .containment = v.containment,
+                                    .shared_paragraphs = v.paragraphs, .shared_words = v.words};
     return 0;
 }
 

@@ -188,3 +188,32 @@ double fp_jaccard(size_t inter, size_t na, size_t nb) {
 }
 
 double fp_containment(size_t inter, size_t na) { return na ? (double)inter / (double)na : 0.0; }
+
+void fp_decide(const fingerprint *a, const fingerprint *b, const fp_rules *r, fp_verdict *v) {
+    size_t inter = fp_intersect(a->shingles, a->n_shingles, b->shingles, b->n_shingles);
+    size_t small = a->n_shingles < b->n_shingles ? a->n_shingles : b->n_shingles;
+    v->jaccard = fp_jaccard(inter, a->n_shingles, b->n_shingles);
+    v->containment = fp_containment(inter, small);
+    v->paragraphs = v->words = 0;
+    for (size_t i = 0; i < a->n_paras; i++)
+        for (size_t j = 0; j < b->n_paras; j++)
+            if (a->paras[i].hash == b->paras[j].hash) {
+                if (v->paragraphs < 64) {
+                    v->shared[v->paragraphs][0] = a->paras[i].index;
+                    v->shared[v->paragraphs][1] = b->paras[j].index;
+                }
+                v->paragraphs++;
+                v->words += a->paras[i].words;
+                break;
+            }
+    if (memcmp(a->exact, b->exact, 16) == 0) {
+        v->kind = SL_DUP_EXACT;
+        v->jaccard = v->containment = 1.0;
+    } else if (v->jaccard >= r->near_jaccard && v->containment >= r->near_containment) {
+        v->kind = SL_DUP_NEAR;
+    } else if (v->words >= r->partial_min_words) {
+        v->kind = SL_DUP_PARTIAL;
+    } else {
+        v->kind = 0;
+    }
+}

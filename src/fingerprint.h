@@ -67,6 +67,25 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
                size_t n_paras, fingerprint *f);
 void fp_ctx_free(fp_ctx *ctx);
 
+/* Thresholds of the decision below. */
+typedef struct fp_rules {
+    double near_jaccard;       /* near: Jaccard at or above */
+    double near_containment;   /* ... and containment of the smaller */
+    size_t partial_min_words;  /* partial: words in shared paragraphs */
+} fp_rules;
+
+/* What one candidate is to a new article, decided on the shingle sets and
+ * the paragraph hashes (never on a key collision).  shared[] gets the
+ * (new, other) paragraph numbers of the shared paragraphs, up to 64. */
+typedef struct fp_verdict {
+    int kind;                  /* 0 none, else an sl_dup_kind */
+    double jaccard, containment;
+    size_t paragraphs, words;
+    uint32_t shared[64][2];
+} fp_verdict;
+
+void fp_decide(const fingerprint *a, const fingerprint *b, const fp_rules *r, fp_verdict *v);
+
 /* The key of LSH band b (0 <= b < FP_BANDS). */
 uint64_t fp_band_key(const fingerprint *f, int b);
 
