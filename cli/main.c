@@ -42,6 +42,10 @@ static const char usage_main[] =
     "  list                 every stored article, one per line\n"
     "  stats                figures about the corpus\n"
     "  dedup [PATH...]      drop exact and near copies from a JSONL stream (no store)\n"
+    "  dups                 groups of exact and near copies, and partial copies, stored\n"
+    "  check PATH... | -    does an article copy a stored one? (stores nothing)\n"
+    "  rm ID...             remove articles, their index entries and relations\n"
+    "  reindex              rebuild the duplicate index (after an upgrade)\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -101,6 +105,43 @@ static const char usage_dedup[] =
     "\n"
     "A summary goes to stderr: read, kept, copies, partial links, rejected.\n"
     "Bad input is reported as by ingest and skipped; the exit status is then 1.\n";
+
+static const char usage_dups[] =
+    "usage: storyline dups [--db FILE] [--json] [--kind exact,near,partial] [--threshold J]\n"
+    "\n"
+    "The stored duplicate relations: each group of exact and near copies (its\n"
+    "members in ingest order, its representative: the earliest, then the\n"
+    "longest), then each partial copy (two articles sharing whole paragraphs).\n"
+    "Every relation was verified on the articles' word 5-shingles and\n"
+    "paragraphs when the later one was ingested.\n"
+    "\n"
+    "  --kind K,...     only these kinds (default all)\n"
+    "  --threshold J    only near links with Jaccard >= J (relations are stored\n"
+    "                   from 0.25)\n"
+    "  --json           one object per group or partial link: kind, members,\n"
+    "                   representative, similarity, evidence\n";
+
+static const char usage_check[] =
+    "usage: storyline check [--db FILE] [--json] [--format auto|txt|jsonl] PATH... | -\n"
+    "\n"
+    "Say whether each article copies a stored one, or is copied by one, and\n"
+    "which: exact, near or partial, with the similarity.  Nothing is stored.\n"
+    "  --json    one object per article: {\"id\", \"matches\": [{\"id\", \"kind\",\n"
+    "            \"similarity\", \"containment\", \"paragraphs\", \"words\"}]}\n";
+
+static const char usage_rm[] =
+    "usage: storyline rm [--db FILE] ID...\n"
+    "\n"
+    "Remove stored articles: text, what cleaning removed, index entries and\n"
+    "relations.  Articles that were grouped through a removed one are indexed\n"
+    "again, so their groups stay whole.\n";
+
+static const char usage_reindex[] =
+    "usage: storyline reindex [--db FILE]\n"
+    "\n"
+    "Rebuild the duplicate index and every relation from the stored clean\n"
+    "texts, with this storyline's fingerprint parameters.  Needed when a store\n"
+    "was built by a storyline with other parameters (commands say so).\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"
@@ -546,6 +587,268 @@ static int cmd_dedup(int argc, char **argv) {
     return (rejected || fatal) ? 1 : 0;
 }
 
+/* ---- check, dups, rm, reindex ------------------------------------------------ */
+
+static int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json);
+
+typedef struct check_ctx {
+    int json, n;
+} check_ctx;
+
+static int print_match(void *ud, const sl_dup_match *m) {
+    check_ctx *c = ud;
+    if (c->json)
+        printf("%s{\"id\":\"%s\",\"kind\":\"%s\",\"similarity\":%.4f,\"containment\":%.4f,"
+               "\"paragraphs\":%zu,\"words\":%zu}",
+               c->n ? "," : "", m->id, sl_dup_kind_name(m->kind), m->similarity, m->containment,
+               m->shared_paragraphs, m->shared_words);
+    else
+        printf("  %s copy of %s (similarity %.3f, containment %.3f, %zu shared paragraphs)\n",
+               sl_dup_kind_name(m->kind), m->id, m->similarity, m->containment,
+               m->shared_paragraphs);
+    c->n++;
+    return 0;
+}
+
+/* A JSON string (ids and origins are UTF-8 already checked). */
+static void print_json_string(const char *s) {
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') printf("\\%c", ch);
+        else if (ch < 0x20) printf("\\u%04x", ch);
+        else putchar(ch);
+    }
+    putchar('"');
+}
+
+static int cmd_check(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"json", no_argument, 0, 'j'},
+        {"format", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    int json = 0, c;
+    sl_format format = SL_FORMAT_AUTO;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'j': json = 1; break;
+        case 'f':
+            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
+            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
+            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
+            else return usage_error(usage_check, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            break;
+        case 'h': fputs(usage_check, stdout); return 0;
+        default: fputs(usage_check, stderr); return 2;
+        }
+    }
+    if (optind == argc) return usage_error(usage_check, "check needs a PATH, or - for standard input");
+    sl_engine *e = open_existing(db);
+    if (!e) return 1;
+    sl_reader *r;
+    if (sl_reader_open((const char *const *)argv + optind, (size_t)(argc - optind), format, 0, &r) != SL_OK) {
+        warnx("out of memory");
+        sl_close(e);
+        return 1;
+    }
+    int bad = 0;
+    const sl_article *a;
+    sl_status s;
+    while ((s = sl_reader_next(r, &a)) != SL_DONE) {
+        if (s != SL_OK) {
+            warnx("%s", sl_reader_errmsg(r));
+            bad = 1;
+            continue;
+        }
+        const char *name = a->id ? a->id : a->origin ? a->origin : "<article>";
+        check_ctx cc = {json, 0};
+        if (json) {
+            printf("{\"id\":");
+            print_json_string(name);
+            printf(",\"matches\":[");
+        } else {
+            printf("%s:\n", name);
+        }
+        s = sl_check(e, a, print_match, &cc);
+        if (json) printf("]}\n");
+        else if (s == SL_OK && cc.n == 0) printf("  no copy found\n");
+        if (s != SL_OK) {
+            warnx("%s: %s", a->origin ? a->origin : name, sl_errmsg(e));
+            bad = 1;
+            if (s == SL_EVERSION || s == SL_ESTORE) break;
+        }
+    }
+    sl_reader_close(r);
+    sl_close(e);
+    return bad;
+}
+
+typedef struct dups_ctx {
+    int json;
+    int kinds;        /* bit per sl_dup_kind */
+    double threshold;
+    size_t groups, partial;
+} dups_ctx;
+
+static int print_group(void *ud, const sl_dup_group *g) {
+    dups_ctx *c = ud;
+    if (!(c->kinds & (1 << g->kind))) return 0;
+    if (g->kind == SL_DUP_NEAR && g->similarity < c->threshold) return 0;
+    if (g->kind == SL_DUP_PARTIAL) c->partial++;
+    else c->groups++;
+    if (c->json) {
+        printf("{\"kind\":\"%s\",\"members\":[", sl_dup_kind_name(g->kind));
+        for (size_t i = 0; i < g->n_members; i++) {
+            if (i) putchar(',');
+            print_json_string(g->members[i]);
+        }
+        printf("],\"representative\":");
+        if (g->representative) print_json_string(g->representative);
+        else printf("null");
+        printf(",\"similarity\":%.4f,\"evidence\":[", g->similarity);
+        for (size_t i = 0; i < g->n_links; i++) {
+            const sl_dup_link *l = &g->links[i];
+            printf("%s{\"a\":", i ? "," : "");
+            print_json_string(l->a);
+            printf(",\"b\":");
+            print_json_string(l->b);
+            printf(",\"kind\":\"%s\",\"similarity\":%.4f,\"containment\":%.4f,\"paragraphs\":%zu,"
+                   "\"words\":%zu,\"shared\":",
+                   sl_dup_kind_name(l->kind), l->similarity, l->containment, l->paragraphs, l->words);
+            if (l->shared) print_json_string(l->shared);
+            else printf("null");
+            putchar('}');
+        }
+        printf("]}\n");
+        return 0;
+    }
+    if (g->kind == SL_DUP_PARTIAL) {
+        const sl_dup_link *l = &g->links[0];
+        printf("partial: %s shares %zu paragraph%s (%zu words, paragraphs %s) with %s; similarity %.3f\n",
+               l->a, l->paragraphs, l->paragraphs == 1 ? "" : "s", l->words,
+               l->shared ? l->shared : "-", l->b, l->similarity);
+        return 0;
+    }
+    printf("%s group of %zu, representative %s, lowest similarity %.3f:\n", sl_dup_kind_name(g->kind),
+           g->n_members, g->representative, g->similarity);
+    for (size_t i = 0; i < g->n_links; i++)
+        printf("  %s ~ %s  %s %.3f\n", g->links[i].a, g->links[i].b, sl_dup_kind_name(g->links[i].kind),
+               g->links[i].similarity);
+    return 0;
+}
+
+static int cmd_dups(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"json", no_argument, 0, 'j'},
+        {"kind", required_argument, 0, 'k'},
+        {"threshold", required_argument, 0, 't'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    dups_ctx dc = {0, (1 << SL_DUP_EXACT) | (1 << SL_DUP_NEAR) | (1 << SL_DUP_PARTIAL), 0, 0, 0};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'j': dc.json = 1; break;
+        case 'k': {
+            dc.kinds = 0;
+            char *list = strdup(optarg), *save = NULL;
+            for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+                if (strcmp(k, "exact") == 0) dc.kinds |= 1 << SL_DUP_EXACT;
+                else if (strcmp(k, "near") == 0) dc.kinds |= 1 << SL_DUP_NEAR;
+                else if (strcmp(k, "partial") == 0) dc.kinds |= 1 << SL_DUP_PARTIAL;
+                else {
+                    int rc = usage_error(usage_dups, "--kind takes exact, near and partial, not '%s'", k);
+                    free(list);
+                    return rc;
+                }
+            }
+            free(list);
+            break;
+        }
+        case 't': {
+            char *end;
+            dc.threshold = strtod(optarg, &end);
+            if (end == optarg || *end || dc.threshold < 0 || dc.threshold > 1)
+                return usage_error(usage_dups, "--threshold needs a number in [0, 1], not '%s'", optarg);
+            break;
+        }
+        case 'h': fputs(usage_dups, stdout); return 0;
+        default: fputs(usage_dups, stderr); return 2;
+        }
+    }
+    if (optind != argc) return usage_error(usage_dups, "unexpected argument '%s'", argv[optind]);
+    sl_engine *e = open_existing(db);
+    if (!e) return 1;
+    sl_status s = sl_dups(e, print_group, &dc);
+    if (s != SL_OK) warnx("%s", sl_errmsg(e));
+    else if (!dc.json && dc.groups + dc.partial == 0) printf("no duplicates\n");
+    sl_close(e);
+    return s == SL_OK ? 0 : 1;
+}
+
+static int cmd_rm(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'h': fputs(usage_rm, stdout); return 0;
+        default: fputs(usage_rm, stderr); return 2;
+        }
+    }
+    if (optind == argc) return usage_error(usage_rm, "rm needs an ID");
+    if (access(db, F_OK) != 0) {
+        warnx("%s: no such store", db);
+        return 1;
+    }
+    sl_engine *e = open_engine(db, NULL);
+    if (!e) return 1;
+    int bad = 0;
+    for (int i = optind; i < argc; i++) {
+        if (sl_remove(e, argv[i]) != SL_OK) {
+            warnx("%s", sl_errmsg(e));
+            bad = 1;
+        } else {
+            printf("removed %s\n", argv[i]);
+        }
+    }
+    sl_close(e);
+    return bad;
+}
+
+static int cmd_reindex(int argc, char **argv) {
+    const char *db = DEFAULT_DB;
+    int json = 0;
+    int rc = simple_opts(argc, argv, usage_reindex, &db, &json);
+    if (rc >= 0) return rc;
+    if (access(db, F_OK) != 0) {
+        warnx("%s: no such store", db);
+        return 1;
+    }
+    sl_options opt;
+    sl_options_init(&opt);
+    opt.rebuild_index = 1;
+    sl_engine *e = open_engine(db, &opt);
+    if (!e) return 1;
+    sl_close(e);
+    printf("reindexed %s\n", db);
+    return 0;
+}
+
 /* ---- show ------------------------------------------------------------------ */
 
 static void print_field(const char *name, const char *v) {
@@ -807,6 +1110,10 @@ static const struct {
     {"list", cmd_list, usage_list},
     {"stats", cmd_stats, usage_stats},
     {"dedup", cmd_dedup, usage_dedup},
+    {"dups", cmd_dups, usage_dups},
+    {"check", cmd_check, usage_check},
+    {"rm", cmd_rm, usage_rm},
+    {"reindex", cmd_reindex, usage_reindex},
 };
 
 int main(int argc, char **argv) {

@@ -151,6 +151,8 @@ typedef struct sl_options {
     size_t max_article_bytes; /* cap on one article's text (default 4 MiB) */
     unsigned batch_articles;  /* articles per transaction (default 2000) */
     size_t batch_bytes;       /* text bytes per transaction (default 16 MiB) */
+    int rebuild_index;        /* rebuild the duplicate index on open (after
+                                 the fingerprint parameters changed) */
 } sl_options;
 
 SL_API void sl_options_init(sl_options *opt);
@@ -319,7 +321,9 @@ SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud);
  * The doc as one line of JSON (no newline): {"id", "source", "url", "date",
  * "title", "text", "paragraphs": [{"kind", "start", "end", "text"}],
  * "removed": [{"reason", "detail", "text"}], "notes", "sentences",
- * "tokens", "hash", "origin", "extra"}, absent fields as null.
+ * "tokens", "hash", "origin", "extra"}, absent fields as null; a doc from
+ * sl_get() also has "duplicates": [{"id", "kind", "similarity",
+ * "containment", "paragraphs", "words", "shared"}].
  * With SL_JSON_SUMMARY: id, source, url, date, title, bytes, sentences,
  * tokens, hash and origin.  With SL_JSON_SEGMENTS also "segments":
  * {"sentences": [[start, end], ...], "tokens": [[start, end, kind], ...]}
@@ -330,7 +334,7 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags,
                              const char **out);
 
 /* ------------------------------------------------------------------------
- * Duplicates in a stream (no store): exact, near and partial copies
+ * Duplicates: exact, near and partial copies
  * ------------------------------------------------------------------------ */
 
 typedef enum sl_dup_kind {
@@ -352,6 +356,54 @@ typedef struct sl_dup_match {
     size_t shared_paragraphs; /* whole paragraphs both hold */
     size_t shared_words;      /* words in those paragraphs */
 } sl_dup_match;
+
+/*
+ * In a store, every article is fingerprinted at ingest and compared with
+ * the stored articles that share an LSH band key, a paragraph or the
+ * content hash; the verified relations are kept.  The fingerprint
+ * parameters are stored with the corpus: a store built with others gives
+ * SL_EVERSION from the calls below until it is rebuilt (opt.rebuild_index,
+ * `storyline reindex`).
+ */
+
+/* Which stored articles a copies, or copy it, without storing a.  cb gets
+ * each verified match (doc is 0, id the stored id) and returns non-zero to
+ * stop.  Errors as sl_clean(), SL_ESTORE, SL_EVERSION, SL_EINVAL. */
+typedef int (*sl_match_cb)(void *ud, const sl_dup_match *m);
+SL_API sl_status sl_check(sl_engine *e, const sl_article *a, sl_match_cb cb, void *ud);
+
+/* Remove an article, its index entries and its relations.  SL_OK,
+ * SL_ENOTFOUND, SL_ESTORE. */
+SL_API sl_status sl_remove(sl_engine *e, const char *id);
+
+/* One piece of evidence: a verified relation between two articles. */
+typedef struct sl_dup_link {
+    const char *a, *b;       /* the later and the earlier article */
+    sl_dup_kind kind;
+    double similarity, containment;
+    size_t paragraphs, words;
+    const char *shared;      /* shared paragraphs "i:j,..." (numbers in a and b) */
+} sl_dup_link;
+
+/* A group of exact and near copies (kind exact when every link is exact),
+ * or one partial link (two members). */
+typedef struct sl_dup_group {
+    sl_dup_kind kind;
+    const char *const *members;  /* in ingest order */
+    size_t n_members;
+    const char *representative;  /* earliest date, then longest, then first
+                                    stored; NULL for a partial link */
+    double similarity;           /* the lowest similarity among the links */
+    const sl_dup_link *links;
+    size_t n_links;
+} sl_dup_group;
+
+/* Every group, then every partial link.  Pointers are valid during cb.
+ * SL_OK, SL_ESTORE, SL_ENOMEM, SL_EVERSION. */
+typedef int (*sl_group_cb)(void *ud, const sl_dup_group *g);
+SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud);
+
+/* Duplicates in a stream, with no store: */
 
 typedef struct sl_dedup sl_dedup;
 

@@ -21,24 +21,13 @@
 #define POSTING_CAP 64
 #define NONE UINT32_MAX
 
-/* The default near threshold: word 5-shingle Jaccard, chosen on
- * ../shared/data/dedup-dev (bench/eval_dedup.sh): near copies there have
- * Jaccard >= 0.278, partial copies and hard negatives < 0.13.
- *
- * Partial copies are whole paragraphs found verbatim (after the matching
+/* Partial copies are whole paragraphs found verbatim (after the matching
  * form) in both articles, 30 words or more in all.  Measured on dev and
  * left out: counting a paragraph as shared when most of its shingles are
  * in the other article (edited copies) raised recall 0.88 -> 0.93 but
  * halved precision, because articles about one event quote the same
  * statements with different attribution; not counting quotations cut
  * recall more than it helped precision. */
-#define NEAR_DEFAULT 0.25
-/* ...and a near copy holds most of the shorter text: on dev, near pairs
- * have containment >= 0.70 (all but 0.1 %), while a passage lifted into
- * another article is at most 60 % of it by the definition of a partial
- * copy.  Without this, a short article made of a few paragraphs of
- * another can pass the Jaccard threshold. */
-#define NEAR_CONTAINMENT 0.65
 
 typedef struct doc {
     char *id;
@@ -99,8 +88,8 @@ SL_API const char *sl_dup_kind_name(sl_dup_kind k) {
 }
 
 SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
-    opt->near_threshold = NEAR_DEFAULT;
-    opt->partial_min_words = 30;
+    opt->near_threshold = FP_NEAR_JACCARD;
+    opt->partial_min_words = FP_PARTIAL_WORDS;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size) {
@@ -258,7 +247,7 @@ static int verify(sl_dedup *d, uint32_t c) {
     fingerprint other = {.shingles = o->sh, .n_shingles = o->n_sh, .paras = o->paras,
                          .n_paras = o->n_paras};
     memcpy(other.exact, o->exact, 16);
-    fp_rules rules = {d->opt.near_threshold, NEAR_CONTAINMENT, d->opt.partial_min_words};
+    fp_rules rules = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words};
     fp_verdict v;
     fp_decide(&d->f, &other, &rules, &v);
     if (!v.kind) return 0;

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "clean.h"
+#include "engine.h"
 #include "json_out.h"
 #include "normalize.h"
 #include "rules.h"
@@ -24,33 +25,6 @@
 
 extern const char sl_data_boilerplate_rules[];
 extern const unsigned long sl_data_boilerplate_rules_len;
-
-struct sl_engine {
-    sl_options opt;
-    rules *rules;
-    store *st;            /* NULL in a dry run */
-    cleaner cl;
-    char err[1024];
-    unsigned pending;     /* articles in the open transaction */
-    size_t pending_bytes;
-    buf kbuf;             /* kind letters of the article being stored */
-    buf nbuf;             /* its notes, '\n' between them */
-    buf tbuf;             /* the given title, trimmed and NFC */
-    store_removal *srem;
-    size_t cap_srem;
-    /* the doc handed out by sl_get / sl_clean */
-    sl_doc doc;
-    buf dstr;             /* its strings, back to back */
-    sl_paragraph *para;
-    size_t cap_para;
-    sl_removal *rem;
-    size_t n_rem, cap_rem;
-    size_t *rem_off;      /* offsets of reason, detail, text while building */
-    const char *notes[16];
-    buf json;
-    buf form;
-    segmenter seg;
-};
 
 static const char *const status_text[] = {
     [SL_OK] = "ok",
@@ -85,7 +59,7 @@ SL_API void sl_options_init(sl_options *opt) {
     opt->batch_bytes = (size_t)16 << 20;
 }
 
-static sl_status set_err(sl_engine *e, sl_status s, const char *fmt, ...) {
+sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->err, sizeof e->err, fmt, ap);
@@ -103,10 +77,10 @@ static sl_status load_rules(sl_engine *e, const char *path) {
     if (!path) {
         e->rules = rules_parse(sl_data_boilerplate_rules, sl_data_boilerplate_rules_len,
                                "boilerplate.rules", msg, sizeof msg);
-        return e->rules ? SL_OK : set_err(e, SL_ERULES, "%s", msg);
+        return e->rules ? SL_OK : engine_err(e, SL_ERULES, "%s", msg);
     }
     FILE *f = fopen(path, "rb");
-    if (!f) return set_err(e, SL_EIO, "%s: %s", path, strerror(errno));
+    if (!f) return engine_err(e, SL_EIO, "%s: %s", path, strerror(errno));
     buf b = {0};
     char chunk[8192];
     size_t n;
@@ -115,17 +89,17 @@ static sl_status load_rules(sl_engine *e, const char *path) {
         if (buf_put(&b, chunk, n)) {
             fclose(f);
             buf_free(&b);
-            return set_err(e, SL_ERULES, "%s: too large for a rules file", path);
+            return engine_err(e, SL_ERULES, "%s: too large for a rules file", path);
         }
     int bad = ferror(f);
     fclose(f);
     if (bad) {
         buf_free(&b);
-        return set_err(e, SL_EIO, "%s: read error", path);
+        return engine_err(e, SL_EIO, "%s: read error", path);
     }
     e->rules = rules_parse(b.p ? b.p : "", b.len, path, msg, sizeof msg);
     buf_free(&b);
-    return e->rules ? SL_OK : set_err(e, SL_ERULES, "%s", msg);
+    return e->rules ? SL_OK : engine_err(e, SL_ERULES, "%s", msg);
 }
 
 SL_API sl_status sl_open(const char *path, const sl_options *opt, sl_engine **out) {
@@ -144,6 +118,8 @@ SL_API sl_status sl_open(const char *path, const sl_options *opt, sl_engine **ou
     if (s != SL_OK) return s;
     if (path) {
         s = store_open(path, e->opt.readonly, &e->st, e->err, sizeof e->err);
+        if (s != SL_OK) return s;
+        s = dupindex_open(e);
         if (s != SL_OK) return s;
     }
     return SL_OK;
@@ -173,6 +149,7 @@ SL_API void sl_close(sl_engine *e) {
     free(e->rem);
     free(e->rem_off);
     segment_free(&e->seg);
+    dupindex_free(e);
     free(e);
 }
 
@@ -183,7 +160,7 @@ static sl_status check_field(sl_engine *e, const char *name, const char *v) {
     size_t bad;
     int u = utf8_check(v, strlen(v), &bad);
     if (u != UTF8_OK)
-        return set_err(e, SL_EUTF8, "invalid UTF-8 at byte %zu of field %s", bad, name);
+        return engine_err(e, SL_EUTF8, "invalid UTF-8 at byte %zu of field %s", bad, name);
     return SL_OK;
 }
 
@@ -213,7 +190,7 @@ static void hex(const unsigned char *h, size_t n, char *out) {
 
 /* Clean a, leaving the result in e->cl; *title gets the title to keep. */
 static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title) {
-    if (!a || (!a->text && a->text_len)) return set_err(e, SL_EINVAL, "no article");
+    if (!a || (!a->text && a->text_len)) return engine_err(e, SL_EINVAL, "no article");
     const char *fields[][2] = {{"id", a->id},       {"source", a->source}, {"url", a->url},
                                {"date", a->date},   {"title", a->title},
                                {"extra", a->extra}};
@@ -221,18 +198,18 @@ static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title
         sl_status s = check_field(e, fields[i][0], fields[i][1]);
         if (s != SL_OK) return s;
     }
-    if (a->id && !*a->id) return set_err(e, SL_EINVAL, "empty id");
+    if (a->id && !*a->id) return engine_err(e, SL_EINVAL, "empty id");
     /* A leading BOM is dropped by cleaning, so it does not count. */
     size_t len = a->text_len;
     if (len >= 3 && memcmp(a->text, "\xEF\xBB\xBF", 3) == 0) len -= 3;
     if (len > e->opt.max_article_bytes)
-        return set_err(e, SL_ETOOBIG, "text is %zu bytes, over the cap of %zu (--max-article-bytes)",
+        return engine_err(e, SL_ETOOBIG, "text is %zu bytes, over the cap of %zu (--max-article-bytes)",
                        len, e->opt.max_article_bytes);
-    if (!a->text || a->text_len == 0) return set_err(e, SL_EEMPTY, "no text");
+    if (!a->text || a->text_len == 0) return engine_err(e, SL_EEMPTY, "no text");
     const char *given = clean_title(e, a->title);
     sl_status s = clean_run(&e->cl, e->rules, a->text, a->text_len, given, e->err, sizeof e->err);
     if (s == SL_ETOOBIG)
-        return set_err(e, s, "clean text is over the cap of %zu bytes", e->opt.max_article_bytes);
+        return engine_err(e, s, "clean text is over the cap of %zu bytes", e->opt.max_article_bytes);
     if (s != SL_OK) return s;
     *title = given ? given : e->cl.title_p;
     return SL_OK;
@@ -252,18 +229,19 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     }
     if (outcome) *outcome = SL_STORED;
     if (!e->st) return SL_OK;
+    if (e->fp_state < 0) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
 
     buf_reset(&e->kbuf);
     buf_reset(&e->nbuf);
     static const char kind_letter[] = {'b', 'h', 'l'};
     for (size_t i = 0; i < c->n_para; i++)
-        if (buf_putc(&e->kbuf, kind_letter[c->para[i].kind])) return set_err(e, SL_ENOMEM, "out of memory");
+        if (buf_putc(&e->kbuf, kind_letter[c->para[i].kind])) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_notes; i++)
         if ((i && buf_putc(&e->nbuf, '\n')) || buf_puts(&e->nbuf, c->notes[i]))
-            return set_err(e, SL_ENOMEM, "out of memory");
+            return engine_err(e, SL_ENOMEM, "out of memory");
     if (c->n_rem > e->cap_srem) {
         store_removal *n = realloc(e->srem, c->n_rem * 2 * sizeof *n);
-        if (!n) return set_err(e, SL_ENOMEM, "out of memory");
+        if (!n) return engine_err(e, SL_ENOMEM, "out of memory");
         e->srem = n;
         e->cap_srem = c->n_rem * 2;
     }
@@ -280,17 +258,20 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     };
     if ((s = store_begin(e->st, e->err, sizeof e->err)) != SL_OK) return s;
     int inserted;
-    s = store_insert(e->st, &row, e->srem, c->n_rem, &inserted, e->err, sizeof e->err);
+    int64_t seq;
+    s = store_insert(e->st, &row, e->srem, c->n_rem, &inserted, &seq, e->err, sizeof e->err);
     if (s != SL_OK) return s;
     if (!inserted) {
         unsigned char old[16];
         if (store_find(e->st, id, old, e->err, sizeof e->err) < 0) return SL_ESTORE;
         if (memcmp(old, c->hash, 16) != 0)
-            return set_err(e, SL_ECONFLICT,
+            return engine_err(e, SL_ECONFLICT,
                            "id '%s' is already stored with different text; nothing changed", id);
         if (outcome) *outcome = SL_PRESENT;
         return SL_OK;
     }
+    s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash);
+    if (s != SL_OK) return s;
     e->pending++;
     e->pending_bytes += c->text.len;
     if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)
@@ -388,16 +369,17 @@ static int split_paragraphs(sl_engine *e, const char *text, size_t len, const ch
 }
 
 SL_API sl_status sl_get(sl_engine *e, const char *id, const sl_doc **out) {
-    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
-    if (!id) return set_err(e, SL_EINVAL, "no id");
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    if (!id) return engine_err(e, SL_EINVAL, "no id");
     buf_reset(&e->dstr);
     e->n_rem = 0;
     get_ctx g = {.e = e};
     sl_status s = store_get(e->st, id, on_row, on_removal, &g, e->err, sizeof e->err);
-    if (s == SL_ENOMEM) return set_err(e, s, "out of memory");
+    if (s == SL_ENOMEM) return engine_err(e, s, "out of memory");
     if (s != SL_OK) return s;
     sl_doc *d = &e->doc;
     memset(d, 0, sizeof *d);
+    e->doc_stored = 1;
     d->id = str_at(e, g.off[0]);
     d->source = str_at(e, g.off[1]);
     d->url = str_at(e, g.off[2]);
@@ -426,7 +408,7 @@ SL_API sl_status sl_get(sl_engine *e, const char *id, const sl_doc **out) {
         p = nl + 1;
     }
     if (split_paragraphs(e, d->text ? d->text : "", d->text_len, str_at(e, g.off[8])))
-        return set_err(e, SL_ENOMEM, "out of memory");
+        return engine_err(e, SL_ENOMEM, "out of memory");
     *out = d;
     return SL_OK;
 }
@@ -438,6 +420,7 @@ SL_API sl_status sl_clean(sl_engine *e, const sl_article *a, const sl_doc **out)
     cleaner *c = &e->cl;
     sl_doc *d = &e->doc;
     memset(d, 0, sizeof *d);
+    e->doc_stored = 0;
     d->id = a->id;
     d->source = a->source;
     d->url = a->url;
@@ -454,7 +437,7 @@ SL_API sl_status sl_clean(sl_engine *e, const sl_article *a, const sl_doc **out)
         size_t *o = realloc(e->rem_off, c->n_rem * 6 * sizeof *o);
         if (r) e->rem = r;
         if (o) e->rem_off = o;
-        if (!r || !o) return set_err(e, SL_ENOMEM, "out of memory");
+        if (!r || !o) return engine_err(e, SL_ENOMEM, "out of memory");
         e->cap_rem = c->n_rem * 2;
     }
     for (size_t i = 0; i < c->n_rem; i++) {
@@ -495,7 +478,7 @@ static int on_list_row(void *ud, const store_row *r) {
 }
 
 SL_API sl_status sl_list(sl_engine *e, sl_doc_cb cb, void *ud) {
-    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
     list_ctx l = {e, cb, ud};
     return store_list(e->st, on_list_row, &l, e->err, sizeof e->err);
 }
@@ -507,7 +490,7 @@ SL_API sl_status sl_segment(sl_engine *e, const sl_doc *d, const sl_span **sente
         const sl_paragraph *p = &d->paragraphs[i];
         if (segment_sentences(&e->seg, d->text, p->start, p->end) ||
             segment_tokens(&e->seg, d->text, p->start, p->end))
-            return set_err(e, SL_ENOMEM, "out of memory");
+            return engine_err(e, SL_ENOMEM, "out of memory");
     }
     if (sentences) *sentences = e->seg.sent;
     if (n_sentences) *n_sentences = e->seg.n_sent;
@@ -520,7 +503,7 @@ SL_API sl_status sl_match_form(sl_engine *e, const char *text, size_t len, const
                                size_t *out_len) {
     buf_reset(&e->form);
     if (norm_match_form(text, len, &e->form) || buf_putc(&e->form, '\0'))
-        return set_err(e, SL_ENOMEM, "out of memory");
+        return engine_err(e, SL_ENOMEM, "out of memory");
     e->form.len--;
     *out = e->form.p;
     *out_len = e->form.len;
@@ -528,12 +511,12 @@ SL_API sl_status sl_match_form(sl_engine *e, const char *text, size_t len, const
 }
 
 SL_API sl_status sl_stats_get(sl_engine *e, sl_stats *out) {
-    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
     return store_stats(e->st, out, e->err, sizeof e->err);
 }
 
 SL_API sl_status sl_removed_counts(sl_engine *e, sl_count_cb cb, void *ud) {
-    if (!e->st) return set_err(e, SL_EINVAL, "no store is open");
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
     return store_removed_counts(e->st, cb, ud, e->err, sizeof e->err);
 }
 
@@ -545,9 +528,16 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const cha
         sl_status s = sl_segment(e, d, &sent, &ns, &tok, &nt);
         if (s != SL_OK) return s;
     }
+    sl_dup_link *links = NULL;
+    size_t n_links = 0;
+    int with_links = !(flags & SL_JSON_SUMMARY) && d == &e->doc && e->doc_stored && e->fp_state > 0;
+    if (with_links) {
+        sl_status s = dupindex_links(e, d->id, &links, &n_links);
+        if (s != SL_OK) return s;
+    }
     buf_reset(&e->json);
-    if (json_doc(d, flags, sent, ns, tok, nt, &e->json))
-        return set_err(e, SL_ENOMEM, "out of memory");
+    if (json_doc(d, flags, sent, ns, tok, nt, with_links ? links : NULL, n_links, &e->json))
+        return engine_err(e, SL_ENOMEM, "out of memory");
     *out = e->json.p;
     return SL_OK;
 }

@@ -27,6 +27,16 @@
 #define FP_PARA_WORDS 10 /* paragraphs shorter than this are not fingerprinted */
 #define FP_VERSION 1     /* bump when anything above or the hashing changes */
 
+/* The default decision (see fp_decide), chosen on ../shared/data/dedup-dev
+ * (make eval): near copies there have Jaccard >= 0.278 and containment
+ * >= 0.70 (all but 0.1 %); partial copies and hard negatives have Jaccard
+ * < 0.13; a passage lifted into another article is at most 60 % of it by
+ * the definition of a partial copy, so containment 0.65 keeps a short
+ * article built around a few paragraphs of another a partial copy. */
+#define FP_NEAR_JACCARD 0.25
+#define FP_NEAR_CONTAINMENT 0.65
+#define FP_PARTIAL_WORDS 30
+
 /* The parameters as one string, e.g. "fp1 shingle=5 k=128 rows=4 bands=32
  * para=10", to store with a corpus and compare on open. */
 const char *fp_params_string(void);

@@ -44,8 +44,27 @@ static json_t *segments(const sl_span *sentences, size_t ns, const sl_token *tok
     return seg;
 }
 
+/* The relations of one article: links with the other article's id in b. */
+static json_t *duplicates(const sl_dup_link *links, size_t n) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const sl_dup_link *l = &links[i];
+        json_t *o = json_object();
+        json_object_set_new_nocheck(o, "id", str_or_null(l->b));
+        json_object_set_new_nocheck(o, "kind", json_string_nocheck(sl_dup_kind_name(l->kind)));
+        json_object_set_new_nocheck(o, "similarity", json_real(l->similarity));
+        json_object_set_new_nocheck(o, "containment", json_real(l->containment));
+        json_object_set_new_nocheck(o, "paragraphs", json_integer((json_int_t)l->paragraphs));
+        json_object_set_new_nocheck(o, "words", json_integer((json_int_t)l->words));
+        json_object_set_new_nocheck(o, "shared", str_or_null(l->shared));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 int json_doc(const sl_doc *d, int flags, const sl_span *sentences, size_t ns,
-             const sl_token *tokens, size_t nt, buf *out) {
+             const sl_token *tokens, size_t nt, const sl_dup_link *links, size_t n_links,
+             buf *out) {
     int summary = flags & SL_JSON_SUMMARY;
     json_t *o = json_object();
     if (!o) return -1;
@@ -96,10 +115,12 @@ int json_doc(const sl_doc *d, int flags, const sl_span *sentences, size_t ns,
         json_t *extra = NULL;
         if (d->extra) extra = json_loads(d->extra, JSON_DECODE_ANY, NULL);
         json_object_set_new_nocheck(o, "extra", extra ? extra : json_null());
+        if (links) json_object_set_new_nocheck(o, "duplicates", duplicates(links, n_links));
         if (flags & SL_JSON_SEGMENTS)
             json_object_set_new_nocheck(o, "segments", segments(sentences, ns, tokens, nt));
     }
-    int rc = json_dump_callback(o, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    int rc = json_dump_callback(o, dump_cb, out,
+                                JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
     json_decref(o);
     return rc ? -1 : 0;
 }

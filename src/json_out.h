@@ -11,6 +11,7 @@
  * describes for flags; the segments, when asked for, are sentences[0, ns)
  * and tokens[0, nt).  0, or -1 when memory runs out. */
 int json_doc(const sl_doc *d, int flags, const sl_span *sentences, size_t ns,
-             const sl_token *tokens, size_t nt, buf *out);
+             const sl_token *tokens, size_t nt, const sl_dup_link *links, size_t n_links,
+             buf *out);
 
 #endif

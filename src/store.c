@@ -37,11 +37,32 @@ static const char *const migrations[] = {
     "  detail TEXT,\n"
     "  text TEXT NOT NULL,\n"
     "  PRIMARY KEY(article, n)) WITHOUT ROWID;\n",
+    /* 1 -> 2: duplicate detection.  The fingerprints themselves are not
+     * stored: a candidate is verified by fingerprinting its stored text
+     * again, which keeps the index to its postings. */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE postings(\n"
+    "  key INTEGER NOT NULL,          -- 32 bits of an LSH band key or a paragraph hash\n"
+    "  article INTEGER NOT NULL,      -- articles.seq\n"
+    "  PRIMARY KEY(key, article)) WITHOUT ROWID;\n"
+    "CREATE TABLE dups(\n"
+    "  a INTEGER NOT NULL,            -- the later article (seq)\n"
+    "  b INTEGER NOT NULL,            -- the earlier one\n"
+    "  kind INTEGER NOT NULL,         -- 1 exact, 2 near, 3 partial\n"
+    "  similarity REAL NOT NULL,      -- word 5-shingle Jaccard\n"
+    "  containment REAL NOT NULL,     -- of the smaller shingle set in the larger\n"
+    "  paragraphs INTEGER NOT NULL,   -- shared whole paragraphs\n"
+    "  words INTEGER NOT NULL,        -- their words\n"
+    "  shared TEXT,                   -- 'i:j,...' paragraph numbers in a and b\n"
+    "  PRIMARY KEY(a, b)) WITHOUT ROWID;\n"
+    "CREATE INDEX dups_b ON dups(b);\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
 enum {
-    S_FIND, S_INSERT, S_INSERT_REM, S_GET, S_GET_REM, S_LIST, N_STMT
+    S_FIND, S_INSERT, S_INSERT_REM, S_GET, S_GET_REM, S_LIST,
+    S_POST_GET, S_POST_ADD, S_POST_DEL, S_BY_HASH, S_TEXT, S_DUP_ADD, S_DUPS_OF, S_DUPS_ALL,
+    S_SEQ, S_DEL, S_DUPS_DEL, S_META_GET, S_META_SET, S_SET_HASH, S_RELATED, N_STMT
 };
 
 static const char *const stmt_sql[N_STMT] = {
@@ -55,6 +76,33 @@ static const char *const stmt_sql[N_STMT] = {
     [S_GET] = "SELECT seq, id, source, url, date, title, extra, origin, text, kinds,"
               " notes, hash, n_sentences, n_tokens FROM articles WHERE id = ?1",
     [S_GET_REM] = "SELECT reason, detail, text FROM removed WHERE article = ?1 ORDER BY n",
+    /* The first 64 articles under a key: a key shared by hundreds of
+     * articles (boilerplate, a wire story copied everywhere) would make
+     * every new article compare itself with all of them. */
+    [S_POST_GET] = "SELECT article FROM postings WHERE key = ?1 ORDER BY article LIMIT 64",
+    [S_POST_ADD] = "INSERT OR IGNORE INTO postings(key, article) VALUES(?1, ?2)",
+    [S_POST_DEL] = "DELETE FROM postings WHERE key = ?1 AND article = ?2",
+    [S_BY_HASH] = "SELECT seq FROM articles WHERE hash = ?1",
+    [S_TEXT] = "SELECT id, text, kinds, date, hash FROM articles WHERE seq = ?1",
+    [S_DUP_ADD] = "INSERT OR REPLACE INTO dups(a, b, kind, similarity, containment, paragraphs,"
+                  " words, shared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_DUPS_OF] = "SELECT x.id, d.kind, d.similarity, d.containment, d.paragraphs, d.words, d.shared"
+                  " FROM dups d JOIN articles x ON x.seq = d.b WHERE d.a = ?1"
+                  " UNION ALL"
+                  " SELECT x.id, d.kind, d.similarity, d.containment, d.paragraphs, d.words, d.shared"
+                  " FROM dups d JOIN articles x ON x.seq = d.a WHERE d.b = ?1",
+    [S_DUPS_ALL] = "SELECT d.a, d.b, x.id, y.id, d.kind, d.similarity, d.containment, d.paragraphs,"
+                   " d.words, d.shared, x.date, y.date, length(CAST(x.text AS BLOB)),"
+                   " length(CAST(y.text AS BLOB))"
+                   " FROM dups d JOIN articles x ON x.seq = d.a JOIN articles y ON y.seq = d.b"
+                   " ORDER BY d.b, d.a",
+    [S_SEQ] = "SELECT seq FROM articles WHERE id = ?1",
+    [S_DEL] = "DELETE FROM articles WHERE seq = ?1",
+    [S_DUPS_DEL] = "DELETE FROM dups WHERE a = ?1 OR b = ?1",
+    [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+    [S_SET_HASH] = "UPDATE articles SET hash = ?2 WHERE seq = ?1",
+    [S_RELATED] = "SELECT a FROM dups WHERE b = ?1 UNION SELECT b FROM dups WHERE a = ?1 ORDER BY 1",
     [S_LIST] = "SELECT seq, id, source, url, date, title, extra, origin, length(CAST(text AS BLOB)),"
                " kinds, notes, hash, n_sentences, n_tokens FROM articles ORDER BY seq",
 };
@@ -180,7 +228,7 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
     if (s == SL_OK) {
         if (readonly) exec(st, "PRAGMA query_only = 1");
         exec(st, "PRAGMA foreign_keys = ON");
-        exec(st, "PRAGMA cache_size = -8192"); /* 8 MiB: memory stays flat */
+        exec(st, "PRAGMA cache_size = -32768"); /* 32 MiB: holds the postings index of a large batch; memory stays flat */
         for (int i = 0; i < N_STMT; i++) {
             if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                    &st->stmt[i], NULL) != SQLITE_OK) {
@@ -244,7 +292,8 @@ int store_find(store *st, const char *id, unsigned char hash[16], char *err, siz
 }
 
 sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
-                       size_t n_rem, int *inserted, char *err, size_t errlen) {
+                       size_t n_rem, int *inserted, int64_t *seq_out, char *err,
+                       size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_INSERT];
     bind_text(s, 1, r->id);
     sqlite3_bind_blob(s, 2, r->hash, 16, SQLITE_STATIC);
@@ -266,6 +315,7 @@ sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
     *inserted = sqlite3_changes(st->db) > 0;
     if (!*inserted) return SL_OK; /* the id is taken: the caller looks */
     sqlite3_int64 seq = sqlite3_last_insert_rowid(st->db);
+    *seq_out = seq;
     s = st->stmt[S_INSERT_REM];
     for (size_t i = 0; i < n_rem; i++) {
         sqlite3_bind_int64(s, 1, seq);
@@ -405,4 +455,209 @@ sl_status store_removed_counts(store *st, sl_count_cb cb, void *ud, char *err, s
         }
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "counting removals");
+}
+
+/* ---- duplicate index --------------------------------------------------- */
+
+static sl_status step_done(store *st, sqlite3_stmt *s, char *err, size_t errlen, const char *what) {
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, what);
+}
+
+int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_META_GET];
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s), found = 0;
+    if (rc == SQLITE_ROW) {
+        snprintf(out, n, "%s", col_text(s, 0) ? col_text(s, 0) : "");
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        fail(st, err, errlen, "reading the store's settings");
+        found = -1;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return found;
+}
+
+sl_status store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_META_SET];
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+    return step_done(st, s, err, errlen, "writing the store's settings");
+}
+
+sl_status store_postings(store *st, const uint32_t *keys, size_t n, store_seq_cb cb, void *ud,
+                         char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_POST_GET];
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s, 1, keys[i]);
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+            if (cb(ud, sqlite3_column_int64(s, 0))) {
+                sqlite3_reset(s);
+                return SL_ENOMEM;
+            }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return fail(st, err, errlen, "reading the duplicate index");
+    }
+    return SL_OK;
+}
+
+sl_status store_postings_edit(store *st, const uint32_t *keys, size_t n, int64_t article, int add,
+                              char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[add ? S_POST_ADD : S_POST_DEL];
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s, 1, keys[i]);
+        sqlite3_bind_int64(s, 2, article);
+        sl_status r = step_done(st, s, err, errlen, "writing the duplicate index");
+        if (r != SL_OK) return r;
+    }
+    return SL_OK;
+}
+
+sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb, void *ud,
+                        char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_BY_HASH];
+    sqlite3_bind_blob(s, 1, hash, 16, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ud, sqlite3_column_int64(s, 0))) break;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "looking up a hash");
+}
+
+sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_TEXT];
+    sqlite3_bind_int64(s, 1, seq);
+    int rc = sqlite3_step(s);
+    sl_status out = SL_OK;
+    if (rc == SQLITE_ROW) {
+        const void *h = sqlite3_column_blob(s, 4);
+        if (cb(ud, col_text(s, 0), col_text(s, 1), (size_t)sqlite3_column_bytes(s, 1),
+               col_text(s, 2), col_text(s, 3),
+               sqlite3_column_bytes(s, 4) == 16 ? h : NULL))
+            out = SL_ENOMEM;
+    } else if (rc == SQLITE_DONE) {
+        out = SL_ENOTFOUND;
+    } else {
+        out = fail(st, err, errlen, "reading an article");
+    }
+    sqlite3_reset(s);
+    return out;
+}
+
+sl_status store_dup_add(store *st, int64_t a, int64_t b, const store_dup *d, char *err,
+                        size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_DUP_ADD];
+    sqlite3_bind_int64(s, 1, a);
+    sqlite3_bind_int64(s, 2, b);
+    sqlite3_bind_int(s, 3, d->kind);
+    sqlite3_bind_double(s, 4, d->similarity);
+    sqlite3_bind_double(s, 5, d->containment);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)d->paragraphs);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)d->words);
+    bind_text(s, 8, d->shared);
+    return step_done(st, s, err, errlen, "storing a duplicate relation");
+}
+
+sl_status store_dups_of(store *st, int64_t seq, store_dup_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_DUPS_OF];
+    sqlite3_bind_int64(s, 1, seq);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_dup d = {sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
+                       sqlite3_column_double(s, 3), (size_t)sqlite3_column_int64(s, 4),
+                       (size_t)sqlite3_column_int64(s, 5), col_text(s, 6)};
+        if (cb(ud, 0, 0, NULL, col_text(s, 0), &d, NULL, NULL, 0, 0)) break;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+}
+
+sl_status store_dups_all(store *st, store_dup_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_DUPS_ALL];
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_dup d = {sqlite3_column_int(s, 4), sqlite3_column_double(s, 5),
+                       sqlite3_column_double(s, 6), (size_t)sqlite3_column_int64(s, 7),
+                       (size_t)sqlite3_column_int64(s, 8), col_text(s, 9)};
+        if (cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), col_text(s, 2),
+               col_text(s, 3), &d, col_text(s, 10), col_text(s, 11),
+               (size_t)sqlite3_column_int64(s, 12), (size_t)sqlite3_column_int64(s, 13))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+}
+
+int64_t store_seq(store *st, const char *id, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_SEQ];
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail(st, err, errlen, "looking up an id");
+        seq = -1;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return seq;
+}
+
+sl_status store_delete(store *st, int64_t seq, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_DUPS_DEL];
+    sqlite3_bind_int64(s, 1, seq);
+    sl_status r = step_done(st, s, err, errlen, "removing relations");
+    if (r != SL_OK) return r;
+    s = st->stmt[S_DEL];
+    sqlite3_bind_int64(s, 1, seq);
+    return step_done(st, s, err, errlen, "removing an article");
+}
+
+sl_status store_related(store *st, int64_t seq, store_seq_cb cb, void *ud, char *err,
+                        size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_RELATED];
+    sqlite3_bind_int64(s, 1, seq);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ud, sqlite3_column_int64(s, 0))) {
+            sqlite3_reset(s);
+            return SL_ENOMEM;
+        }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+}
+
+sl_status store_set_hash(store *st, int64_t seq, const unsigned char hash[16], char *err,
+                         size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_SET_HASH];
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_blob(s, 2, hash, 16, SQLITE_STATIC);
+    return step_done(st, s, err, errlen, "updating a hash");
+}
+
+sl_status store_index_clear(store *st, char *err, size_t errlen) {
+    if (exec(st, "DELETE FROM postings; DELETE FROM dups;") != SQLITE_OK)
+        return fail(st, err, errlen, "clearing the duplicate index");
+    return SL_OK;
+}
+
+sl_status store_seqs(store *st, store_seq_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT seq FROM articles ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+        return fail(st, err, errlen, "listing articles");
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ud, sqlite3_column_int64(s, 0))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "listing articles");
 }

@@ -10,7 +10,7 @@
 
 #include "storyline.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store;
 
@@ -47,7 +47,7 @@ int store_find(store *st, const char *id, unsigned char hash[16], char *err,
  * Trying the insert first saves a lookup for every new article. */
 sl_status store_insert(store *st, const store_row *row,
                        const store_removal *rem, size_t n_rem, int *inserted,
-                       char *err, size_t errlen);
+                       int64_t *seq, char *err, size_t errlen);
 
 /* Read one article: on_row once, then on_removal for each removal, in
  * order.  The pointers are valid during the callback only.  SL_ENOTFOUND
@@ -66,5 +66,59 @@ sl_status store_list(store *st, store_row_cb on_row, void *ud, char *err,
 sl_status store_stats(store *st, sl_stats *out, char *err, size_t errlen);
 sl_status store_removed_counts(store *st, sl_count_cb cb, void *ud, char *err,
                                size_t errlen);
+
+/* ---- the duplicate index ------------------------------------------------ */
+
+/* A relation between two stored articles. */
+typedef struct store_dup {
+    int kind; /* sl_dup_kind */
+    double similarity, containment;
+    size_t paragraphs, words;
+    const char *shared; /* "i:j,..." or NULL */
+} store_dup;
+
+typedef int (*store_seq_cb)(void *ud, int64_t seq);
+typedef int (*store_text_cb)(void *ud, const char *id, const char *text, size_t len,
+                             const char *kinds, const char *date, const unsigned char *hash);
+/* For store_dups_all: both ends (a later than b); for store_dups_of: only
+ * the other end's id in b_id, the rest 0/NULL. */
+typedef int (*store_dup_cb)(void *ud, int64_t a, int64_t b, const char *a_id, const char *b_id,
+                            const store_dup *d, const char *a_date, const char *b_date,
+                            size_t a_len, size_t b_len);
+
+/* The meta table: 1 found (value in out), 0 absent, -1 error. */
+int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, size_t errlen);
+sl_status store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
+
+/* Articles posted under any of keys[0, n) (cb may see one twice). */
+sl_status store_postings(store *st, const uint32_t *keys, size_t n, store_seq_cb cb, void *ud,
+                         char *err, size_t errlen);
+/* Post (add) or unpost an article under keys[0, n). */
+sl_status store_postings_edit(store *st, const uint32_t *keys, size_t n, int64_t article, int add,
+                              char *err, size_t errlen);
+/* Articles with this content hash. */
+sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb, void *ud,
+                        char *err, size_t errlen);
+/* One article's id, text, paragraph kinds, date and hash. SL_ENOTFOUND. */
+sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *err, size_t errlen);
+sl_status store_dup_add(store *st, int64_t a, int64_t b, const store_dup *d, char *err,
+                        size_t errlen);
+sl_status store_dups_of(store *st, int64_t seq, store_dup_cb cb, void *ud, char *err, size_t errlen);
+/* Every relation, by the earlier article then the later. */
+sl_status store_dups_all(store *st, store_dup_cb cb, void *ud, char *err, size_t errlen);
+/* The seq of an id: > 0, 0 when absent, -1 on error. */
+int64_t store_seq(store *st, const char *id, char *err, size_t errlen);
+/* Remove an article, what cleaning removed from it and its relations
+ * (its postings are the caller's: it knows the keys). */
+sl_status store_delete(store *st, int64_t seq, char *err, size_t errlen);
+/* The articles related to seq (either side of a relation), in order. */
+sl_status store_related(store *st, int64_t seq, store_seq_cb cb, void *ud, char *err,
+                        size_t errlen);
+sl_status store_set_hash(store *st, int64_t seq, const unsigned char hash[16], char *err,
+                         size_t errlen);
+/* Forget every posting and relation (before re-indexing). */
+sl_status store_index_clear(store *st, char *err, size_t errlen);
+/* Every article's seq, in ingest order. */
+sl_status store_seqs(store *st, store_seq_cb cb, void *ud, char *err, size_t errlen);
 
 #endif

@@ -24,6 +24,10 @@ $ storyline --help
     list                 every stored article, one per line
     stats                figures about the corpus
     dedup [PATH...]      drop exact and near copies from a JSONL stream (no store)
+    dups                 groups of exact and near copies, and partial copies, stored
+    check PATH... | -    does an article copy a stored one? (stores nothing)
+    rm ID...             remove articles, their index entries and relations
+    reindex              rebuild the duplicate index (after an upgrade)
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   

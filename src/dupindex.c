@@ -1,0 +1,642 @@
+/*
+ * dupindex.c - duplicate detection in a store: the index, check, rm, dups.
+ *
+ * Each stored article is posted under 32 bits of each of its LSH band keys
+ * and of each paragraph hash (postings table).  A new article's candidates
+ * are the articles posted under its keys and those with its content hash;
+ * each candidate is fingerprinted again from its stored clean text and
+ * judged by fp_decide(), the same decision the stream deduper makes.  So
+ * the index on disk is only postings, and nothing of it is read into
+ * memory when a store is opened.
+ *
+ * The fingerprint parameters are stored in the meta table; a store built
+ * with others refuses duplicate work (SL_EVERSION) until it is rebuilt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "normalize.h"
+
+static int grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need) nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+void dupindex_free(sl_engine *e) {
+    fp_ctx_free(&e->fpa);
+    fp_ctx_free(&e->fpb);
+    free(e->keys);
+    free(e->cand);
+    free(e->cpara);
+    free(e->links);
+    buf_free(&e->shared);
+    buf_free(&e->scratch);
+}
+
+static sl_status usable(sl_engine *e) {
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    if (e->fp_state < 0) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
+    return SL_OK;
+}
+
+/* ---- candidates ------------------------------------------------------------ */
+
+/* Candidates verified per article, those sharing the most keys first: near
+ * copies share many band keys and come first; a key shared by a crowd
+ * (a story copied everywhere) cannot make one article cost hundreds of
+ * verifications. */
+#define MAX_VERIFY 32
+
+static int add_cand(void *ud, int64_t seq) {
+    sl_engine *e = ud;
+    if (grow((void **)&e->cand, &e->cap_cand, e->n_cand + 1, sizeof *e->cand)) return -1;
+    e->cand[e->n_cand++] = seq;
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Candidate seqs packed with their hit count, for sorting: most hits
+ * first, then the earlier article. */
+static int cmp_hits(const void *a, const void *b) {
+    const int64_t *x = a, *y = b;
+    if (x[1] != y[1]) return x[1] > y[1] ? -1 : 1;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The earliest stored article with exactly this text, or 0. */
+static int first_seq(void *ud, int64_t seq) {
+    int64_t *first = ud;
+    if (!*first || seq < *first) *first = seq;
+    return 0;
+}
+
+/* Fingerprint the article in e->fa and collect its keys and candidates
+ * (unique, without self). */
+static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t len,
+                            const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]) {
+    if (fp_compute(&e->fpa, text, len, paras, n_paras, &e->fa))
+        return engine_err(e, SL_ENOMEM, "out of memory");
+    memcpy(e->fa.exact, hash, 16);
+    e->n_keys = 0;
+    if (grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys))
+        return engine_err(e, SL_ENOMEM, "out of memory");
+    for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
+        e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
+    for (size_t i = 0; i < e->fa.n_paras; i++) e->keys[e->n_keys++] = (uint32_t)e->fa.paras[i].hash;
+    e->n_cand = 0;
+    e->exact_of = 0;
+    sl_status s = store_by_hash(e->st, hash, first_seq, &e->exact_of, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    if (e->exact_of == self) e->exact_of = 0;
+    if (e->exact_of) return SL_OK; /* an exact copy: its group is known */
+    s = store_postings(e->st, e->keys, e->n_keys, add_cand, e, e->err, sizeof e->err);
+    if (s != SL_OK) return s == SL_ENOMEM ? engine_err(e, s, "out of memory") : s;
+    qsort(e->cand, e->n_cand, sizeof *e->cand, cmp_i64);
+    /* (seq, hits) pairs, in place of the sorted list */
+    int64_t *pairs = malloc((e->n_cand ? e->n_cand : 1) * 2 * sizeof *pairs);
+    if (!pairs) return engine_err(e, SL_ENOMEM, "out of memory");
+    size_t u = 0;
+    for (size_t i = 0; i < e->n_cand; i++) {
+        if (e->cand[i] == self) continue;
+        if (u && pairs[2 * (u - 1)] == e->cand[i]) {
+            pairs[2 * (u - 1) + 1]++;
+            continue;
+        }
+        pairs[2 * u] = e->cand[i];
+        pairs[2 * u + 1] = 1;
+        u++;
+    }
+    qsort(pairs, u, 2 * sizeof *pairs, cmp_hits);
+    if (u > MAX_VERIFY) u = MAX_VERIFY;
+    for (size_t i = 0; i < u; i++) e->cand[i] = pairs[2 * i];
+    e->n_cand = u;
+    free(pairs);
+    return SL_OK;
+}
+
+/* The verdict on one candidate, and its id (copied: the row goes away). */
+typedef struct judged {
+    sl_engine *e;
+    fp_verdict v;
+    char id[512];
+    int failed;
+} judged;
+
+/* Paragraph spans of a stored text ('\n' between paragraphs). */
+static size_t split(sl_engine *e, const char *text, size_t len) {
+    size_t n = 0, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n') continue;
+        if (grow((void **)&e->cpara, &e->cap_cpara, n + 1, sizeof *e->cpara)) return (size_t)-1;
+        e->cpara[n++] = (sl_paragraph){start, i, SL_PARA_BODY};
+        start = i + 1;
+    }
+    return len ? n : 0;
+}
+
+static int judge_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
+                     const char *date, const unsigned char *hash) {
+    judged *j = ud;
+    sl_engine *e = j->e;
+    (void)kinds;
+    (void)date;
+    size_t np = split(e, text ? text : "", len);
+    if (np == (size_t)-1 || fp_compute(&e->fpb, text ? text : "", len, e->cpara, np, &e->fb)) {
+        j->failed = 1;
+        return -1;
+    }
+    if (hash) memcpy(e->fb.exact, hash, 16);
+    else memset(e->fb.exact, 0, 16);
+    fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS};
+    fp_decide(&e->fa, &e->fb, &r, &j->v);
+    snprintf(j->id, sizeof j->id, "%s", id ? id : "");
+    return 0;
+}
+
+static sl_status judge(sl_engine *e, int64_t cand, judged *j) {
+    j->e = e;
+    j->failed = 0;
+    j->v.kind = 0;
+    sl_status s = store_text(e->st, cand, judge_row, j, e->err, sizeof e->err);
+    if (s == SL_ENOTFOUND) return SL_OK; /* removed meanwhile */
+    if (j->failed) return engine_err(e, SL_ENOMEM, "out of memory");
+    return s;
+}
+
+/* "i:j,..." of a verdict's shared paragraphs. */
+static const char *shared_text(sl_engine *e, const fp_verdict *v) {
+    buf_reset(&e->shared);
+    size_t n = v->paragraphs < 64 ? v->paragraphs : 64;
+    for (size_t i = 0; i < n; i++) {
+        char one[32];
+        snprintf(one, sizeof one, "%s%u:%u", i ? "," : "", v->shared[i][0], v->shared[i][1]);
+        if (buf_puts(&e->shared, one)) return NULL;
+    }
+    return n ? e->shared.p : NULL;
+}
+
+sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
+                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]) {
+    sl_status s = candidates(e, seq, text, len, paras, n_paras, hash);
+    if (s != SL_OK) return s;
+    if (e->exact_of) {
+        /* One link to the earliest copy makes the group.  The keys are the
+         * same as that copy's, so they are not posted again (sl_remove
+         * posts them for the next copy when the first one goes). */
+        store_dup d = {SL_DUP_EXACT, 1.0, 1.0, e->fa.n_paras, e->fa.n_words, NULL};
+        return store_dup_add(e->st, seq, e->exact_of, &d, e->err, sizeof e->err);
+    }
+    for (size_t i = 0; i < e->n_cand; i++) {
+        judged j;
+        if ((s = judge(e, e->cand[i], &j)) != SL_OK) return s;
+        if (!j.v.kind) continue;
+        store_dup d = {j.v.kind, j.v.jaccard, j.v.containment, j.v.paragraphs, j.v.words,
+                       shared_text(e, &j.v)};
+        /* a is the later article (re-indexing after rm may meet later ones) */
+        int64_t c = e->cand[i];
+        s = store_dup_add(e->st, seq > c ? seq : c, seq > c ? c : seq, &d, e->err, sizeof e->err);
+        if (s != SL_OK) return s;
+    }
+    return store_postings_edit(e->st, e->keys, e->n_keys, seq, 1, e->err, sizeof e->err);
+}
+
+/* ---- opening: parameters, first indexing, rebuilds --------------------- */
+
+static int count_one(void *ud, int64_t seq) {
+    (void)seq;
+    (*(int64_t *)ud)++;
+    return 1; /* one is enough to know */
+}
+
+static int collect_seq(void *ud, int64_t seq) { return add_cand(ud, seq); }
+
+/* A stored article, copied out of its row: judging candidates reads other
+ * rows with the same statement, so nothing may run inside the callback. */
+typedef struct reread {
+    char *text;
+    size_t len;
+    unsigned char hash[16];
+    int has_hash, failed;
+} reread;
+
+static int copy_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
+                    const char *date, const unsigned char *hash) {
+    reread *r = ud;
+    (void)id, (void)kinds, (void)date;
+    r->text = malloc(len + 1);
+    if (!r->text) {
+        r->failed = 1;
+        return -1;
+    }
+    memcpy(r->text, text ? text : "", len);
+    r->text[len] = '\0';
+    r->len = len;
+    r->has_hash = hash != NULL;
+    if (hash) memcpy(r->hash, hash, 16);
+    return 0;
+}
+
+/* Index one stored article again. */
+static sl_status reindex_one(sl_engine *e, int64_t seq) {
+    reread r = {0};
+    sl_status s = store_text(e->st, seq, copy_row, &r, e->err, sizeof e->err);
+    if (r.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    if (s != SL_OK) {
+        free(r.text);
+        return s;
+    }
+    /* The matching form may have changed since the hash was stored. */
+    unsigned char h[16];
+    norm_match_hash(r.text, r.len, h);
+    if (!r.has_hash || memcmp(h, r.hash, 16) != 0) s = store_set_hash(e->st, seq, h, e->err, sizeof e->err);
+    size_t np = s == SL_OK ? split(e, r.text, r.len) : 0;
+    sl_paragraph *own = NULL;
+    if (s == SL_OK && (np == (size_t)-1 || !(own = malloc((np ? np : 1) * sizeof *own))))
+        s = engine_err(e, SL_ENOMEM, "out of memory");
+    if (s == SL_OK) {
+        memcpy(own, e->cpara, np * sizeof *own); /* judging reuses cpara */
+        s = dupindex_add(e, seq, r.text, r.len, own, np, h);
+    }
+    free(own);
+    free(r.text);
+    return s;
+}
+
+/* Index every stored article again, in ingest order, in one transaction. */
+static sl_status rebuild(sl_engine *e) {
+    sl_status s = store_begin(e->st, e->err, sizeof e->err);
+    if (s == SL_OK) s = store_index_clear(e->st, e->err, sizeof e->err);
+    e->n_cand = 0;
+    if (s == SL_OK) s = store_seqs(e->st, collect_seq, e, e->err, sizeof e->err);
+    size_t n = e->n_cand;
+    int64_t *seqs = malloc((n ? n : 1) * sizeof *seqs);
+    if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
+    memcpy(seqs, e->cand, n * sizeof *seqs);
+    e->fp_state = 1; /* the index being built is the current one */
+    for (size_t i = 0; s == SL_OK && i < n; i++) s = reindex_one(e, seqs[i]);
+    free(seqs);
+    if (s == SL_OK) s = store_meta_set(e->st, "fingerprint", fp_params_string(), e->err, sizeof e->err);
+    if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
+    return s;
+}
+
+sl_status dupindex_open(sl_engine *e) {
+    char stored[128];
+    int found = store_meta_get(e->st, "fingerprint", stored, sizeof stored, e->err, sizeof e->err);
+    if (found < 0) return SL_ESTORE;
+    const char *mine = fp_params_string();
+    if (found && strcmp(stored, mine) == 0 && !e->opt.rebuild_index) {
+        e->fp_state = 1;
+        return SL_OK;
+    }
+    int64_t any = 0;
+    sl_status s = store_seqs(e->st, count_one, &any, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    if (e->opt.readonly) {
+        e->fp_state = -1;
+        if (found)
+            snprintf(e->fp_msg, sizeof e->fp_msg,
+                     "the duplicate index was built with '%s', this storyline uses '%s'; "
+                     "run 'storyline reindex' to rebuild it", stored, mine);
+        else
+            snprintf(e->fp_msg, sizeof e->fp_msg,
+                     "this store has no duplicate index yet; run 'storyline reindex'");
+        return SL_OK; /* reading articles still works */
+    }
+    if (found && any && !e->opt.rebuild_index) {
+        e->fp_state = -1;
+        snprintf(e->fp_msg, sizeof e->fp_msg,
+                 "the duplicate index was built with '%s', this storyline uses '%s'; "
+                 "run 'storyline reindex' to rebuild it", stored, mine);
+        return SL_OK;
+    }
+    /* A new store, one from before duplicate detection, or a rebuild. */
+    s = rebuild(e);
+    if (s != SL_OK) {
+        e->fp_state = -1;
+        snprintf(e->fp_msg, sizeof e->fp_msg, "the duplicate index could not be built: %.180s", e->err);
+        return s;
+    }
+    e->fp_state = 1;
+    return SL_OK;
+}
+
+/* ---- check, rm, relations -------------------------------------------------- */
+
+SL_API sl_status sl_check(sl_engine *e, const sl_article *a, sl_match_cb cb, void *ud) {
+    sl_status s = usable(e);
+    if (s != SL_OK) return s;
+    const sl_doc *d;
+    if ((s = sl_clean(e, a, &d)) != SL_OK) return s;
+    if ((s = candidates(e, 0, d->text, d->text_len, d->paragraphs, d->n_paragraphs, d->hash)) != SL_OK)
+        return s;
+    if (e->exact_of && add_cand(e, e->exact_of)) return engine_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < e->n_cand; i++) {
+        judged j;
+        if ((s = judge(e, e->cand[i], &j)) != SL_OK) return s;
+        if (!j.v.kind) continue;
+        sl_dup_match m = {.id = j.id, .kind = (sl_dup_kind)j.v.kind, .similarity = j.v.jaccard,
+                          .containment = j.v.containment, .shared_paragraphs = j.v.paragraphs,
+                          .shared_words = j.v.words};
+        if (cb(ud, &m)) break;
+    }
+    return SL_OK;
+}
+
+typedef struct keys_of {
+    sl_engine *e;
+    int64_t seq;
+    sl_status s;
+} keys_of;
+
+static int unpost_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
+                      const char *date, const unsigned char *hash) {
+    keys_of *k = ud;
+    sl_engine *e = k->e;
+    (void)id;
+    (void)kinds;
+    (void)date;
+    size_t np = split(e, text ? text : "", len);
+    unsigned char zero[16] = {0};
+    if (np == (size_t)-1 || fp_compute(&e->fpa, text ? text : "", len, e->cpara, np, &e->fa)) {
+        k->s = engine_err(e, SL_ENOMEM, "out of memory");
+        return -1;
+    }
+    memcpy(e->fa.exact, hash ? hash : zero, 16);
+    e->n_keys = 0;
+    if (grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys)) {
+        k->s = engine_err(e, SL_ENOMEM, "out of memory");
+        return -1;
+    }
+    for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
+        e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
+    for (size_t i = 0; i < e->fa.n_paras; i++) e->keys[e->n_keys++] = (uint32_t)e->fa.paras[i].hash;
+    return 0;
+}
+
+SL_API sl_status sl_remove(sl_engine *e, const char *id) {
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    if (!id) return engine_err(e, SL_EINVAL, "no id");
+    int64_t seq = store_seq(e->st, id, e->err, sizeof e->err);
+    if (seq < 0) return SL_ESTORE;
+    if (seq == 0) return engine_err(e, SL_ENOTFOUND, "no article with id '%s'", id);
+    sl_status s = store_begin(e->st, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    keys_of k = {e, seq, SL_OK};
+    int64_t *related = NULL;
+    size_t n_related = 0;
+    if (e->fp_state > 0) {
+        s = store_text(e->st, seq, unpost_row, &k, e->err, sizeof e->err);
+        if (k.s != SL_OK) s = k.s;
+        if (s == SL_OK) s = store_postings_edit(e->st, e->keys, e->n_keys, seq, 0, e->err, sizeof e->err);
+        e->n_cand = 0;
+        if (s == SL_OK) s = store_related(e->st, seq, add_cand, e, e->err, sizeof e->err);
+        if (s == SL_OK && e->n_cand) {
+            n_related = e->n_cand;
+            related = malloc(n_related * sizeof *related);
+            if (!related) s = engine_err(e, SL_ENOMEM, "out of memory");
+            else memcpy(related, e->cand, n_related * sizeof *related);
+        }
+    }
+    if (s == SL_OK) s = store_delete(e->st, seq, e->err, sizeof e->err);
+    /* The articles it linked must find their groups again without it (an
+     * exact copy may now be the first of its text, and post its keys). */
+    for (size_t i = 0; s == SL_OK && i < n_related; i++) s = reindex_one(e, related[i]);
+    free(related);
+    if (s == SL_OK) return sl_commit(e);
+    return s;
+}
+
+/* Relations of one article: strings in e->scratch, fixed up at the end. */
+typedef struct link_ctx {
+    sl_engine *e;
+    size_t n;
+    int failed;
+} link_ctx;
+
+static int add_link(void *ud, int64_t a, int64_t b, const char *a_id, const char *b_id,
+                    const store_dup *d, const char *a_date, const char *b_date, size_t a_len,
+                    size_t b_len) {
+    link_ctx *c = ud;
+    sl_engine *e = c->e;
+    (void)a, (void)b, (void)a_id, (void)a_date, (void)b_date, (void)a_len, (void)b_len;
+    if (grow((void **)&e->links, &e->cap_links, c->n + 1, sizeof *e->links)) goto oom;
+    sl_dup_link *l = &e->links[c->n++];
+    memset(l, 0, sizeof *l);
+    l->kind = (sl_dup_kind)d->kind;
+    l->similarity = d->similarity;
+    l->containment = d->containment;
+    l->paragraphs = d->paragraphs;
+    l->words = d->words;
+    /* offsets for now: the buffer may move */
+    l->b = (const char *)(uintptr_t)(e->scratch.len + 1);
+    if (buf_put(&e->scratch, b_id ? b_id : "", b_id ? strlen(b_id) + 1 : 1)) goto oom;
+    l->shared = (const char *)(uintptr_t)(d->shared ? e->scratch.len + 1 : 0);
+    if (d->shared && buf_put(&e->scratch, d->shared, strlen(d->shared) + 1)) goto oom;
+    return 0;
+oom:
+    c->failed = 1;
+    return -1;
+}
+
+sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n) {
+    *links = NULL;
+    *n = 0;
+    if (e->fp_state <= 0) return SL_OK;
+    int64_t seq = store_seq(e->st, id, e->err, sizeof e->err);
+    if (seq <= 0) return seq < 0 ? SL_ESTORE : SL_OK;
+    buf_reset(&e->scratch);
+    link_ctx c = {e, 0, 0};
+    sl_status s = store_dups_of(e->st, seq, add_link, &c, e->err, sizeof e->err);
+    if (c.failed) return engine_err(e, SL_ENOMEM, "out of memory");
+    if (s != SL_OK) return s;
+    for (size_t i = 0; i < c.n; i++) {
+        e->links[i].b = e->scratch.p + ((uintptr_t)e->links[i].b - 1);
+        e->links[i].shared = e->links[i].shared ? e->scratch.p + ((uintptr_t)e->links[i].shared - 1) : NULL;
+    }
+    *links = e->links;
+    *n = c.n;
+    return SL_OK;
+}
+
+/* ---- dups: groups and partial links ----------------------------------------- */
+
+typedef struct rel {
+    int64_t a, b;
+    size_t a_id, b_id, shared; /* offsets into e->scratch (+1; 0 none) */
+    store_dup d;
+} rel;
+
+typedef struct node {
+    int64_t seq;
+    size_t id, date; /* offsets (+1; 0 none) */
+    size_t len;
+    size_t parent;
+} node;
+
+typedef struct dups_ctx {
+    sl_engine *e;
+    rel *rels;
+    size_t n_rels, cap_rels;
+    node *nodes;
+    size_t n_nodes, cap_nodes;
+    int failed;
+} dups_ctx;
+
+static size_t put_off(sl_engine *e, const char *s, int *failed) {
+    if (!s) return 0;
+    size_t off = e->scratch.len + 1;
+    if (buf_put(&e->scratch, s, strlen(s) + 1)) *failed = 1;
+    return off;
+}
+
+static int add_node(dups_ctx *c, int64_t seq, size_t id, size_t date, size_t len) {
+    if (grow((void **)&c->nodes, &c->cap_nodes, c->n_nodes + 1, sizeof *c->nodes)) return -1;
+    c->nodes[c->n_nodes++] = (node){seq, id, date, len, 0};
+    return 0;
+}
+
+static int collect_rel(void *ud, int64_t a, int64_t b, const char *a_id, const char *b_id,
+                       const store_dup *d, const char *a_date, const char *b_date, size_t a_len,
+                       size_t b_len) {
+    dups_ctx *c = ud;
+    sl_engine *e = c->e;
+    if (grow((void **)&c->rels, &c->cap_rels, c->n_rels + 1, sizeof *c->rels)) goto oom;
+    rel *r = &c->rels[c->n_rels++];
+    r->a = a;
+    r->b = b;
+    r->d = *d;
+    r->a_id = put_off(e, a_id, &c->failed);
+    r->b_id = put_off(e, b_id, &c->failed);
+    r->shared = put_off(e, d->shared, &c->failed);
+    r->d.shared = NULL;
+    if (d->kind != SL_DUP_PARTIAL &&
+        (add_node(c, a, r->a_id, put_off(e, a_date, &c->failed), a_len) ||
+         add_node(c, b, r->b_id, put_off(e, b_date, &c->failed), b_len)))
+        goto oom;
+    return c->failed ? -1 : 0;
+oom:
+    c->failed = 1;
+    return -1;
+}
+
+static int cmp_node(const void *x, const void *y) {
+    const node *a = x, *b = y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static size_t node_of(const dups_ctx *c, int64_t seq) {
+    size_t lo = 0, hi = c->n_nodes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->nodes[mid].seq < seq) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static size_t root(dups_ctx *c, size_t x) {
+    while (c->nodes[x].parent != x) x = c->nodes[x].parent = c->nodes[c->nodes[x].parent].parent;
+    return x;
+}
+
+static const char *at(const sl_engine *e, size_t off) { return off ? e->scratch.p + off - 1 : NULL; }
+
+/* Does a come before b as a representative: earlier date, then longer,
+ * then stored first? */
+static int better(const sl_engine *e, const node *a, const node *b) {
+    const char *da = at(e, a->date), *db = at(e, b->date);
+    if (da && db) {
+        int cmp = strcmp(da, db);
+        if (cmp) return cmp < 0;
+    } else if (!da != !db) {
+        return da != NULL;
+    }
+    if (a->len != b->len) return a->len > b->len;
+    return a->seq < b->seq;
+}
+
+static sl_dup_link link_of(const sl_engine *e, const rel *r) {
+    return (sl_dup_link){at(e, r->a_id), at(e, r->b_id), (sl_dup_kind)r->d.kind, r->d.similarity,
+                         r->d.containment, r->d.paragraphs, r->d.words, at(e, r->shared)};
+}
+
+SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
+    sl_status s = usable(e);
+    if (s != SL_OK) return s;
+    buf_reset(&e->scratch);
+    dups_ctx c = {.e = e};
+    s = store_dups_all(e->st, collect_rel, &c, e->err, sizeof e->err);
+    if (c.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    const char **members = NULL;
+    sl_dup_link *links = NULL;
+    size_t *order = NULL;
+    if (s != SL_OK) goto done;
+    /* nodes: unique by seq, in ingest order */
+    qsort(c.nodes, c.n_nodes, sizeof *c.nodes, cmp_node);
+    size_t u = 0;
+    for (size_t i = 0; i < c.n_nodes; i++)
+        if (u == 0 || c.nodes[i].seq != c.nodes[u - 1].seq) c.nodes[u++] = c.nodes[i];
+    c.n_nodes = u;
+    for (size_t i = 0; i < u; i++) c.nodes[i].parent = i;
+    for (size_t i = 0; i < c.n_rels; i++) {
+        if (c.rels[i].d.kind == SL_DUP_PARTIAL) continue;
+        size_t x = root(&c, node_of(&c, c.rels[i].a)), y = root(&c, node_of(&c, c.rels[i].b));
+        if (x != y) c.nodes[x > y ? x : y].parent = x < y ? x : y; /* the older root stays */
+    }
+    members = malloc((u ? u : 1) * sizeof *members);
+    links = malloc((c.n_rels ? c.n_rels : 1) * sizeof *links);
+    order = malloc((c.n_rels ? c.n_rels : 1) * sizeof *order);
+    if (!members || !links || !order) {
+        s = engine_err(e, SL_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* Each group at its oldest member (the root: roots are the smallest). */
+    for (size_t g = 0; g < u; g++) {
+        if (c.nodes[g].parent != g) continue;
+        size_t nm = 0, nl = 0, best = g;
+        for (size_t i = g; i < u; i++)
+            if (root(&c, i) == g) {
+                members[nm++] = at(e, c.nodes[i].id);
+                if (better(e, &c.nodes[i], &c.nodes[best])) best = i;
+            }
+        sl_dup_kind kind = SL_DUP_EXACT;
+        double low = 1.0;
+        for (size_t i = 0; i < c.n_rels; i++) {
+            const rel *r = &c.rels[i];
+            if (r->d.kind == SL_DUP_PARTIAL || root(&c, node_of(&c, r->b)) != g) continue;
+            links[nl++] = link_of(e, r);
+            if (r->d.kind == SL_DUP_NEAR) kind = SL_DUP_NEAR;
+            if (r->d.similarity < low) low = r->d.similarity;
+        }
+        sl_dup_group grp = {kind, members, nm, at(e, c.nodes[best].id), low, links, nl};
+        if (cb(ud, &grp)) goto done;
+    }
+    for (size_t i = 0; i < c.n_rels; i++) {
+        const rel *r = &c.rels[i];
+        if (r->d.kind != SL_DUP_PARTIAL) continue;
+        const char *two[2] = {at(e, r->b_id), at(e, r->a_id)};
+        sl_dup_link l = link_of(e, r);
+        sl_dup_group grp = {SL_DUP_PARTIAL, two, 2, NULL, r->d.similarity, &l, 1};
+        if (cb(ud, &grp)) break;
+    }
+done:
+    free(members);
+    free(links);
+    free(order);
+    free(c.rels);
+    free(c.nodes);
+    return s;
+}

@@ -1,0 +1,77 @@
+/*
+ * engine.h - the engine's state, shared by the files that implement the
+ * public API (engine.c, dupindex.c).  Not for programs: they see the
+ * opaque sl_engine of storyline.h.
+ */
+#ifndef SL_ENGINE_H
+#define SL_ENGINE_H
+
+#include "buf.h"
+#include "clean.h"
+#include "fingerprint.h"
+#include "rules.h"
+#include "segment.h"
+#include "store.h"
+#include "storyline.h"
+
+struct sl_engine {
+    sl_options opt;
+    rules *rules;
+    store *st;            /* NULL in a dry run */
+    cleaner cl;
+    char err[1024];
+    unsigned pending;     /* articles in the open transaction */
+    size_t pending_bytes;
+    buf kbuf;             /* kind letters of the article being stored */
+    buf nbuf;             /* its notes, '\n' between them */
+    buf tbuf;             /* the given title, trimmed and NFC */
+    store_removal *srem;
+    size_t cap_srem;
+    /* the doc handed out by sl_get / sl_clean */
+    sl_doc doc;
+    buf dstr;             /* its strings, back to back */
+    sl_paragraph *para;
+    size_t cap_para;
+    sl_removal *rem;
+    size_t n_rem, cap_rem;
+    size_t *rem_off;      /* offsets of reason, detail, text while building */
+    const char *notes[16];
+    buf json;
+    buf form;
+    segmenter seg;
+    int doc_stored;         /* doc came from the store (sl_get) */
+    /* the duplicate index (dupindex.c) */
+    int fp_state;           /* 1 usable; 0 no store; -1 built with other
+                               parameters or not indexed (fp_msg says) */
+    char fp_msg[256];
+    fp_ctx fpa, fpb;        /* the article at hand, a candidate */
+    fingerprint fa, fb;
+    uint32_t *keys;         /* its posting keys */
+    size_t n_keys, cap_keys;
+    int64_t exact_of;       /* the earliest article with the same text */
+    int64_t *cand;          /* candidate seqs */
+    size_t n_cand, cap_cand;
+    sl_paragraph *cpara;    /* a candidate's paragraphs */
+    size_t cap_cpara;
+    buf shared;             /* "i:j,..." of one relation */
+    buf scratch;            /* dups: strings of the relations */
+    sl_dup_link *links;     /* relations of one article, for JSON */
+    size_t cap_links;
+};
+
+/* Set the engine's message and return s. */
+sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);
+
+/* The duplicate index (dupindex.c). */
+/* After the store is open: check the fingerprint parameters, index an
+ * unindexed store, or rebuild when asked.  Sets fp_state. */
+sl_status dupindex_open(sl_engine *e);
+/* Index the article stored as seq (text, paragraphs, hash): find and
+ * store its relations, post its keys. */
+sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
+                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]);
+/* Relations of a stored article, for JSON. */
+sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n);
+void dupindex_free(sl_engine *e);
+
+#endif
