@@ -54,7 +54,7 @@ static const char usage_main[] =
 static const char usage_ingest[] =
     "usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]\n"
     "                        [--max-article-bytes N] [--rules FILE] [--dry-run]\n"
-    "                        [--batch N] PATH... | -\n"
+    "                        [--batch N] [--no-index] PATH... | -\n"
     "\n"
     "Read articles, clean and segment them, and store each new one.  PATH is a\n"
     ".txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,\n"
@@ -70,6 +70,8 @@ static const char usage_ingest[] =
     "                           data/boilerplate.rules)\n"
     "  --dry-run                clean and segment only; store nothing\n"
     "  --batch N                articles per transaction (default 2000)\n"
+    "  --no-index               skip duplicate detection (bulk loading); dups and\n"
+    "                           check refuse until 'storyline reindex'\n"
     "  -q, --quiet              no progress bar and no summary line\n"
     "\n"
     "Prints a summary: read (every input), stored, already present, rejected.\n"
@@ -290,6 +292,7 @@ static int cmd_ingest(int argc, char **argv) {
         {"rules", required_argument, 0, 'r'},
         {"dry-run", no_argument, 0, 'n'},
         {"batch", required_argument, 0, 'b'},
+        {"no-index", no_argument, 0, 'I'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -322,6 +325,7 @@ static int cmd_ingest(int argc, char **argv) {
             opt.batch_articles = (unsigned)n;
             break;
         }
+        case 'I': opt.no_index = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_ingest, stdout); return 0;
         default: fputs(usage_ingest, stderr); return 2;
@@ -593,10 +597,26 @@ static int simple_opts(int argc, char **argv, const char *usage, const char **db
 
 typedef struct check_ctx {
     int json, n;
+    const char *name;
 } check_ctx;
+
+static void print_json_string(const char *s);
+
+/* The article's header, printed with its first match (or after a check
+ * that found none), so that a failed check prints nothing on stdout. */
+static void check_header(const check_ctx *c) {
+    if (c->json) {
+        printf("{\"id\":");
+        print_json_string(c->name);
+        printf(",\"matches\":[");
+    } else {
+        printf("%s:\n", c->name);
+    }
+}
 
 static int print_match(void *ud, const sl_dup_match *m) {
     check_ctx *c = ud;
+    if (c->n == 0) check_header(c);
     if (c->json)
         printf("%s{\"id\":\"%s\",\"kind\":\"%s\",\"similarity\":%.4f,\"containment\":%.4f,"
                "\"paragraphs\":%zu,\"words\":%zu}",
@@ -666,17 +686,13 @@ static int cmd_check(int argc, char **argv) {
             continue;
         }
         const char *name = a->id ? a->id : a->origin ? a->origin : "<article>";
-        check_ctx cc = {json, 0};
-        if (json) {
-            printf("{\"id\":");
-            print_json_string(name);
-            printf(",\"matches\":[");
-        } else {
-            printf("%s:\n", name);
-        }
+        check_ctx cc = {json, 0, name};
         s = sl_check(e, a, print_match, &cc);
-        if (json) printf("]}\n");
-        else if (s == SL_OK && cc.n == 0) printf("  no copy found\n");
+        if (s == SL_OK && cc.n == 0) {
+            check_header(&cc);
+            if (!json) printf("  no copy found\n");
+        }
+        if (json && (s == SL_OK || cc.n)) printf("]}\n");
         if (s != SL_OK) {
             warnx("%s: %s", a->origin ? a->origin : name, sl_errmsg(e));
             bad = 1;

@@ -153,6 +153,9 @@ typedef struct sl_options {
     size_t batch_bytes;       /* text bytes per transaction (default 16 MiB) */
     int rebuild_index;        /* rebuild the duplicate index on open (after
                                  the fingerprint parameters changed) */
+    int no_index;             /* ingest without duplicate detection (bulk
+                                 loading): the index is marked stale, and
+                                 duplicate calls refuse until a rebuild */
 } sl_options;
 
 SL_API void sl_options_init(sl_options *opt);

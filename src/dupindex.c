@@ -43,7 +43,7 @@ void dupindex_free(sl_engine *e) {
 
 static sl_status usable(sl_engine *e) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
-    if (e->fp_state < 0) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
+    if (e->fp_state != 1) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
     return SL_OK;
 }
 
@@ -189,6 +189,16 @@ static const char *shared_text(sl_engine *e, const fp_verdict *v) {
 
 sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
                        const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]) {
+    if (e->opt.no_index) {
+        /* Bulk loading: say once, in the store, that the index is behind. */
+        if (e->fp_state == 1) {
+            sl_status m = store_meta_set(e->st, "fingerprint", "stale: ingested with --no-index",
+                                         e->err, sizeof e->err);
+            if (m != SL_OK) return m;
+            e->fp_state = 2;
+        }
+        return SL_OK;
+    }
     sl_status s = candidates(e, seq, text, len, paras, n_paras, hash);
     if (s != SL_OK) return s;
     if (e->exact_of) {
@@ -299,6 +309,12 @@ sl_status dupindex_open(sl_engine *e) {
     const char *mine = fp_params_string();
     if (found && strcmp(stored, mine) == 0 && !e->opt.rebuild_index) {
         e->fp_state = 1;
+        return SL_OK;
+    }
+    if (found && strncmp(stored, "stale", 5) == 0 && !e->opt.rebuild_index) {
+        e->fp_state = e->opt.no_index ? 2 : -1;
+        snprintf(e->fp_msg, sizeof e->fp_msg,
+                 "articles were ingested with --no-index; run 'storyline reindex' to find their duplicates");
         return SL_OK;
     }
     int64_t any = 0;
@@ -454,7 +470,7 @@ oom:
 sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n) {
     *links = NULL;
     *n = 0;
-    if (e->fp_state <= 0) return SL_OK;
+    if (e->fp_state != 1) return SL_OK;
     int64_t seq = store_seq(e->st, id, e->err, sizeof e->err);
     if (seq <= 0) return seq < 0 ? SL_ESTORE : SL_OK;
     buf_reset(&e->scratch);

@@ -530,7 +530,7 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const cha
     }
     sl_dup_link *links = NULL;
     size_t n_links = 0;
-    int with_links = !(flags & SL_JSON_SUMMARY) && d == &e->doc && e->doc_stored && e->fp_state > 0;
+    int with_links = !(flags & SL_JSON_SUMMARY) && d == &e->doc && e->doc_stored && e->fp_state == 1;
     if (with_links) {
         sl_status s = dupindex_links(e, d->id, &links, &n_links);
         if (s != SL_OK) return s;

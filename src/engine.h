@@ -41,8 +41,9 @@ struct sl_engine {
     segmenter seg;
     int doc_stored;         /* doc came from the store (sl_get) */
     /* the duplicate index (dupindex.c) */
-    int fp_state;           /* 1 usable; 0 no store; -1 built with other
-                               parameters or not indexed (fp_msg says) */
+    int fp_state;           /* 1 usable; 2 ingesting with --no-index;
+                               0 no store; -1 built with other parameters
+                               or stale (fp_msg says) */
     char fp_msg[256];
     fp_ctx fpa, fpb;        /* the article at hand, a candidate */
     fingerprint fa, fb;

@@ -68,3 +68,16 @@ $ storyline ingest --db c.db copy000.txt
 $ storyline reindex --db c.db && storyline dups --db c.db --kind exact --json | python3 -c 'import json,sys; [print(g["kind"], g["members"]) for g in map(json.loads, sys.stdin)]'
   reindexed c.db
   exact ['ex1', 'ex2', 'ex3']
+
+# Bulk loading with --no-index skips duplicate detection; the store says
+# its index is behind, and duplicate commands refuse until reindex.
+$ storyline ingest --no-index -q --db bulk.db $SHARED/seeds copy000.txt
+$ storyline dups --db bulk.db
+! storyline: articles were ingested with --no-index; run 'storyline reindex' to find their duplicates
+[1]
+$ storyline check --db bulk.db copy000.txt 2>&1 | tail -n 1
+  storyline: copy000.txt: articles were ingested with --no-index; run 'storyline reindex' to find their duplicates
+$ storyline reindex --db bulk.db && storyline dups --db bulk.db --kind near
+  reindexed bulk.db
+  near group of 2, representative copy000, lowest similarity 0.990:
+    copy000 ~ 000_e8a6cf9c6403bd55  near 0.990

@@ -44,7 +44,7 @@ $ storyline help | diff - <(storyline --help) && echo same
 $ storyline help ingest
   usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
                           [--max-article-bytes N] [--rules FILE] [--dry-run]
-                          [--batch N] PATH... | -
+                          [--batch N] [--no-index] PATH... | -
   
   Read articles, clean and segment them, and store each new one.  PATH is a
   .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -60,6 +60,8 @@ $ storyline help ingest
                              data/boilerplate.rules)
     --dry-run                clean and segment only; store nothing
     --batch N                articles per transaction (default 2000)
+    --no-index               skip duplicate detection (bulk loading); dups and
+                             check refuse until 'storyline reindex'
     -q, --quiet              no progress bar and no summary line
   
   Prints a summary: read (every input), stored, already present, rejected.
@@ -106,7 +108,7 @@ $ storyline ingest --format xml x
 ! storyline: --format must be auto, txt or jsonl, not 'xml'
 ! usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
 !                         [--max-article-bytes N] [--rules FILE] [--dry-run]
-!                         [--batch N] PATH... | -
+!                         [--batch N] [--no-index] PATH... | -
 !
 ! Read articles, clean and segment them, and store each new one.  PATH is a
 ! .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -122,6 +124,8 @@ $ storyline ingest --format xml x
 !                            data/boilerplate.rules)
 !   --dry-run                clean and segment only; store nothing
 !   --batch N                articles per transaction (default 2000)
+!   --no-index               skip duplicate detection (bulk loading); dups and
+!                            check refuse until 'storyline reindex'
 !   -q, --quiet              no progress bar and no summary line
 !
 ! Prints a summary: read (every input), stored, already present, rejected.
