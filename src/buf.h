@@ -66,6 +66,19 @@ static inline void buf_reset(buf *b) {
     if (b->p) b->p[0] = '\0';
 }
 
+/* Make room for need elements of size bytes in the array *p of *cap,
+ * doubling from 64.  0, or -1 when memory runs out (*p is unchanged). */
+static inline int array_grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need) nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
 static inline void buf_free(buf *b) {
     free(b->p);
     b->p = NULL;

@@ -34,17 +34,6 @@ static const char NOTE_NFC[] = "unicode: normalised to NFC";
 static const char NOTE_TITLE_LINE[] = "title: the first line, which reads as a headline";
 static const char NOTE_TITLE_PARA[] = "title: the first paragraph (no headline line)";
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Length of the whitespace character at s[i] (ASCII blanks, no-break and
  * typographic spaces, zero-width space, a stray BOM), else 0. */
 static size_t space_at(const unsigned char *s, size_t i, size_t end) {
@@ -132,7 +121,7 @@ static int looks_like_heading(const unsigned char *s, size_t n) {
 /* Record that text src[start, end) was removed. */
 static int add_removal(cleaner *c, const char *reason, const char *detail,
                        const char *src, size_t start, size_t end) {
-    if (grow((void **)&c->rem, &c->cap_rem, c->n_rem + 1, sizeof *c->rem)) return -1;
+    if (array_grow((void **)&c->rem, &c->cap_rem, c->n_rem + 1, sizeof *c->rem)) return -1;
     clean_removal *r = &c->rem[c->n_rem++];
     r->reason = reason;
     r->detail = detail;
@@ -160,7 +149,7 @@ static int split_lines(cleaner *c, const char *src, size_t len) {
         while (a < b && (k = space_at(s, a, b))) a += k;
         while (b > a && (k = space_before(s, a, b))) b -= k;
         if (a == b) continue;
-        if (grow((void **)&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) return -1;
+        if (array_grow((void **)&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) return -1;
         clean_line *l = &c->lines[c->n_lines++];
         l->start = a;
         l->end = b;
@@ -374,7 +363,7 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
         if (l->kind == SL_PARA_BODY && i < last_kept && looks_like_heading(s, ln))
             l->kind = SL_PARA_HEADING;
         if (c->text.len && buf_putc(&c->text, '\n')) return oom(err, errlen);
-        if (grow((void **)&c->para, &c->cap_para, c->n_para + 1, sizeof *c->para))
+        if (array_grow((void **)&c->para, &c->cap_para, c->n_para + 1, sizeof *c->para))
             return oom(err, errlen);
         /* Reuse same_as on kept lines to remember their paragraph number. */
         l->same_as = (int32_t)c->n_para;

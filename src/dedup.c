@@ -92,17 +92,6 @@ SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
     opt->partial_min_words = FP_PARTIAL_WORDS;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 static slot *mm_find(const multimap *m, uint64_t key) {
     if (!m->cap) return NULL;
     for (size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
@@ -133,7 +122,7 @@ static int mm_add(multimap *m, uint64_t key, uint32_t d) {
     while (m->slots[i].head && m->slots[i].key != key) i = (i + 1) & (m->cap - 1);
     slot *s = &m->slots[i];
     if (s->head && s->count >= POSTING_CAP) return 0;
-    if (grow((void **)&m->post, &m->cap_post, m->n_post + 1, sizeof *m->post)) return -1;
+    if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 1, sizeof *m->post)) return -1;
     m->post[m->n_post] = (posting){d, s->head};
     if (!s->head) {
         s->key = key;
@@ -229,7 +218,7 @@ static int collect(sl_dedup *d, const multimap *m, uint64_t key) {
         uint32_t c = m->post[p - 1].doc;
         if (d->docs[c].stamp == d->stamp) continue;
         d->docs[c].stamp = d->stamp;
-        if (grow((void **)&d->cand, &d->cap_cand, d->n_cand + 1, sizeof *d->cand)) return -1;
+        if (array_grow((void **)&d->cand, &d->cap_cand, d->n_cand + 1, sizeof *d->cand)) return -1;
         d->cand[d->n_cand++] = c;
     }
     return 0;
@@ -251,7 +240,7 @@ static int verify(sl_dedup *d, uint32_t c) {
     fp_verdict v;
     fp_decide(&d->f, &other, &rules, &v);
     if (!v.kind) return 0;
-    if (grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return -1;
+    if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return -1;
     d->m[d->n_m++] = (sl_dup_match){.doc = c, .id = o->id, .kind = (sl_dup_kind)v.kind,
                                     .similarity = v.jaccard, .containment = v.containment,
                                     .shared_paragraphs = v.paragraphs, .shared_words = v.words};
@@ -289,7 +278,7 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
         if (verify(d, d->cand[i])) return SL_ENOMEM;
 
     /* Add it. */
-    if (grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
+    if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
     uint32_t me = (uint32_t)d->n_docs;
     doc *nd = &d->docs[me];
     memset(nd, 0, sizeof *nd);

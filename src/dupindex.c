@@ -19,17 +19,6 @@
 #include "engine.h"
 #include "normalize.h"
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 void dupindex_free(sl_engine *e) {
     fp_ctx_free(&e->fpa);
     fp_ctx_free(&e->fpb);
@@ -57,7 +46,7 @@ static sl_status usable(sl_engine *e) {
 
 static int add_cand(void *ud, int64_t seq) {
     sl_engine *e = ud;
-    if (grow((void **)&e->cand, &e->cap_cand, e->n_cand + 1, sizeof *e->cand)) return -1;
+    if (array_grow((void **)&e->cand, &e->cap_cand, e->n_cand + 1, sizeof *e->cand)) return -1;
     e->cand[e->n_cand++] = seq;
     return 0;
 }
@@ -90,7 +79,7 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
         return engine_err(e, SL_ENOMEM, "out of memory");
     memcpy(e->fa.exact, hash, 16);
     e->n_keys = 0;
-    if (grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys))
+    if (array_grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys))
         return engine_err(e, SL_ENOMEM, "out of memory");
     for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
         e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
@@ -139,7 +128,7 @@ static size_t split(sl_engine *e, const char *text, size_t len) {
     size_t n = 0, start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && text[i] != '\n') continue;
-        if (grow((void **)&e->cpara, &e->cap_cpara, n + 1, sizeof *e->cpara)) return (size_t)-1;
+        if (array_grow((void **)&e->cpara, &e->cap_cpara, n + 1, sizeof *e->cpara)) return (size_t)-1;
         e->cpara[n++] = (sl_paragraph){start, i, SL_PARA_BODY};
         start = i + 1;
     }
@@ -392,7 +381,7 @@ static int unpost_row(void *ud, const char *id, const char *text, size_t len, co
     }
     memcpy(e->fa.exact, hash ? hash : zero, 16);
     e->n_keys = 0;
-    if (grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys)) {
+    if (array_grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys)) {
         k->s = engine_err(e, SL_ENOMEM, "out of memory");
         return -1;
     }
@@ -448,7 +437,7 @@ static int add_link(void *ud, int64_t a, int64_t b, const char *a_id, const char
     link_ctx *c = ud;
     sl_engine *e = c->e;
     (void)a, (void)b, (void)a_id, (void)a_date, (void)b_date, (void)a_len, (void)b_len;
-    if (grow((void **)&e->links, &e->cap_links, c->n + 1, sizeof *e->links)) goto oom;
+    if (array_grow((void **)&e->links, &e->cap_links, c->n + 1, sizeof *e->links)) goto oom;
     sl_dup_link *l = &e->links[c->n++];
     memset(l, 0, sizeof *l);
     l->kind = (sl_dup_kind)d->kind;
@@ -519,7 +508,7 @@ static size_t put_off(sl_engine *e, const char *s, int *failed) {
 }
 
 static int add_node(dups_ctx *c, int64_t seq, size_t id, size_t date, size_t len) {
-    if (grow((void **)&c->nodes, &c->cap_nodes, c->n_nodes + 1, sizeof *c->nodes)) return -1;
+    if (array_grow((void **)&c->nodes, &c->cap_nodes, c->n_nodes + 1, sizeof *c->nodes)) return -1;
     c->nodes[c->n_nodes++] = (node){seq, id, date, len, 0};
     return 0;
 }
@@ -529,7 +518,7 @@ static int collect_rel(void *ud, int64_t a, int64_t b, const char *a_id, const c
                        size_t b_len) {
     dups_ctx *c = ud;
     sl_engine *e = c->e;
-    if (grow((void **)&c->rels, &c->cap_rels, c->n_rels + 1, sizeof *c->rels)) goto oom;
+    if (array_grow((void **)&c->rels, &c->cap_rels, c->n_rels + 1, sizeof *c->rels)) goto oom;
     rel *r = &c->rels[c->n_rels++];
     r->a = a;
     r->b = b;

@@ -26,17 +26,6 @@ const char *fp_params_string(void) {
         FP_ROWS) " bands=" STR(FP_BANDS) " para=" STR(FP_PARA_WORDS);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 256;
-    while (nc < need) nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Word characters of the matching form: ASCII letters, digits and '_' (as
  * \w), and any non-ASCII byte (letters of other scripts; punctuation that
  * matters was made ASCII by the matching form). */
@@ -74,7 +63,7 @@ static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
         if (!word_byte[s[i]]) { i++; continue; }
         size_t j = i;
         while (j < n && word_byte[s[j]]) j++;
-        if (grow((void **)&ctx->words, &ctx->cap_words, ctx->n_words + 1, sizeof *ctx->words))
+        if (array_grow((void **)&ctx->words, &ctx->cap_words, ctx->n_words + 1, sizeof *ctx->words))
             return -1;
         ctx->words[ctx->n_words++] = XXH3_64bits(s + i, j - i);
         count++;
@@ -96,7 +85,7 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
         long nw = add_words(ctx, (const unsigned char *)ctx->form.p, ctx->form.len);
         if (nw < 0) return -1;
         if (nw < FP_PARA_WORDS) continue;
-        if (grow((void **)&ctx->paras, &ctx->cap_paras, np + 1, sizeof *ctx->paras)) return -1;
+        if (array_grow((void **)&ctx->paras, &ctx->cap_paras, np + 1, sizeof *ctx->paras)) return -1;
         ctx->paras[np].hash = XXH3_64bits(ctx->words + first, (size_t)nw * sizeof *ctx->words);
         ctx->paras[np].index = (uint32_t)p;
         ctx->paras[np].words = (uint32_t)nw;
@@ -109,7 +98,7 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
     /* Shingles: FP_SHINGLE consecutive words, across paragraphs; a text
      * shorter than that is one shingle of all its words. */
     size_t nw = ctx->n_words, ns = nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
-    if (grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
+    if (array_grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
     const uint64_t *w = ctx->words;
     if (nw >= FP_SHINGLE) {
         for (size_t i = 0; i < ns; i++)
