@@ -297,8 +297,8 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
         free(nd->paras);
         return SL_ENOMEM;
     }
-    memcpy(nd->sh, f->shingles, f->n_shingles * sizeof *nd->sh);
-    memcpy(nd->paras, f->paras, f->n_paras * sizeof *nd->paras);
+    if (f->n_shingles) memcpy(nd->sh, f->shingles, f->n_shingles * sizeof *nd->sh);
+    if (f->n_paras) memcpy(nd->paras, f->paras, f->n_paras * sizeof *nd->paras);
     nd->parent = nd->best = me;
     nd->stamp = d->stamp;
     d->n_docs++;

@@ -92,7 +92,7 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
     if (e->exact_of) return SL_OK; /* an exact copy: its group is known */
     s = store_postings(e->st, e->keys, e->n_keys, add_cand, e, e->err, sizeof e->err);
     if (s != SL_OK) return s == SL_ENOMEM ? engine_err(e, s, "out of memory") : s;
-    qsort(e->cand, e->n_cand, sizeof *e->cand, cmp_i64);
+    if (e->n_cand) qsort(e->cand, e->n_cand, sizeof *e->cand, cmp_i64);
     /* (seq, hits) pairs, in place of the sorted list */
     int64_t *pairs = malloc((e->n_cand ? e->n_cand : 1) * 2 * sizeof *pairs);
     if (!pairs) return engine_err(e, SL_ENOMEM, "out of memory");
@@ -107,7 +107,7 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
         pairs[2 * u + 1] = 1;
         u++;
     }
-    qsort(pairs, u, 2 * sizeof *pairs, cmp_hits);
+    if (u) qsort(pairs, u, 2 * sizeof *pairs, cmp_hits);
     if (u > MAX_VERIFY) u = MAX_VERIFY;
     for (size_t i = 0; i < u; i++) e->cand[i] = pairs[2 * i];
     e->n_cand = u;
@@ -265,7 +265,7 @@ static sl_status reindex_one(sl_engine *e, int64_t seq) {
     if (s == SL_OK && (np == (size_t)-1 || !(own = malloc((np ? np : 1) * sizeof *own))))
         s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s == SL_OK) {
-        memcpy(own, e->cpara, np * sizeof *own); /* judging reuses cpara */
+        if (np) memcpy(own, e->cpara, np * sizeof *own); /* judging reuses cpara */
         s = dupindex_add(e, seq, r.text, r.len, own, np, h);
     }
     free(own);
@@ -282,7 +282,7 @@ static sl_status rebuild(sl_engine *e) {
     size_t n = e->n_cand;
     int64_t *seqs = malloc((n ? n : 1) * sizeof *seqs);
     if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
-    memcpy(seqs, e->cand, n * sizeof *seqs);
+    if (n) memcpy(seqs, e->cand, n * sizeof *seqs);
     e->fp_state = 1; /* the index being built is the current one */
     for (size_t i = 0; s == SL_OK && i < n; i++) s = reindex_one(e, seqs[i]);
     free(seqs);
@@ -590,7 +590,7 @@ SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
     size_t *order = NULL;
     if (s != SL_OK) goto done;
     /* nodes: unique by seq, in ingest order */
-    qsort(c.nodes, c.n_nodes, sizeof *c.nodes, cmp_node);
+    if (c.n_nodes) qsort(c.nodes, c.n_nodes, sizeof *c.nodes, cmp_node);
     size_t u = 0;
     for (size_t i = 0; i < c.n_nodes; i++)
         if (u == 0 || c.nodes[i].seq != c.nodes[u - 1].seq) c.nodes[u++] = c.nodes[i];

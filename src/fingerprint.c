@@ -49,7 +49,10 @@ static inline uint64_t mix64(uint64_t h) {
     return h;
 }
 
-static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static inline uint64_t rotl(uint64_t x, int r) {
+    r &= 63;
+    return r ? (x << r) | (x >> (64 - r)) : x;
+}
 
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
