@@ -233,6 +233,15 @@ static int parse_size(const char *s, size_t *out) {
     return 0;
 }
 
+/* --format: auto, txt or jsonl.  0, or -1 for anything else. */
+static int parse_format(const char *s, sl_format *out) {
+    if (strcmp(s, "auto") == 0) *out = SL_FORMAT_AUTO;
+    else if (strcmp(s, "txt") == 0) *out = SL_FORMAT_TXT;
+    else if (strcmp(s, "jsonl") == 0) *out = SL_FORMAT_JSONL;
+    else return -1;
+    return 0;
+}
+
 static void human(double bytes, char *out, size_t n) {
     const char *unit[] = {"B", "KB", "MB", "GB", "TB"};
     int u = 0;
@@ -306,10 +315,8 @@ static int cmd_ingest(int argc, char **argv) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'f':
-            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
-            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
-            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
-            else return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            if (parse_format(optarg, &format))
+                return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
             break;
         case 'm':
             if (parse_size(optarg, &opt.max_article_bytes))
@@ -433,10 +440,8 @@ static int cmd_dedup(int argc, char **argv) {
             break;
         }
         case 'f':
-            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
-            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
-            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
-            else return usage_error(usage_dedup, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            if (parse_format(optarg, &format))
+                return usage_error(usage_dedup, "--format must be auto, txt or jsonl, not '%s'", optarg);
             break;
         case 'm':
             if (parse_size(optarg, &opt.max_article_bytes))
@@ -658,10 +663,8 @@ static int cmd_check(int argc, char **argv) {
         case 'd': db = optarg; break;
         case 'j': json = 1; break;
         case 'f':
-            if (strcmp(optarg, "auto") == 0) format = SL_FORMAT_AUTO;
-            else if (strcmp(optarg, "txt") == 0) format = SL_FORMAT_TXT;
-            else if (strcmp(optarg, "jsonl") == 0) format = SL_FORMAT_JSONL;
-            else return usage_error(usage_check, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            if (parse_format(optarg, &format))
+                return usage_error(usage_check, "--format must be auto, txt or jsonl, not '%s'", optarg);
             break;
         case 'h': fputs(usage_check, stdout); return 0;
         default: fputs(usage_check, stderr); return 2;
