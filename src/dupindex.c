@@ -219,8 +219,6 @@ static int count_one(void *ud, int64_t seq) {
     return 1; /* one is enough to know */
 }
 
-static int collect_seq(void *ud, int64_t seq) { return add_cand(ud, seq); }
-
 /* A stored article, copied out of its row: judging candidates reads other
  * rows with the same statement, so nothing may run inside the callback. */
 typedef struct reread {
@@ -278,7 +276,7 @@ static sl_status rebuild(sl_engine *e) {
     sl_status s = store_begin(e->st, e->err, sizeof e->err);
     if (s == SL_OK) s = store_index_clear(e->st, e->err, sizeof e->err);
     e->n_cand = 0;
-    if (s == SL_OK) s = store_seqs(e->st, collect_seq, e, e->err, sizeof e->err);
+    if (s == SL_OK) s = store_seqs(e->st, add_cand, e, e->err, sizeof e->err);
     size_t n = e->n_cand;
     int64_t *seqs = malloc((n ? n : 1) * sizeof *seqs);
     if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
@@ -489,6 +487,7 @@ typedef struct node {
     size_t id, date; /* offsets (+1; 0 none) */
     size_t len;
     size_t parent;
+    size_t best; /* at a root: the group's representative */
 } node;
 
 typedef struct dups_ctx {
@@ -509,7 +508,7 @@ static size_t put_off(sl_engine *e, const char *s, int *failed) {
 
 static int add_node(dups_ctx *c, int64_t seq, size_t id, size_t date, size_t len) {
     if (array_grow((void **)&c->nodes, &c->cap_nodes, c->n_nodes + 1, sizeof *c->nodes)) return -1;
-    c->nodes[c->n_nodes++] = (node){seq, id, date, len, 0};
+    c->nodes[c->n_nodes++] = (node){seq, id, date, len, 0, 0};
     return 0;
 }
 
@@ -587,7 +586,7 @@ SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
     if (c.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
     const char **members = NULL;
     sl_dup_link *links = NULL;
-    size_t *order = NULL;
+    size_t *mstart = NULL, *lstart = NULL;
     if (s != SL_OK) goto done;
     /* nodes: unique by seq, in ingest order */
     if (c.n_nodes) qsort(c.nodes, c.n_nodes, sizeof *c.nodes, cmp_node);
@@ -595,38 +594,66 @@ SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
     for (size_t i = 0; i < c.n_nodes; i++)
         if (u == 0 || c.nodes[i].seq != c.nodes[u - 1].seq) c.nodes[u++] = c.nodes[i];
     c.n_nodes = u;
-    for (size_t i = 0; i < u; i++) c.nodes[i].parent = i;
+    for (size_t i = 0; i < u; i++) c.nodes[i].parent = c.nodes[i].best = i;
     for (size_t i = 0; i < c.n_rels; i++) {
         if (c.rels[i].d.kind == SL_DUP_PARTIAL) continue;
         size_t x = root(&c, node_of(&c, c.rels[i].a)), y = root(&c, node_of(&c, c.rels[i].b));
         if (x != y) c.nodes[x > y ? x : y].parent = x < y ? x : y; /* the older root stays */
     }
+    /* Bucket members and links by their group (a counting sort on the
+     * root, stable, so members stay in ingest order): one pass over each,
+     * not one per group. */
     members = malloc((u ? u : 1) * sizeof *members);
     links = malloc((c.n_rels ? c.n_rels : 1) * sizeof *links);
-    order = malloc((c.n_rels ? c.n_rels : 1) * sizeof *order);
-    if (!members || !links || !order) {
+    mstart = calloc(u + 1, sizeof *mstart);
+    lstart = calloc(u + 1, sizeof *lstart);
+    if (!members || !links || !mstart || !lstart) {
         s = engine_err(e, SL_ENOMEM, "out of memory");
         goto done;
     }
-    /* Each group at its oldest member (the root: roots are the smallest). */
+    for (size_t i = 0; i < u; i++) mstart[root(&c, i) + 1]++;
+    for (size_t i = 0; i < c.n_rels; i++)
+        if (c.rels[i].d.kind != SL_DUP_PARTIAL) lstart[root(&c, node_of(&c, c.rels[i].b)) + 1]++;
+    for (size_t g = 0; g < u; g++) {
+        mstart[g + 1] += mstart[g];
+        lstart[g + 1] += lstart[g];
+    }
+    /* fill, advancing each group's start; starts are restored after */
+    for (size_t i = 0; i < u; i++) {
+        size_t g = root(&c, i);
+        members[mstart[g]++] = at(e, c.nodes[i].id);
+    }
+    for (size_t i = 0; i < c.n_rels; i++) {
+        if (c.rels[i].d.kind == SL_DUP_PARTIAL) continue;
+        size_t g = root(&c, node_of(&c, c.rels[i].b));
+        links[lstart[g]++] = link_of(e, &c.rels[i]);
+    }
+    for (size_t g = u; g-- > 0;) {
+        mstart[g + 1] = mstart[g];
+        lstart[g + 1] = lstart[g];
+    }
+    mstart[0] = lstart[0] = 0;
+    /* the representative of each group, at its root */
+    for (size_t i = 0; i < u; i++) {
+        size_t g = root(&c, i);
+        if (better(e, &c.nodes[i], &c.nodes[c.nodes[g].best])) c.nodes[g].best = i;
+    }
+    /* Each group at its oldest member (roots are the smallest index). */
     for (size_t g = 0; g < u; g++) {
         if (c.nodes[g].parent != g) continue;
-        size_t nm = 0, nl = 0, best = g;
-        for (size_t i = g; i < u; i++)
-            if (root(&c, i) == g) {
-                members[nm++] = at(e, c.nodes[i].id);
-                if (better(e, &c.nodes[i], &c.nodes[best])) best = i;
-            }
         sl_dup_kind kind = SL_DUP_EXACT;
         double low = 1.0;
-        for (size_t i = 0; i < c.n_rels; i++) {
-            const rel *r = &c.rels[i];
-            if (r->d.kind == SL_DUP_PARTIAL || root(&c, node_of(&c, r->b)) != g) continue;
-            links[nl++] = link_of(e, r);
-            if (r->d.kind == SL_DUP_NEAR) kind = SL_DUP_NEAR;
-            if (r->d.similarity < low) low = r->d.similarity;
+        for (size_t i = lstart[g]; i < lstart[g + 1]; i++) {
+            if (links[i].kind == SL_DUP_NEAR) kind = SL_DUP_NEAR;
+            if (links[i].similarity < low) low = links[i].similarity;
         }
-        sl_dup_group grp = {kind, members, nm, at(e, c.nodes[best].id), low, links, nl};
+        sl_dup_group grp = {kind,
+                            members + mstart[g],
+                            mstart[g + 1] - mstart[g],
+                            at(e, c.nodes[c.nodes[g].best].id),
+                            low,
+                            links + lstart[g],
+                            lstart[g + 1] - lstart[g]};
         if (cb(ud, &grp)) goto done;
     }
     for (size_t i = 0; i < c.n_rels; i++) {
@@ -640,7 +667,8 @@ SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
 done:
     free(members);
     free(links);
-    free(order);
+    free(mstart);
+    free(lstart);
     free(c.rels);
     free(c.nodes);
     return s;
