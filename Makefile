@@ -23,7 +23,7 @@ CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-DATA     := data/boilerplate.rules
+DATA     := data/boilerplate.rules data/common-words.txt
 
 .PHONY: all test demo bench eval check-asan install clean deps fuzz
 

@@ -21,13 +21,6 @@
 #define POSTING_CAP 64
 #define NONE UINT32_MAX
 
-/* Partial copies are whole paragraphs found verbatim (after the matching
- * form) in both articles, 30 words or more in all.  Measured on dev and
- * left out: counting a paragraph as shared when most of its shingles are
- * in the other article (edited copies) raised recall 0.88 -> 0.93 but
- * halved precision, because articles about one event quote the same
- * statements with different attribution; not counting quotations cut
- * recall more than it helped precision. */
 
 typedef struct doc {
     char *id;
@@ -36,6 +29,10 @@ typedef struct doc {
     unsigned char exact[16];
     uint64_t *sh;          /* sorted shingles */
     uint32_t n_sh;
+    uint64_t *seq;         /* shingles in text order */
+    uint32_t n_seq;
+    uint64_t *words;
+    uint32_t n_words;
     uint32_t n_paras;
     fp_para *paras;
     uint32_t parent;       /* union-find */
@@ -155,6 +152,8 @@ SL_API void sl_dedup_close(sl_dedup *d) {
         free(d->docs[i].id);
         free(d->docs[i].date);
         free(d->docs[i].sh);
+        free(d->docs[i].seq);
+        free(d->docs[i].words);
         free(d->docs[i].paras);
     }
     free(d->docs);
@@ -234,9 +233,11 @@ static uint64_t exact_key(const unsigned char h[16]) {
 static int verify(sl_dedup *d, uint32_t c) {
     const doc *o = &d->docs[c];
     fingerprint other = {.shingles = o->sh, .n_shingles = o->n_sh, .paras = o->paras,
-                         .n_paras = o->n_paras};
+                         .n_paras = o->n_paras, .seq = o->seq, .n_seq = o->n_seq,
+                         .words = o->words, .n_words = o->n_words};
     memcpy(other.exact, o->exact, 16);
-    fp_rules rules = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words};
+    fp_rules rules = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
+                      FP_PARTIAL_TOPIC};
     fp_verdict v;
     fp_decide(&d->f, &other, &rules, &v);
     if (!v.kind) return 0;
@@ -288,16 +289,24 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
     memcpy(nd->exact, f->exact, 16);
     nd->n_sh = (uint32_t)f->n_shingles;
     nd->sh = malloc((f->n_shingles ? f->n_shingles : 1) * sizeof *nd->sh);
+    nd->n_words = (uint32_t)f->n_words;
+    nd->words = malloc((f->n_words ? f->n_words : 1) * sizeof *nd->words);
+    nd->n_seq = (uint32_t)f->n_seq;
+    nd->seq = malloc((f->n_seq ? f->n_seq : 1) * sizeof *nd->seq);
     nd->n_paras = (uint32_t)f->n_paras;
     nd->paras = malloc((f->n_paras ? f->n_paras : 1) * sizeof *nd->paras);
-    if (!nd->id || !nd->sh || !nd->paras || (clean->date && !nd->date)) {
+    if (!nd->id || !nd->sh || !nd->seq || !nd->words || !nd->paras || (clean->date && !nd->date)) {
         free(nd->id);
         free(nd->date);
         free(nd->sh);
+        free(nd->seq);
+        free(nd->words);
         free(nd->paras);
         return SL_ENOMEM;
     }
     if (f->n_shingles) memcpy(nd->sh, f->shingles, f->n_shingles * sizeof *nd->sh);
+    if (f->n_words) memcpy(nd->words, f->words, f->n_words * sizeof *nd->words);
+    if (f->n_seq) memcpy(nd->seq, f->seq, f->n_seq * sizeof *nd->seq);
     if (f->n_paras) memcpy(nd->paras, f->paras, f->n_paras * sizeof *nd->paras);
     nd->parent = nd->best = me;
     nd->stamp = d->stamp;

@@ -14,6 +14,7 @@
 enum match_kind { M_EXACT, M_PREFIX, M_SUFFIX, M_CONTAINS, M_REGEX };
 
 typedef struct rule {
+    size_t max_length;   /* the max-length in force where it was defined */
     char *name;
     char *detail;        /* "boilerplate.rules:12" */
     enum rule_scope scope;
@@ -26,7 +27,8 @@ typedef struct rule {
 struct rules {
     rule *v;
     size_t n, cap;
-    size_t max_length;
+    size_t max_length;   /* the largest of the rules' */
+    size_t cur_length;   /* while parsing: the last max-length directive */
     /* The anchored regex rules as one alternation: one regexec() rejects a
      * paragraph that none of them matches, instead of one call per rule.  glibc's regexec
      * costs about a microsecond per call even on a miss, and short
@@ -223,7 +225,7 @@ rules *rules_parse(const char *text, size_t n, const char *name, char *err,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    r->max_length = 200;
+    r->cur_length = 200;
     size_t lineno = 0;
     for (size_t pos = 0; pos < n;) {
         const char *line = text + pos;
@@ -247,7 +249,7 @@ rules *rules_parse(const char *text, size_t n, const char *name, char *err,
             char *end;
             unsigned long v = strtoul(num, &end, 10);
             if (*end || v == 0) goto bad_directive;
-            r->max_length = v;
+            r->cur_length = v;
             continue;
         bad_directive:
             snprintf(err, errlen, "%s:%zu: max-length needs a positive number",
@@ -319,6 +321,8 @@ rules *rules_parse(const char *text, size_t n, const char *name, char *err,
                 return NULL;
             }
         }
+        ru.max_length = r->cur_length;
+        if (ru.max_length > r->max_length) r->max_length = ru.max_length;
         r->v[r->n++] = ru;
     }
     if (build_gate(r) != 0) goto nomem;
@@ -344,6 +348,7 @@ int rules_match(const rules *r, const char *form, size_t n,
     for (size_t i = 0; i < r->n; i++) {
         const rule *ru = &r->v[i];
         int hit = 0;
+        if (n > ru->max_length) continue;
         switch (ru->kind) {
         case M_EXACT:
             hit = n == ru->pattern_len && memcmp(form, ru->pattern, n) == 0;

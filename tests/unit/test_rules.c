@@ -136,6 +136,18 @@ static void kinds_and_scope(void **state) {
     const char *lng = "a sponsored post that goes on and on";
     assert_int_equal(rules_match(r, lng, strlen(lng), &reason, &detail, &scope), -1);
     rules_free(r);
+    /* max-length holds for the rules after it: the longest is the gate */
+    const char *two = "max-length 20\n"
+                      "d line contains sponsored\n"
+                      "max-length 60\n"
+                      "e line contains goes on\n";
+    r = rules_parse(two, strlen(two), "u.rules", err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(rules_max_length(r), 60);
+    assert_int_equal(rules_match(r, "a sponsored post", 16, &reason, &detail, &scope), 0);
+    assert_int_equal(rules_match(r, lng, strlen(lng), &reason, &detail, &scope), 1);
+    assert_string_equal(reason, "e");
+    rules_free(r);
 }
 
 /* The first-byte gate in front of the regexes must never hide a match:
