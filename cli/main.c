@@ -82,7 +82,8 @@ static const char usage_ingest[] =
 static const char usage_dedup[] =
     "usage: storyline dedup [--keep first|longest] [--pairs | --clusters] [--explain]\n"
     "                       [--threshold J] [--format auto|txt|jsonl]\n"
-    "                       [--max-article-bytes N] [--rules FILE] [--quiet] [PATH... | -]\n"
+    "                       [--max-article-bytes N] [--rules FILE] [--threads N]\n"
+    "                       [--quiet] [PATH... | -]\n"
     "\n"
     "Find exact, near and partial copies in a stream of articles, with no store:\n"
     "the dataset use case.  Reads the PATHs, or standard input when there are none.\n"
@@ -103,6 +104,8 @@ static const char usage_dedup[] =
     "  --explain         with --pairs: add similarity (Jaccard), containment,\n"
     "                    shared paragraphs and their words\n"
     "  --threshold J     Jaccard from which a copy is near (default 0.25)\n"
+    "  --threads N       clean and fingerprint on N threads (default: one per\n"
+    "                    core); the output is the same for any N\n"
     "  -q, --quiet       no summary on stderr\n"
     "\n"
     "A summary goes to stderr: read, kept, copies, partial links, rejected.\n"
@@ -401,6 +404,124 @@ typedef struct kept {
     size_t length;  /* its text length, for --keep longest */
 } kept;
 
+/* An article held for a batch: its fields and raw line, copied out of
+ * the reader, in one allocation. */
+typedef struct held {
+    sl_article a;
+    const char *raw;
+    size_t raw_len;
+} held;
+
+static char *hold_str(char **at, const char *s, size_t n) {
+    if (!s) return NULL;
+    char *d = memcpy(*at, s, n);
+    d[n] = '\0';
+    *at += n + 1;
+    return d;
+}
+
+static held *hold(const sl_article *a, const char *raw, size_t raw_len) {
+    const char *f[] = {a->id, a->source, a->url, a->date, a->title, a->extra, a->origin};
+    size_t len[7], size = sizeof(held) + a->text_len + 1 + raw_len + 1;
+    for (int i = 0; i < 7; i++) size += (len[i] = f[i] ? strlen(f[i]) : 0) + 1;
+    held *h = malloc(size);
+    if (!h) return NULL;
+    char *at = (char *)(h + 1);
+    h->a.id = hold_str(&at, a->id, len[0]);
+    h->a.source = hold_str(&at, a->source, len[1]);
+    h->a.url = hold_str(&at, a->url, len[2]);
+    h->a.date = hold_str(&at, a->date, len[3]);
+    h->a.title = hold_str(&at, a->title, len[4]);
+    h->a.extra = hold_str(&at, a->extra, len[5]);
+    h->a.origin = hold_str(&at, a->origin, len[6]);
+    h->a.text = hold_str(&at, a->text ? a->text : "", a->text_len);
+    h->a.text_len = a->text_len;
+    h->raw = hold_str(&at, raw ? raw : "", raw_len);
+    h->raw_len = raw_len;
+    return h;
+}
+
+/* What the dedup loop keeps between articles. */
+typedef struct dedup_run {
+    sl_dedup *d;
+    int pairs, clusters, explain;
+    FILE *spool;
+    kept *ks;
+    size_t cap_ks;
+    held **batch;           /* the raw lines of the batch, by article */
+    const sl_article *first;
+    uint64_t n_kept, n_exact, n_near, n_partial, rejected;
+    int fatal;
+} dedup_run;
+
+/* One article's outcome, in input order. */
+static int dedup_one(void *ud, const sl_article *a, sl_status s, const char *err,
+                     const sl_dup_match *m, size_t nm) {
+    dedup_run *u = ud;
+    const held *h = u->batch[a - u->first];
+    if (s != SL_OK) {
+        warnx("%s: %s", a->origin ? a->origin : "<article>", err);
+        u->rejected++;
+        return 0;
+    }
+    size_t me = sl_dedup_count(u->d) - 1;
+    int copy = 0, exact = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (m[i].kind == SL_DUP_PARTIAL) u->n_partial++;
+        else copy = 1;
+        exact |= m[i].kind == SL_DUP_EXACT;
+        if (u->pairs) {
+            printf("%s\t%s\t%s", sl_dedup_id(u->d, me), m[i].id, sl_dup_kind_name(m[i].kind));
+            if (u->explain)
+                printf("\t%.3f\t%.3f\t%zu\t%zu", m[i].similarity, m[i].containment,
+                       m[i].shared_paragraphs, m[i].shared_words);
+            putchar('\n');
+        }
+    }
+    if (copy) {
+        if (exact) u->n_exact++;
+        else u->n_near++;
+    }
+    if (u->spool) {
+        if (me >= u->cap_ks) {
+            size_t nc = u->cap_ks ? u->cap_ks * 2 : 1024;
+            kept *nk = realloc(u->ks, nc * sizeof *nk);
+            if (!nk) {
+                warnx("out of memory");
+                u->fatal = 1;
+                return 1;
+            }
+            u->ks = nk;
+            u->cap_ks = nc;
+        }
+        u->ks[me] = (kept){ftell(u->spool), h->raw_len, a->text_len};
+        if (fwrite(h->raw, 1, h->raw_len, u->spool) != h->raw_len) {
+            warnx("cannot write the spool file: %s", strerror(errno));
+            u->fatal = 1;
+            return 1;
+        }
+    } else if (!u->pairs && !u->clusters && !copy) {
+        fwrite(h->raw, 1, h->raw_len, stdout);
+        putchar('\n');
+        u->n_kept++;
+    }
+    return 0;
+}
+
+/* Run the held batch through the deduper and empty it. */
+static void dedup_flush(dedup_run *u, held **hs, sl_article *as, size_t *n, sl_engine *e) {
+    if (!*n) return;
+    for (size_t i = 0; i < *n; i++) as[i] = hs[i]->a;
+    u->batch = hs;
+    u->first = as;
+    if (!u->fatal && sl_dedup_add_batch(u->d, as, *n, dedup_one, u) != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        u->fatal = 1;
+    }
+    for (size_t i = 0; i < *n; i++) free(hs[i]);
+    *n = 0;
+}
+
 static int cmd_dedup(int argc, char **argv) {
     static const struct option opts[] = {
         {"keep", required_argument, 0, 'k'},
@@ -411,6 +532,7 @@ static int cmd_dedup(int argc, char **argv) {
         {"format", required_argument, 0, 'f'},
         {"max-article-bytes", required_argument, 0, 'm'},
         {"rules", required_argument, 0, 'r'},
+        {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -448,6 +570,14 @@ static int cmd_dedup(int argc, char **argv) {
                 return usage_error(usage_dedup, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
             break;
         case 'r': opt.rules_path = optarg; break;
+        case 'j': {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (end == optarg || *end || t < 1 || t > 64)
+                return usage_error(usage_dedup, "--threads needs a number from 1 to 64, not '%s'", optarg);
+            dopt.threads = (unsigned)t;
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_dedup, stdout); return 0;
         default: fputs(usage_dedup, stderr); return 2;
@@ -475,19 +605,28 @@ static int cmd_dedup(int argc, char **argv) {
     }
     /* --keep longest and --clusters decide at the end; the raw lines wait
      * in a spool file, not in memory. */
-    FILE *spool = (longest && !pairs && !clusters) ? tmpfile() : NULL;
-    kept *ks = NULL;
-    size_t cap_ks = 0;
-    uint64_t n_read = 0, n_kept = 0, n_exact = 0, n_near = 0, n_partial = 0, rejected = 0;
-    int fatal = 0;
+    dedup_run u = {.d = d, .pairs = pairs, .clusters = clusters, .explain = explain};
+    /* --keep longest decides at the end; the raw lines wait in a spool
+     * file, not in memory. */
+    u.spool = (longest && !pairs && !clusters) ? tmpfile() : NULL;
+    /* Batches of articles go through the deduper's threads together. */
+    enum { BATCH_ARTICLES = 1024, BATCH_BYTES = 8 << 20 };
+    held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
+    sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
+    size_t nh = 0, bytes = 0;
+    uint64_t n_read = 0;
+    if (!hs || !as) {
+        warnx("out of memory");
+        u.fatal = 1;
+    }
     const sl_article *a;
     sl_status s;
-    while ((s = sl_reader_next(r, &a)) != SL_DONE) {
+    while (!u.fatal && (s = sl_reader_next(r, &a)) != SL_DONE) {
         n_read++;
         if (s != SL_OK) {
             warnx("%s", sl_reader_errmsg(r));
-            rejected++;
-            if (s == SL_ENOMEM) { fatal = 1; break; }
+            u.rejected++;
+            if (s == SL_ENOMEM) u.fatal = 1;
             continue;
         }
         const char *raw;
@@ -497,57 +636,30 @@ static int cmd_dedup(int argc, char **argv) {
         if (!pairs && !clusters && raw_format != SL_FORMAT_JSONL) {
             warnx("%s: the kept-article output copies JSON lines; use --pairs or --clusters for text files",
                   a->origin ? a->origin : "<article>");
-            rejected++;
+            u.rejected++;
             continue;
         }
-        const sl_dup_match *m;
-        size_t nm;
-        s = sl_dedup_add(d, a, &m, &nm);
-        if (s != SL_OK) {
-            warnx("%s: %s", a->origin ? a->origin : "<article>", sl_errmsg(e));
-            rejected++;
-            if (s == SL_ENOMEM) { fatal = 1; break; }
-            continue;
+        held *h = hold(a, raw, pairs || clusters ? 0 : raw_len);
+        if (!h) {
+            warnx("out of memory");
+            u.fatal = 1;
+            break;
         }
-        size_t me = sl_dedup_count(d) - 1;
-        int copy = 0;
-        for (size_t i = 0; i < nm; i++) {
-            if (m[i].kind == SL_DUP_PARTIAL) n_partial++;
-            else copy = 1;
-            if (pairs) {
-                printf("%s\t%s\t%s", sl_dedup_id(d, me), m[i].id, sl_dup_kind_name(m[i].kind));
-                if (explain)
-                    printf("\t%.3f\t%.3f\t%zu\t%zu", m[i].similarity, m[i].containment,
-                           m[i].shared_paragraphs, m[i].shared_words);
-                putchar('\n');
-            }
-        }
-        if (copy) {
-            int exact = 0;
-            for (size_t i = 0; i < nm; i++) exact |= m[i].kind == SL_DUP_EXACT;
-            if (exact) n_exact++;
-            else n_near++;
-        }
-        if (spool) {
-            if (me >= cap_ks) {
-                size_t nc = cap_ks ? cap_ks * 2 : 1024;
-                kept *nk = realloc(ks, nc * sizeof *nk);
-                if (!nk) { warnx("out of memory"); fatal = 1; break; }
-                ks = nk;
-                cap_ks = nc;
-            }
-            ks[me] = (kept){ftell(spool), raw_len, a->text_len};
-            if (fwrite(raw, 1, raw_len, spool) != raw_len) {
-                warnx("cannot write the spool file: %s", strerror(errno));
-                fatal = 1;
-                break;
-            }
-        } else if (!pairs && !clusters && !copy) {
-            fwrite(raw, 1, raw_len, stdout);
-            putchar('\n');
-            n_kept++;
+        hs[nh++] = h;
+        bytes += a->text_len + raw_len;
+        if (nh == BATCH_ARTICLES || bytes >= BATCH_BYTES) {
+            dedup_flush(&u, hs, as, &nh, e);
+            bytes = 0;
         }
     }
+    dedup_flush(&u, hs, as, &nh, e);
+    free(hs);
+    free(as);
+    FILE *spool = u.spool;
+    kept *ks = u.ks;
+    int fatal = u.fatal;
+    uint64_t n_kept = u.n_kept, n_exact = u.n_exact, n_near = u.n_near, n_partial = u.n_partial,
+             rejected = u.rejected;
     size_t n = sl_dedup_count(d);
     if (!fatal && clusters)
         for (size_t i = 0; i < n; i++)

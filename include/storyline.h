@@ -414,6 +414,7 @@ typedef struct sl_dedup sl_dedup;
 typedef struct sl_dedup_options {
     double near_threshold;     /* Jaccard for near (default chosen on dev data) */
     size_t partial_min_words;  /* shared paragraph words for partial (30) */
+    unsigned threads;          /* for sl_dedup_add_batch; 0: one per core */
 } sl_dedup_options;
 
 SL_API void sl_dedup_options_init(sl_dedup_options *opt);
@@ -434,6 +435,20 @@ SL_API void sl_dedup_close(sl_dedup *d);
  */
 SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **m,
                               size_t *n);
+
+/*
+ * Add a[0, n) in order, as n calls of sl_dedup_add() would, with the
+ * cleaning and fingerprinting spread over opt.threads threads (the caller's
+ * included) while the index is searched and grown in order.  cb gets each
+ * article in order: s is SL_OK with its matches (borrowed during the
+ * call), or the article's error with its message in err (the batch goes
+ * on).  cb returns nonzero to stop.  SL_OK, or SL_ENOMEM/SL_ETOOBIG (the
+ * articles before the failure were added), message on e.
+ */
+typedef int (*sl_dedup_cb)(void *ud, const sl_article *a, sl_status s, const char *err,
+                           const sl_dup_match *m, size_t n);
+SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
+                                    sl_dedup_cb cb, void *ud);
 
 /* Articles added so far; the id of one; the representative of its group
  * of exact and near copies (the earliest by date, then the longest, then

@@ -12,9 +12,13 @@
  * Postings of one key are capped (POSTING_CAP): a paragraph that a
  * thousand articles share is boilerplate, not evidence of copying.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "engine.h"
 #include "fingerprint.h"
 #include "storyline.h"
 
@@ -22,23 +26,31 @@
 #define NONE UINT32_MAX
 
 
-typedef struct doc {
-    char *id;
-    char *date;            /* or NULL: undated sorts last */
+/* One article cleaned and fingerprinted, in one allocation: the arrays of
+ * f, the id and the date follow the struct.  Made on any thread; a doc
+ * keeps it once the article is added. */
+typedef struct prep {
+    sl_status st;
+    char *err;             /* when st is not SL_OK */
+    char *id, *date;       /* date NULL: undated sorts last */
     size_t length;         /* clean text bytes */
-    unsigned char exact[16];
-    uint64_t *sh;          /* sorted shingles */
-    uint32_t n_sh;
-    uint64_t *seq;         /* shingles in text order */
-    uint32_t n_seq;
-    uint64_t *words;
-    uint32_t n_words;
-    uint32_t n_paras;
-    fp_para *paras;
+    fingerprint f;
+} prep;
+
+typedef struct doc {
+    prep *p;
     uint32_t parent;       /* union-find */
     uint32_t best;         /* at a root: the group's representative */
     uint32_t stamp;        /* last query that saw it as a candidate */
 } doc;
+
+/* What one thread needs to prepare articles: an engine to clean with and
+ * fingerprint scratch.  Worker 0 is the calling thread, with the
+ * deduper's engine. */
+typedef struct worker {
+    sl_engine *e;
+    fp_ctx fp;
+} worker;
 
 /* A multimap from 64-bit keys to lists of docs: open addressing over
  * slots, lists threaded through one array of postings. */
@@ -66,8 +78,9 @@ struct sl_dedup {
     doc *docs;
     size_t n_docs, cap_docs;
     multimap exact, bands, paras;
-    fp_ctx fp;
-    fingerprint f;
+    fp_ctx fp;                  /* decision scratch */
+    worker *w;                  /* w[0] is the caller's */
+    unsigned n_w;
     sl_dup_match *m;
     size_t n_m, cap_m;
     uint32_t stamp;
@@ -87,6 +100,7 @@ SL_API const char *sl_dup_kind_name(sl_dup_kind k) {
 SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
     opt->near_threshold = FP_NEAR_JACCARD;
     opt->partial_min_words = FP_PARTIAL_WORDS;
+    opt->threads = 0;
 }
 
 static slot *mm_find(const multimap *m, uint64_t key) {
@@ -143,24 +157,32 @@ SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_ded
     d->e = e;
     if (opt) d->opt = *opt;
     else sl_dedup_options_init(&d->opt);
+    unsigned n = d->opt.threads;
+    if (!n) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (unsigned)c : 1;
+    }
+    if (n > 64) n = 64;
+    d->w = calloc(n, sizeof *d->w);
+    if (!d->w) return SL_ENOMEM;
+    d->n_w = n;
+    d->w[0].e = e;
     return SL_OK;
 }
 
 SL_API void sl_dedup_close(sl_dedup *d) {
     if (!d) return;
-    for (size_t i = 0; i < d->n_docs; i++) {
-        free(d->docs[i].id);
-        free(d->docs[i].date);
-        free(d->docs[i].sh);
-        free(d->docs[i].seq);
-        free(d->docs[i].words);
-        free(d->docs[i].paras);
-    }
+    for (size_t i = 0; i < d->n_docs; i++) free(d->docs[i].p);
     free(d->docs);
     mm_free(&d->exact);
     mm_free(&d->bands);
     mm_free(&d->paras);
     fp_ctx_free(&d->fp);
+    for (unsigned i = 0; d->w && i < d->n_w; i++) {
+        if (i) sl_close(d->w[i].e);
+        fp_ctx_free(&d->w[i].fp);
+    }
+    free(d->w);
     free(d->m);
     free(d->cand);
     free(d);
@@ -169,7 +191,7 @@ SL_API void sl_dedup_close(sl_dedup *d) {
 SL_API size_t sl_dedup_count(const sl_dedup *d) { return d->n_docs; }
 
 SL_API const char *sl_dedup_id(const sl_dedup *d, size_t i) {
-    return i < d->n_docs ? d->docs[i].id : NULL;
+    return i < d->n_docs ? d->docs[i].p->id : NULL;
 }
 
 static uint32_t find(sl_dedup *d, uint32_t x) {
@@ -182,7 +204,7 @@ static uint32_t find(sl_dedup *d, uint32_t x) {
 
 /* Does a come before b as a representative: earlier date, then longer,
  * then added first? */
-static int better(const doc *a, uint32_t ia, const doc *b, uint32_t ib) {
+static int better(const prep *a, uint32_t ia, const prep *b, uint32_t ib) {
     if (a->date && b->date) {
         int c = strcmp(a->date, b->date);
         if (c) return c < 0;
@@ -198,7 +220,7 @@ static void unite(sl_dedup *d, uint32_t a, uint32_t b) {
     b = find(d, b);
     if (a == b) return;
     uint32_t ba = d->docs[a].best, bb = d->docs[b].best;
-    uint32_t best = better(&d->docs[ba], ba, &d->docs[bb], bb) ? ba : bb;
+    uint32_t best = better(d->docs[ba].p, ba, d->docs[bb].p, bb) ? ba : bb;
     if (b < a) { uint32_t t = a; a = b; b = t; } /* the older root stays */
     d->docs[b].parent = a;
     d->docs[a].best = best;
@@ -229,17 +251,13 @@ static uint64_t exact_key(const unsigned char h[16]) {
     return k;
 }
 
-/* Verify candidate c against the new fingerprint; append a match. */
-static int verify(sl_dedup *d, uint32_t c) {
-    const doc *o = &d->docs[c];
-    fingerprint other = {.shingles = o->sh, .n_shingles = o->n_sh, .paras = o->paras,
-                         .n_paras = o->n_paras, .seq = o->seq, .n_seq = o->n_seq,
-                         .words = o->words, .n_words = o->n_words};
-    memcpy(other.exact, o->exact, 16);
-    fp_rules rules = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
-                      FP_PARTIAL_TOPIC};
+/* Verify candidate c against the new article p; append a match. */
+static int verify(sl_dedup *d, const prep *p, uint32_t c) {
+    const prep *o = d->docs[c].p;
+    fp_rules r = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
+                  FP_PARTIAL_TOPIC};
     fp_verdict v;
-    fp_decide(&d->f, &other, &rules, &v);
+    if (fp_decide(&d->fp, &p->f, &o->f, &r, &v)) return -1;
     if (!v.kind) return 0;
     if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return -1;
     d->m[d->n_m++] = (sl_dup_match){.doc = c, .id = o->id, .kind = (sl_dup_kind)v.kind,
@@ -248,20 +266,59 @@ static int verify(sl_dedup *d, uint32_t c) {
     return 0;
 }
 
-static char *dupstr(const char *s) { return s ? strdup(s) : NULL; }
+/* Copy n items of size sz from src to *at (aligned to 8) and advance. */
+static void *put(char **at, const void *src, size_t n, size_t sz) {
+    void *dst = *at;
+    if (n) memcpy(dst, src, n * sz);
+    *at += (n * sz + 7) & ~(size_t)7;
+    return dst;
+}
 
-SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **out,
-                              size_t *n_out) {
+/* Clean and fingerprint a with w's engine and scratch.  NULL when memory
+ * runs out; else a prep whose st says whether the article was usable. */
+static prep *prepare(worker *w, const sl_article *a) {
     const sl_doc *clean;
-    sl_status st = sl_clean(d->e, a, &clean);
-    if (st != SL_OK) return st;
-    if (d->n_docs >= NONE - 1) return SL_ETOOBIG;
-    fingerprint *f = &d->f;
-    if (fp_compute(&d->fp, clean->text, clean->text_len, clean->paragraphs, clean->n_paragraphs, f))
-        return SL_ENOMEM;
-    memcpy(f->exact, clean->hash, 16);
+    sl_status st = sl_clean(w->e, a, &clean);
+    fingerprint f;
+    if (st == SL_OK && fp_compute(&w->fp, clean->text, clean->text_len, clean->paragraphs,
+                                  clean->n_paragraphs, &f))
+        st = SL_ENOMEM;
+    if (st != SL_OK) {
+        const char *msg = sl_errmsg(w->e);
+        prep *p = calloc(1, sizeof *p + strlen(msg) + 1);
+        if (!p) return NULL;
+        p->st = st;
+        p->err = strcpy((char *)(p + 1), msg);
+        return p;
+    }
+    const char *id = clean->id ? clean->id : "";
+    size_t lid = strlen(id) + 1, ldate = clean->date ? strlen(clean->date) + 1 : 0;
+#define R8(x) (((x) + 7) & ~(size_t)7)
+    size_t size = R8(sizeof(prep)) + R8(f.n_words * 8) + R8(f.n_seq * 8) +
+                  R8(f.n_shingles * 8) + R8(f.n_paras * sizeof(fp_para)) + R8(lid) + R8(ldate);
+#undef R8
+    prep *p = malloc(size);
+    if (!p) return NULL;
+    char *at = (char *)p + ((sizeof *p + 7) & ~(size_t)7);
+    p->st = SL_OK;
+    p->err = NULL;
+    p->length = clean->text_len;
+    p->f = f;
+    memcpy(p->f.exact, clean->hash, 16);
+    p->f.words = put(&at, f.words, f.n_words, 8);
+    p->f.seq = put(&at, f.seq, f.n_seq, 8);
+    p->f.shingles = put(&at, f.shingles, f.n_shingles, 8);
+    p->f.paras = put(&at, f.paras, f.n_paras, sizeof(fp_para));
+    p->id = put(&at, id, lid, 1);
+    p->date = clean->date ? put(&at, clean->date, ldate, 1) : NULL;
+    return p;
+}
 
-    /* Candidates. */
+/* Find what p copies or is copied by among the docs so far, then add it
+ * (the doc takes p).  The matches are in d->m. */
+static sl_status index_prep(sl_dedup *d, prep *p) {
+    if (d->n_docs >= NONE - 1) return SL_ETOOBIG;
+    const fingerprint *f = &p->f;
     d->n_m = d->n_cand = 0;
     if (++d->stamp == 0) {
         for (size_t i = 0; i < d->n_docs; i++) d->docs[i].stamp = 0;
@@ -276,49 +333,144 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
     for (size_t i = 0; i < f->n_paras; i++)
         if (collect(d, &d->paras, f->paras[i].hash)) return SL_ENOMEM;
     for (size_t i = 0; i < d->n_cand; i++)
-        if (verify(d, d->cand[i])) return SL_ENOMEM;
+        if (verify(d, p, d->cand[i])) return SL_ENOMEM;
 
-    /* Add it. */
     if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
     uint32_t me = (uint32_t)d->n_docs;
-    doc *nd = &d->docs[me];
-    memset(nd, 0, sizeof *nd);
-    nd->id = dupstr(clean->id ? clean->id : "");
-    nd->date = dupstr(clean->date);
-    nd->length = clean->text_len;
-    memcpy(nd->exact, f->exact, 16);
-    nd->n_sh = (uint32_t)f->n_shingles;
-    nd->sh = malloc((f->n_shingles ? f->n_shingles : 1) * sizeof *nd->sh);
-    nd->n_words = (uint32_t)f->n_words;
-    nd->words = malloc((f->n_words ? f->n_words : 1) * sizeof *nd->words);
-    nd->n_seq = (uint32_t)f->n_seq;
-    nd->seq = malloc((f->n_seq ? f->n_seq : 1) * sizeof *nd->seq);
-    nd->n_paras = (uint32_t)f->n_paras;
-    nd->paras = malloc((f->n_paras ? f->n_paras : 1) * sizeof *nd->paras);
-    if (!nd->id || !nd->sh || !nd->seq || !nd->words || !nd->paras || (clean->date && !nd->date)) {
-        free(nd->id);
-        free(nd->date);
-        free(nd->sh);
-        free(nd->seq);
-        free(nd->words);
-        free(nd->paras);
-        return SL_ENOMEM;
-    }
-    if (f->n_shingles) memcpy(nd->sh, f->shingles, f->n_shingles * sizeof *nd->sh);
-    if (f->n_words) memcpy(nd->words, f->words, f->n_words * sizeof *nd->words);
-    if (f->n_seq) memcpy(nd->seq, f->seq, f->n_seq * sizeof *nd->seq);
-    if (f->n_paras) memcpy(nd->paras, f->paras, f->n_paras * sizeof *nd->paras);
-    nd->parent = nd->best = me;
-    nd->stamp = d->stamp;
-    d->n_docs++;
     if (mm_add(&d->exact, exact_key(f->exact), me)) return SL_ENOMEM;
     for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
         if (mm_add(&d->bands, keys[b], me)) return SL_ENOMEM;
     for (size_t i = 0; i < f->n_paras; i++)
         if (mm_add(&d->paras, f->paras[i].hash, me)) return SL_ENOMEM;
+    d->docs[me] = (doc){.p = p, .parent = me, .best = me, .stamp = d->stamp};
+    d->n_docs++;
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].kind != SL_DUP_PARTIAL) unite(d, (uint32_t)d->m[i].doc, me);
+    return SL_OK;
+}
+
+SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **out,
+                              size_t *n_out) {
+    prep *p = prepare(&d->w[0], a);
+    if (!p) return engine_err(d->e, SL_ENOMEM, "out of memory");
+    sl_status st = p->st;
+    if (st == SL_OK) st = index_prep(d, p);
+    if (st != SL_OK) {
+        free(p);
+        return st == SL_ENOMEM ? engine_err(d->e, st, "out of memory") : st;
+    }
     *out = d->m;
     *n_out = d->n_m;
     return SL_OK;
+}
+
+/* A batch: the items are prepared by every worker, taken in turn from
+ * next; ready[i] is set once item i is. */
+typedef struct batch {
+    sl_dedup *d;
+    const sl_article *a;
+    size_t n;
+    prep **item;
+    _Atomic size_t next;
+    _Atomic unsigned char *ready;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} batch;
+
+/* Prepare the next unclaimed item; 0 when none is left. */
+static int prepare_next(batch *b, worker *w) {
+    size_t i = atomic_fetch_add(&b->next, 1);
+    if (i >= b->n) return 0;
+    b->item[i] = prepare(w, &b->a[i]);
+    pthread_mutex_lock(&b->mu);
+    atomic_store(&b->ready[i], 1);
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    return 1;
+}
+
+typedef struct job {
+    batch *b;
+    worker *w;
+} job;
+
+static void *work(void *arg) {
+    job *j = arg;
+    while (prepare_next(j->b, j->w)) {}
+    return NULL;
+}
+
+SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
+                                    sl_dedup_cb cb, void *ud) {
+    if (!n) return SL_OK;
+    batch b = {.d = d, .a = a, .n = n};
+    b.item = calloc(n, sizeof *b.item);
+    b.ready = calloc(n, sizeof *b.ready);
+    job jobs[64];
+    pthread_t th[64];
+    unsigned started = 0;
+    sl_status st = SL_OK;
+    if (!b.item || !b.ready) {
+        st = engine_err(d->e, SL_ENOMEM, "out of memory");
+        goto out;
+    }
+    atomic_init(&b.next, 0);
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    /* Helpers only when there is enough to share. */
+    for (unsigned t = 1; t < d->n_w && n >= 4 * t; t++) {
+        worker *w = &d->w[t];
+        if (!w->e && sl_open(NULL, &d->e->opt, &w->e) != SL_OK) {
+            sl_close(w->e);
+            w->e = NULL;
+            break;
+        }
+        jobs[t] = (job){&b, w};
+        if (pthread_create(&th[t], NULL, work, &jobs[t])) break;
+        started = t;
+    }
+    int stop = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* While item i is not ready, prepare others rather than wait. */
+        while (!atomic_load(&b.ready[i])) {
+            if (prepare_next(&b, &d->w[0])) continue;
+            pthread_mutex_lock(&b.mu);
+            while (!atomic_load(&b.ready[i])) pthread_cond_wait(&b.cv, &b.mu);
+            pthread_mutex_unlock(&b.mu);
+        }
+        prep *p = b.item[i];
+        b.item[i] = NULL;
+        if (stop) {
+            free(p);
+            continue;
+        }
+        if (!p) {
+            st = engine_err(d->e, SL_ENOMEM, "out of memory");
+            stop = 1;
+            continue;
+        }
+        sl_status s = p->st;
+        if (s == SL_OK) {
+            s = index_prep(d, p);
+            if (s != SL_OK) {
+                free(p);
+                st = engine_err(d->e, s, s == SL_ENOMEM ? "out of memory" : "too many articles");
+                stop = 1;
+                continue;
+            }
+            if (cb(ud, &a[i], SL_OK, NULL, d->m, d->n_m)) stop = 1;
+        } else {
+            if (cb(ud, &a[i], s, p->err, NULL, 0)) stop = 1;
+            free(p);
+        }
+    }
+    for (unsigned t = 1; t <= started; t++) pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv);
+out:
+    if (b.item)
+        for (size_t i = 0; i < n; i++) free(b.item[i]);
+    free(b.item);
+    free((void *)b.ready);
+    return st;
 }

@@ -149,7 +149,10 @@ static int judge_row(void *ud, const char *id, const char *text, size_t len, con
     if (hash) memcpy(e->fb.exact, hash, 16);
     else memset(e->fb.exact, 0, 16);
     fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS, FP_PARTIAL_TOPIC};
-    fp_decide(&e->fa, &e->fb, &r, &j->v);
+    if (fp_decide(&e->fpa, &e->fa, &e->fb, &r, &j->v)) {
+        j->failed = 1;
+        return -1;
+    }
     snprintf(j->id, sizeof j->id, "%s", id ? id : "");
     return 0;
 }

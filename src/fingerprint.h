@@ -76,6 +76,13 @@ typedef struct fingerprint {
     size_t n_paras;
 } fingerprint;
 
+/* The shingles two articles share: sorted, with a 4096-bit filter. */
+typedef struct fp_shared {
+    const uint64_t *v;
+    size_t n;
+    uint64_t bits[64];
+} fp_shared;
+
 /* Scratch space reused across documents. */
 typedef struct fp_ctx {
     buf form;          /* matching form of one paragraph */
@@ -86,6 +93,12 @@ typedef struct fp_ctx {
     size_t cap_seq, cap_sh;
     fp_para *paras;
     size_t cap_paras;
+    /* fp_decide's scratch */
+    uint64_t *d_inter;
+    size_t cap_d_inter;
+    uint8_t *d_in;
+    size_t cap_d_in;
+    fp_shared d_set;
 } fp_ctx;
 
 /*
@@ -116,12 +129,10 @@ typedef struct fp_verdict {
     uint32_t shared[64][2];
 } fp_verdict;
 
-void fp_decide(const fingerprint *a, const fingerprint *b, const fp_rules *r, fp_verdict *v);
-
-/* How much a and b are about the same thing apart from what they share:
- * the cosine of the term frequencies of their topic words outside the
- * paragraphs each holds of the other. */
-double fp_topic(const fingerprint *a, const fingerprint *b);
+/* 0, or -1 when memory runs out; x is scratch space (not the ctx a or b
+ * points into). */
+int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+              fp_verdict *v);
 
 /* The key of LSH band b (0 <= b < FP_BANDS). */
 uint64_t fp_band_key(const fingerprint *f, int b);

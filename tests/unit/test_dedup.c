@@ -240,6 +240,77 @@ static void shared_passage_on_one_topic_is_not_a_copy(void **state) {
     free(other);
 }
 
+typedef struct seen {
+    size_t n, errors;
+    char log[4096];
+    size_t len;
+} seen;
+
+static int note(void *ud, const sl_article *a, sl_status s, const char *err,
+                const sl_dup_match *m, size_t n) {
+    seen *v = ud;
+    v->n++;
+    if (s != SL_OK) {
+        v->errors++;
+        assert_non_null(err);
+        v->len += (size_t)snprintf(v->log + v->len, sizeof v->log - v->len, "%s:error;", a->id);
+        return 0;
+    }
+    v->len += (size_t)snprintf(v->log + v->len, sizeof v->log - v->len, "%s:", a->id);
+    for (size_t i = 0; i < n; i++)
+        v->len += (size_t)snprintf(v->log + v->len, sizeof v->log - v->len, "%s/%s,", m[i].id,
+                                   sl_dup_kind_name(m[i].kind));
+    v->len += (size_t)snprintf(v->log + v->len, sizeof v->log - v->len, ";");
+    return 0;
+}
+
+/* A batch on several threads gives what one add after another gives, in
+ * order, and a bad article in it is reported without stopping the rest. */
+static void batch_matches_one_by_one(void **state) {
+    (void)state;
+    enum { N = 40 };
+    char *text[N], id[N][16];
+    sl_article as[N];
+    for (int i = 0; i < N; i++) {
+        /* groups of copies: every fourth article starts a new text */
+        text[i] = words_text(100 + (unsigned)(i / 4), 200);
+        if (i % 4 == 3) text[i][5] = 'x'; /* a near copy */
+        snprintf(id[i], sizeof id[i], "a%02d", i);
+        as[i] = (sl_article){.id = id[i], .text = text[i], .text_len = strlen(text[i])};
+    }
+    text[17][10] = (char)0xff; /* not UTF-8 */
+    seen one = {0}, many = {0};
+    for (int round = 0; round < 2; round++) {
+        sl_engine *e;
+        sl_dedup *d;
+        sl_dedup_options o;
+        sl_dedup_options_init(&o);
+        o.threads = round ? 3 : 1;
+        assert_int_equal(sl_open(NULL, NULL, &e), SL_OK);
+        assert_int_equal(sl_dedup_open(e, &o, &d), SL_OK);
+        if (round == 0) {
+            for (int i = 0; i < N; i++) {
+                const sl_dup_match *m;
+                size_t n;
+                sl_status s = sl_dedup_add(d, &as[i], &m, &n);
+                note(&one, &as[i], s, s == SL_OK ? NULL : sl_errmsg(e), m, s == SL_OK ? n : 0);
+            }
+        } else {
+            assert_int_equal(sl_dedup_add_batch(d, as, N, note, &many), SL_OK);
+        }
+        assert_int_equal(sl_dedup_count(d), N - 1);
+        sl_dedup_close(d);
+        sl_close(e);
+    }
+    assert_int_equal(many.n, N);
+    assert_int_equal(many.errors, 1);
+    assert_string_equal(one.log, many.log);
+    assert_non_null(strstr(many.log, "a17:error;"));
+    assert_non_null(strstr(many.log, ";a03:a02/near,a01/near,a00/near,;a04:;"));
+    assert_non_null(strstr(many.log, ";a16:;a17:error;a18:a16/exact,;"));
+    for (int i = 0; i < N; i++) free(text[i]);
+}
+
 static void same_sentence_is_not_a_copy(void **state) {
     fix *f = *state;
     const sl_dup_match *m;
@@ -263,6 +334,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(kinds_of_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(same_sentence_is_not_a_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
+        cmocka_unit_test(batch_matches_one_by_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
