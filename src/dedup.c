@@ -11,9 +11,18 @@
  *
  * Postings of one key are capped (POSTING_CAP): a paragraph that a
  * thousand articles share is boilerplate, not evidence of copying.
+ *
+ * Memory: what verification needs of an article (its words and
+ * paragraphs, from which the shingles are made again) goes to an unlinked
+ * scratch file and is read back for each candidate; memory holds the ids,
+ * dates, union-find and the postings, whose slots are 8 bytes (32 bits of
+ * the key, the doc or a list).  A key fragment that two keys share only
+ * adds a candidate, which verification then drops.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,7 +47,10 @@ typedef struct prep {
 } prep;
 
 typedef struct doc {
-    prep *p;
+    uint64_t off;          /* its words and paragraphs in the scratch file */
+    const char *id;        /* in the string arena */
+    const char *date;      /* or NULL: undated sorts last */
+    uint32_t length;       /* clean text bytes (at most UINT32_MAX) */
     uint32_t parent;       /* union-find */
     uint32_t best;         /* at a root: the group's representative */
     uint32_t stamp;        /* last query that saw it as a candidate */
@@ -52,12 +64,14 @@ typedef struct worker {
     fp_ctx fp;
 } worker;
 
-/* A multimap from 64-bit keys to lists of docs: open addressing over
- * slots, lists threaded through one array of postings. */
+/* A multimap from 64-bit keys to docs.  A slot holds the key's high 32
+ * bits and either one doc (ONE set) or 1 + the index of the first of a
+ * list of postings; ref 0 is an empty slot.  The slot's place comes from
+ * the low bits. */
+#define ONE 0x80000000u
 typedef struct slot {
-    uint64_t key;
-    uint32_t head;  /* posting index + 1; 0: empty slot */
-    uint32_t count;
+    uint32_t frag;
+    uint32_t ref;
 } slot;
 
 typedef struct posting {
@@ -72,12 +86,33 @@ typedef struct multimap {
     size_t n_post, cap_post;
 } multimap;
 
+/* Strings that live as long as the deduper, in blocks that never move. */
+typedef struct arena {
+    char *block;
+    size_t used, size;
+    char **all;
+    size_t n_all, cap_all;
+} arena;
+
+/* The scratch file: written through buf, read back with pread. */
+typedef struct scratch {
+    int fd;
+    uint64_t flushed;     /* bytes in the file */
+    char *buf;
+    size_t len, cap;
+    uint64_t *rd;         /* a doc read back: header, words, paragraphs */
+    size_t cap_rd;
+    fp_ctx fp;            /* its fingerprint, made again */
+} scratch;
+
 struct sl_dedup {
     sl_engine *e;
     sl_dedup_options opt;
     doc *docs;
     size_t n_docs, cap_docs;
     multimap exact, bands, paras;
+    arena strings;
+    scratch sc;
     fp_ctx fp;                  /* decision scratch */
     worker *w;                  /* w[0] is the caller's */
     unsigned n_w;
@@ -103,21 +138,19 @@ SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
     opt->threads = 0;
 }
 
-static slot *mm_find(const multimap *m, uint64_t key) {
-    if (!m->cap) return NULL;
-    for (size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].head) return NULL;
-        if (m->slots[i].key == key) return &m->slots[i];
-    }
+/* Slots keep no full key, so growing re-places them by the fragment: the
+ * home of a key then comes from its high bits (fragment) only. */
+static size_t mm_home_frag(uint32_t frag, size_t cap) {
+    return (size_t)((uint64_t)frag * 0x9E3779B1u >> 8) & (cap - 1);
 }
 
 static int mm_rehash(multimap *m, size_t ncap) {
     slot *ns = calloc(ncap, sizeof *ns);
     if (!ns) return -1;
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].head) continue;
-        size_t j = (size_t)(m->slots[i].key * 0x9E3779B97F4A7C15ULL) & (ncap - 1);
-        while (ns[j].head) j = (j + 1) & (ncap - 1);
+        if (!m->slots[i].ref) continue;
+        size_t j = mm_home_frag(m->slots[i].frag, ncap);
+        while (ns[j].ref) j = (j + 1) & (ncap - 1);
         ns[j] = m->slots[i];
     }
     free(m->slots);
@@ -126,21 +159,42 @@ static int mm_rehash(multimap *m, size_t ncap) {
     return 0;
 }
 
+static slot *mm_lookup(const multimap *m, uint64_t key) {
+    if (!m->cap) return NULL;
+    uint32_t frag = (uint32_t)(key >> 32);
+    for (size_t i = mm_home_frag(frag, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->slots[i].ref) return NULL;
+        if (m->slots[i].frag == frag) return &m->slots[i];
+    }
+}
+
 /* Add doc under key, unless the key already lists POSTING_CAP docs. */
 static int mm_add(multimap *m, uint64_t key, uint32_t d) {
     if ((m->used + 1) * 4 > m->cap * 3 && mm_rehash(m, m->cap ? m->cap * 2 : 1024)) return -1;
-    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
-    while (m->slots[i].head && m->slots[i].key != key) i = (i + 1) & (m->cap - 1);
+    uint32_t frag = (uint32_t)(key >> 32);
+    size_t i = mm_home_frag(frag, m->cap);
+    while (m->slots[i].ref && m->slots[i].frag != frag) i = (i + 1) & (m->cap - 1);
     slot *s = &m->slots[i];
-    if (s->head && s->count >= POSTING_CAP) return 0;
-    if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 1, sizeof *m->post)) return -1;
-    m->post[m->n_post] = (posting){d, s->head};
-    if (!s->head) {
-        s->key = key;
+    if (!s->ref) {
+        *s = (slot){frag, d | ONE};
         m->used++;
+        return 0;
     }
-    s->head = (uint32_t)++m->n_post;
-    s->count++;
+    uint32_t head;
+    if (s->ref & ONE) {
+        /* the single doc becomes a list of one */
+        if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 2, sizeof *m->post)) return -1;
+        m->post[m->n_post] = (posting){s->ref & ~ONE, 0};
+        head = (uint32_t)++m->n_post;
+    } else {
+        size_t count = 0;
+        for (uint32_t p = s->ref; p && count < POSTING_CAP; p = m->post[p - 1].next) count++;
+        if (count >= POSTING_CAP) return 0;
+        if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 1, sizeof *m->post)) return -1;
+        head = s->ref;
+    }
+    m->post[m->n_post] = (posting){d, head};
+    s->ref = (uint32_t)++m->n_post;
     return 0;
 }
 
@@ -148,6 +202,103 @@ static void mm_free(multimap *m) {
     free(m->slots);
     free(m->post);
     memset(m, 0, sizeof *m);
+}
+
+/* A copy of s[0, n) that lives as long as the arena. */
+static const char *arena_str(arena *a, const char *s, size_t n) {
+    if (a->used + n + 1 > a->size) {
+        size_t size = n + 1 > 1 << 20 ? n + 1 : 1 << 20;
+        char *b = malloc(size);
+        if (!b) return NULL;
+        if (array_grow((void **)&a->all, &a->cap_all, a->n_all + 1, sizeof *a->all)) {
+            free(b);
+            return NULL;
+        }
+        a->all[a->n_all++] = b;
+        a->block = b;
+        a->used = 0;
+        a->size = size;
+    }
+    char *d = a->block + a->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    a->used += n + 1;
+    return d;
+}
+
+static void arena_free(arena *a) {
+    for (size_t i = 0; i < a->n_all; i++) free(a->all[i]);
+    free(a->all);
+    memset(a, 0, sizeof *a);
+}
+
+/* Open an unlinked file in $TMPDIR (or /tmp). */
+static int scratch_open(scratch *sc) {
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/storyline-dedup-XXXXXX", dir);
+    sc->fd = mkstemp(path);
+    if (sc->fd < 0) return -1;
+    unlink(path);
+    return 0;
+}
+
+static int scratch_flush(scratch *sc) {
+    for (size_t done = 0; done < sc->len;) {
+        ssize_t w = pwrite(sc->fd, sc->buf + done, sc->len - done, (off_t)(sc->flushed + done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        done += (size_t)w;
+    }
+    sc->flushed += sc->len;
+    sc->len = 0;
+    return 0;
+}
+
+/* Append what verification needs of f; its offset in *off. */
+static int scratch_put(scratch *sc, const fingerprint *f, uint64_t *off) {
+    size_t size = 4 * 8 + f->n_words * 8 + f->n_paras * sizeof(fp_para);
+    if (sc->len + size > sc->cap && sc->len && scratch_flush(sc)) return -1;
+    if (array_grow((void **)&sc->buf, &sc->cap, size > (4u << 20) ? size : (4u << 20), 1)) return -1;
+    *off = sc->flushed + sc->len;
+    uint64_t head[4] = {f->n_words, f->n_paras, 0, 0};
+    memcpy(&head[2], f->exact, 16);
+    char *at = sc->buf + sc->len;
+    memcpy(at, head, sizeof head);
+    if (f->n_words) memcpy(at + 32, f->words, f->n_words * 8);
+    if (f->n_paras) memcpy(at + 32 + f->n_words * 8, f->paras, f->n_paras * sizeof(fp_para));
+    sc->len += size;
+    return 0;
+}
+
+/* Read back the fingerprint written at off (valid until the next call). */
+static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
+    uint64_t head[4];
+    const char *src;
+    if (off >= sc->flushed) {
+        src = sc->buf + (off - sc->flushed);
+        memcpy(head, src, sizeof head);
+    } else {
+        if (pread(sc->fd, head, sizeof head, (off_t)off) != (ssize_t)sizeof head) return -1;
+        size_t rest = head[0] * 8 + head[1] * sizeof(fp_para);
+        if (array_grow((void **)&sc->rd, &sc->cap_rd, rest / 8 + 1, 8)) return -1;
+        if (rest && pread(sc->fd, sc->rd, rest, (off_t)(off + 32)) != (ssize_t)rest) return -1;
+        src = (const char *)sc->rd - 32;
+    }
+    const uint64_t *words = (const uint64_t *)(const void *)(src + 32);
+    const fp_para *paras = (const fp_para *)(const void *)(src + 32 + head[0] * 8);
+    if (fp_rebuild(&sc->fp, words, (size_t)head[0], paras, (size_t)head[1], f)) return -1;
+    memcpy(f->exact, &head[2], 16);
+    return 0;
+}
+
+static void scratch_close(scratch *sc) {
+    if (sc->fd > 0) close(sc->fd);
+    free(sc->buf);
+    free(sc->rd);
+    fp_ctx_free(&sc->fp);
+    memset(sc, 0, sizeof *sc);
 }
 
 SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_dedup **out) {
@@ -167,13 +318,19 @@ SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_ded
     if (!d->w) return SL_ENOMEM;
     d->n_w = n;
     d->w[0].e = e;
+    if (scratch_open(&d->sc)) {
+        d->sc.fd = -1;
+        return engine_err(e, SL_EIO, "cannot make a scratch file in %s: %s",
+                          getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+    }
     return SL_OK;
 }
 
 SL_API void sl_dedup_close(sl_dedup *d) {
     if (!d) return;
-    for (size_t i = 0; i < d->n_docs; i++) free(d->docs[i].p);
     free(d->docs);
+    arena_free(&d->strings);
+    scratch_close(&d->sc);
     mm_free(&d->exact);
     mm_free(&d->bands);
     mm_free(&d->paras);
@@ -191,7 +348,7 @@ SL_API void sl_dedup_close(sl_dedup *d) {
 SL_API size_t sl_dedup_count(const sl_dedup *d) { return d->n_docs; }
 
 SL_API const char *sl_dedup_id(const sl_dedup *d, size_t i) {
-    return i < d->n_docs ? d->docs[i].p->id : NULL;
+    return i < d->n_docs ? d->docs[i].id : NULL;
 }
 
 static uint32_t find(sl_dedup *d, uint32_t x) {
@@ -204,7 +361,7 @@ static uint32_t find(sl_dedup *d, uint32_t x) {
 
 /* Does a come before b as a representative: earlier date, then longer,
  * then added first? */
-static int better(const prep *a, uint32_t ia, const prep *b, uint32_t ib) {
+static int better(const doc *a, uint32_t ia, const doc *b, uint32_t ib) {
     if (a->date && b->date) {
         int c = strcmp(a->date, b->date);
         if (c) return c < 0;
@@ -220,7 +377,7 @@ static void unite(sl_dedup *d, uint32_t a, uint32_t b) {
     b = find(d, b);
     if (a == b) return;
     uint32_t ba = d->docs[a].best, bb = d->docs[b].best;
-    uint32_t best = better(d->docs[ba].p, ba, d->docs[bb].p, bb) ? ba : bb;
+    uint32_t best = better(&d->docs[ba], ba, &d->docs[bb], bb) ? ba : bb;
     if (b < a) { uint32_t t = a; a = b; b = t; } /* the older root stays */
     d->docs[b].parent = a;
     d->docs[a].best = best;
@@ -231,17 +388,32 @@ SL_API size_t sl_dedup_representative(sl_dedup *d, size_t i) {
     return d->docs[find(d, (uint32_t)i)].best;
 }
 
+static int candidate(sl_dedup *d, uint32_t c) {
+    if (d->docs[c].stamp == d->stamp) return 0;
+    d->docs[c].stamp = d->stamp;
+    if (array_grow((void **)&d->cand, &d->cap_cand, d->n_cand + 1, sizeof *d->cand)) return -1;
+    d->cand[d->n_cand++] = c;
+    return 0;
+}
+
 /* Collect the docs listed under key as candidates (once each). */
 static int collect(sl_dedup *d, const multimap *m, uint64_t key) {
-    const slot *s = mm_find(m, key);
+    const slot *s = mm_lookup(m, key);
     if (!s) return 0;
-    for (uint32_t p = s->head; p; p = m->post[p - 1].next) {
-        uint32_t c = m->post[p - 1].doc;
-        if (d->docs[c].stamp == d->stamp) continue;
-        d->docs[c].stamp = d->stamp;
-        if (array_grow((void **)&d->cand, &d->cap_cand, d->n_cand + 1, sizeof *d->cand)) return -1;
-        d->cand[d->n_cand++] = c;
+    if (s->ref & ONE) return candidate(d, s->ref & ~ONE);
+    /* A full list is a phrase or a boilerplate paragraph that many
+     * articles share: no evidence, and verifying its articles would cost
+     * more as the stream grows.  An exact copy still meets its first one. */
+    size_t count = 0;
+    for (uint32_t p = s->ref; p && count < POSTING_CAP; p = m->post[p - 1].next) count++;
+    if (count >= POSTING_CAP) {
+        if (m != &d->exact) return 0;
+        uint32_t p = s->ref;
+        while (m->post[p - 1].next) p = m->post[p - 1].next;
+        return candidate(d, m->post[p - 1].doc);
     }
+    for (uint32_t p = s->ref; p; p = m->post[p - 1].next)
+        if (candidate(d, m->post[p - 1].doc)) return -1;
     return 0;
 }
 
@@ -252,18 +424,21 @@ static uint64_t exact_key(const unsigned char h[16]) {
 }
 
 /* Verify candidate c against the new article p; append a match. */
-static int verify(sl_dedup *d, const prep *p, uint32_t c) {
-    const prep *o = d->docs[c].p;
+static sl_status verify(sl_dedup *d, const prep *p, uint32_t c) {
+    const doc *o = &d->docs[c];
+    fingerprint of;
+    if (scratch_get(&d->sc, o->off, &of))
+        return engine_err(d->e, SL_EIO, "cannot read the scratch file back: %s", strerror(errno));
     fp_rules r = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
                   FP_PARTIAL_TOPIC};
     fp_verdict v;
-    if (fp_decide(&d->fp, &p->f, &o->f, &r, &v)) return -1;
-    if (!v.kind) return 0;
-    if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return -1;
+    if (fp_decide(&d->fp, &p->f, &of, &r, &v)) return SL_ENOMEM;
+    if (!v.kind) return SL_OK;
+    if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return SL_ENOMEM;
     d->m[d->n_m++] = (sl_dup_match){.doc = c, .id = o->id, .kind = (sl_dup_kind)v.kind,
                                     .similarity = v.jaccard, .containment = v.containment,
                                     .shared_paragraphs = v.paragraphs, .shared_words = v.words};
-    return 0;
+    return SL_OK;
 }
 
 /* Copy n items of size sz from src to *at (aligned to 8) and advance. */
@@ -317,7 +492,7 @@ static prep *prepare(worker *w, const sl_article *a) {
 /* Find what p copies or is copied by among the docs so far, then add it
  * (the doc takes p).  The matches are in d->m. */
 static sl_status index_prep(sl_dedup *d, prep *p) {
-    if (d->n_docs >= NONE - 1) return SL_ETOOBIG;
+    if (d->n_docs >= (ONE & ~0u) - 1) return SL_ETOOBIG; /* doc numbers fit in 31 bits */
     const fingerprint *f = &p->f;
     d->n_m = d->n_cand = 0;
     if (++d->stamp == 0) {
@@ -332,18 +507,28 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     }
     for (size_t i = 0; i < f->n_paras; i++)
         if (collect(d, &d->paras, f->paras[i].hash)) return SL_ENOMEM;
-    for (size_t i = 0; i < d->n_cand; i++)
-        if (verify(d, p, d->cand[i])) return SL_ENOMEM;
+    for (size_t i = 0; i < d->n_cand; i++) {
+        sl_status s = verify(d, p, d->cand[i]);
+        if (s != SL_OK) return s;
+    }
 
     if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
     uint32_t me = (uint32_t)d->n_docs;
+    doc *nd = &d->docs[me];
+    *nd = (doc){.parent = me, .best = me, .stamp = d->stamp,
+                .length = p->length > UINT32_MAX ? UINT32_MAX : (uint32_t)p->length};
+    nd->id = arena_str(&d->strings, p->id, strlen(p->id));
+    nd->date = p->date ? arena_str(&d->strings, p->date, strlen(p->date)) : NULL;
+    if (!nd->id || (p->date && !nd->date)) return SL_ENOMEM;
+    if (scratch_put(&d->sc, f, &nd->off))
+        return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
     if (mm_add(&d->exact, exact_key(f->exact), me)) return SL_ENOMEM;
     for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
         if (mm_add(&d->bands, keys[b], me)) return SL_ENOMEM;
     for (size_t i = 0; i < f->n_paras; i++)
         if (mm_add(&d->paras, f->paras[i].hash, me)) return SL_ENOMEM;
-    d->docs[me] = (doc){.p = p, .parent = me, .best = me, .stamp = d->stamp};
     d->n_docs++;
+    free(p);
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].kind != SL_DUP_PARTIAL) unite(d, (uint32_t)d->m[i].doc, me);
     return SL_OK;
@@ -454,7 +639,9 @@ SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
             s = index_prep(d, p);
             if (s != SL_OK) {
                 free(p);
-                st = engine_err(d->e, s, s == SL_ENOMEM ? "out of memory" : "too many articles");
+                st = s == SL_ENOMEM    ? engine_err(d->e, s, "out of memory")
+                     : s == SL_ETOOBIG ? engine_err(d->e, s, "too many articles")
+                                       : s;
                 stop = 1;
                 continue;
             }

@@ -98,8 +98,10 @@ static void sort_u64(uint64_t *v, size_t n) {
         return;
     }
     uint64_t *tmp = malloc(n * sizeof *tmp);
-    if (tmp) sort_u64_tmp(v, n, tmp);
-    else { /* no memory: a slow sort is still a sort */
+    if (tmp) {
+        sort_u64_tmp(v, n, tmp);
+        free(tmp);
+    } else { /* no memory: a slow sort is still a sort */
         for (size_t i = 1; i < n; i++)
             for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
                 uint64_t t = v[j];
@@ -167,6 +169,70 @@ static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
     return count;
 }
 
+/* The shingles of ctx->words (f->words, f->n_words; paragraphs in
+ * f->paras): in text order (seq), sorted and unique (shingles), and the
+ * paragraphs' keys. */
+static int shingle(fp_ctx *ctx, fingerprint *f) {
+    /* Shingles: FP_SHINGLE consecutive words, across paragraphs; a text
+     * shorter than that is one shingle of all its words. */
+    size_t nw = f->n_words, ns = nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
+    if (array_grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
+    if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
+    const uint64_t *w = f->words;
+    if (nw >= FP_SHINGLE) {
+        for (size_t i = 0; i < ns; i++)
+            ctx->seq[i] = mix64(w[i] ^ rotl(w[i + 1], 13) ^ rotl(w[i + 2], 26) ^
+                               rotl(w[i + 3], 39) ^ rotl(w[i + 4], 52));
+    } else if (nw) {
+        uint64_t h = 0;
+        for (size_t i = 0; i < nw; i++) h ^= rotl(w[i], (int)(13 * i));
+        ctx->seq[0] = mix64(h);
+    }
+    f->seq = ctx->seq;
+    f->n_seq = ns;
+    /* A paragraph's key is the least of its shingles under another hash:
+     * a verbatim copy has the same key, and an edited copy that keeps a
+     * share s of the paragraph's shingles keeps the key with probability
+     * about s / (2 - s) (bottom-1 MinHash of the paragraph). */
+    /* Only shingles with a topic word compete when there are any: a run
+     * of function words ("it was one of the") is shared by unrelated
+     * paragraphs and would bring candidates that are not copies. */
+    for (size_t p = 0; p < f->n_paras; p++) {
+        fp_para *q = &f->paras[p];
+        uint64_t key = UINT64_MAX, plain = UINT64_MAX;
+        for (size_t i = q->first; i + FP_SHINGLE <= q->first + q->words; i++) {
+            uint64_t h = mix64(ctx->seq[i] ^ 0x2545F4914F6CDD1DULL);
+            int topic = (int)((w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4]) & 1);
+            if (topic && h < key) key = h;
+            if (h < plain) plain = h;
+        }
+        q->hash = key != UINT64_MAX ? key : plain;
+    }
+    if (ns) memcpy(ctx->sh, ctx->seq, ns * sizeof *ctx->sh);
+    sort_u64(ctx->sh, ns);
+    size_t u = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (u == 0 || ctx->sh[i] != ctx->sh[u - 1]) ctx->sh[u++] = ctx->sh[i];
+    f->shingles = ctx->sh;
+    f->n_shingles = u;
+    return 0;
+}
+
+int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const fp_para *paras,
+               size_t n_paras, fingerprint *f) {
+    if (array_grow((void **)&ctx->words, &ctx->cap_words, n_words + 1, sizeof *ctx->words) ||
+        array_grow((void **)&ctx->paras, &ctx->cap_paras, n_paras + 1, sizeof *ctx->paras))
+        return -1;
+    if (n_words) memcpy(ctx->words, words, n_words * sizeof *words);
+    if (n_paras) memcpy(ctx->paras, paras, n_paras * sizeof *paras);
+    ctx->n_words = n_words;
+    f->words = ctx->words;
+    f->n_words = n_words;
+    f->paras = ctx->paras;
+    f->n_paras = n_paras;
+    return shingle(ctx, f);
+}
+
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
                size_t n_paras, fingerprint *f) {
     (void)len;
@@ -192,43 +258,8 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
     f->words = ctx->words;
     f->n_words = ctx->n_words;
 
-    /* Shingles: FP_SHINGLE consecutive words, across paragraphs; a text
-     * shorter than that is one shingle of all its words. */
-    size_t nw = ctx->n_words, ns = nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
-    if (array_grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
-    if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
-    const uint64_t *w = ctx->words;
-    if (nw >= FP_SHINGLE) {
-        for (size_t i = 0; i < ns; i++)
-            ctx->seq[i] = mix64(w[i] ^ rotl(w[i + 1], 13) ^ rotl(w[i + 2], 26) ^
-                               rotl(w[i + 3], 39) ^ rotl(w[i + 4], 52));
-    } else if (nw) {
-        uint64_t h = 0;
-        for (size_t i = 0; i < nw; i++) h ^= rotl(w[i], (int)(13 * i));
-        ctx->seq[0] = mix64(h);
-    }
-    f->seq = ctx->seq;
-    f->n_seq = ns;
-    /* A paragraph's key is the least of its shingles under another hash:
-     * a verbatim copy has the same key, and an edited copy that keeps a
-     * share s of the paragraph's shingles keeps the key with probability
-     * about s / (2 - s) (bottom-1 MinHash of the paragraph). */
-    for (size_t p = 0; p < np; p++) {
-        const fp_para *q = &ctx->paras[p];
-        uint64_t key = UINT64_MAX;
-        for (size_t i = q->first; i + FP_SHINGLE <= q->first + q->words; i++) {
-            uint64_t h = mix64(ctx->seq[i] ^ 0x2545F4914F6CDD1DULL);
-            if (h < key) key = h;
-        }
-        ctx->paras[p].hash = key;
-    }
-    if (ns) memcpy(ctx->sh, ctx->seq, ns * sizeof *ctx->sh);
-    sort_u64(ctx->sh, ns);
-    size_t u = 0;
-    for (size_t i = 0; i < ns; i++)
-        if (u == 0 || ctx->sh[i] != ctx->sh[u - 1]) ctx->sh[u++] = ctx->sh[i];
-    f->shingles = ctx->sh;
-    f->n_shingles = u;
+    if (shingle(ctx, f)) return -1;
+    size_t u = f->n_shingles;
 
     /* One-permutation MinHash: the high bits pick the bin, the low bits
      * compete in it. */

@@ -23,7 +23,9 @@
 #define FP_SHINGLE 5     /* words per shingle */
 #define FP_K 128         /* MinHash values (one-permutation bins) */
 #define FP_ROWS 4        /* values per LSH band */
-#define FP_BANDS 32      /* bands: FP_ROWS * FP_BANDS <= FP_K */
+#define FP_BANDS 16      /* bands: FP_ROWS * FP_BANDS <= FP_K; 16 found every
+                            near pair of dev that 32 found, since the
+                            paragraph keys find most near copies */
 #define FP_PARA_WORDS 10 /* paragraphs shorter than this are not fingerprinted */
 #define FP_VERSION 2     /* bump when anything above or the hashing changes */
 
@@ -52,7 +54,7 @@
 #define FP_PARTIAL_TOPIC 0.15
 #define FP_TOPIC_BYTES 4 /* topic words: 4 bytes or more */
 
-/* The parameters as one string, e.g. "fp1 shingle=5 k=128 rows=4 bands=32
+/* The parameters as one string, e.g. "fp2 shingle=5 k=128 rows=4 bands=16
  * para=10", to store with a corpus and compare on open. */
 const char *fp_params_string(void);
 
@@ -109,6 +111,12 @@ typedef struct fp_ctx {
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
                size_t n_paras, fingerprint *f);
 void fp_ctx_free(fp_ctx *ctx);
+
+/* Fingerprint again from what fp_compute made of a text: its words and
+ * paragraphs (whose keys are set again).  Everything but exact and sig,
+ * which the caller keeps if it needs them.  0 or -1 (memory). */
+int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const fp_para *paras,
+               size_t n_paras, fingerprint *f);
 
 /* Thresholds of the decision below. */
 typedef struct fp_rules {
