@@ -25,7 +25,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules data/common-words.txt
 
-.PHONY: all test demo bench eval check-asan install clean deps fuzz
+.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 
@@ -62,6 +62,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstoryline.a | $(BUILD)/tests
 $(BUILD)/tests/rss: bench/rss.c | $(BUILD)/tests
 	$(CC) -O2 -o $@ $<
 
+$(BUILD)/tests/check_latency: bench/check_latency.c $(BUILD)/libstoryline.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
+
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
@@ -91,6 +94,10 @@ eval: all
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
+
+# Growth from 10k to 1M articles; needs the scale corpus (bench/scale.sh).
+bench-scale: all $(BUILD)/tests/rss $(BUILD)/tests/check_latency
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/scale.sh $(SCALE_DIR) $(SIZES)
 
 # A libFuzzer run of the JSONL parser (needs clang): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 60

@@ -54,6 +54,8 @@ typedef struct doc {
     uint32_t parent;       /* union-find */
     uint32_t best;         /* at a root: the group's representative */
     uint32_t stamp;        /* last query that saw it as a candidate */
+    uint32_t twin;         /* the next exact copy of the first article of
+                              its text (which alone is posted), or NONE */
 } doc;
 
 /* What one thread needs to prepare articles: an engine to clean with and
@@ -256,39 +258,62 @@ static int scratch_flush(scratch *sc) {
     return 0;
 }
 
-/* Append what verification needs of f; its offset in *off. */
+/* Append what verification needs of f: a header (words, shingles,
+ * paragraphs, exact hash), the words, the sorted shingles and the
+ * paragraphs.  Its offset in *off. */
 static int scratch_put(scratch *sc, const fingerprint *f, uint64_t *off) {
-    size_t size = 4 * 8 + f->n_words * 8 + f->n_paras * sizeof(fp_para);
+    size_t size = 4 * 8 + (f->n_words + f->n_shingles) * 8 + f->n_paras * sizeof(fp_para);
     if (sc->len + size > sc->cap && sc->len && scratch_flush(sc)) return -1;
     if (array_grow((void **)&sc->buf, &sc->cap, size > (4u << 20) ? size : (4u << 20), 1)) return -1;
     *off = sc->flushed + sc->len;
-    uint64_t head[4] = {f->n_words, f->n_paras, 0, 0};
+    uint64_t head[4] = {f->n_words, f->n_shingles | (uint64_t)f->n_paras << 32, 0, 0};
     memcpy(&head[2], f->exact, 16);
     char *at = sc->buf + sc->len;
     memcpy(at, head, sizeof head);
-    if (f->n_words) memcpy(at + 32, f->words, f->n_words * 8);
-    if (f->n_paras) memcpy(at + 32 + f->n_words * 8, f->paras, f->n_paras * sizeof(fp_para));
+    at += sizeof head;
+    if (f->n_words) memcpy(at, f->words, f->n_words * 8);
+    at += f->n_words * 8;
+    if (f->n_shingles) memcpy(at, f->shingles, f->n_shingles * 8);
+    at += f->n_shingles * 8;
+    if (f->n_paras) memcpy(at, f->paras, f->n_paras * sizeof(fp_para));
     sc->len += size;
+    return 0;
+}
+
+static int scratch_head(scratch *sc, uint64_t off, uint64_t head[4]) {
+    if (off >= sc->flushed) {
+        memcpy(head, sc->buf + (off - sc->flushed), 32);
+        return 0;
+    }
+    return pread(sc->fd, head, 32, (off_t)off) == 32 ? 0 : -1;
+}
+
+/* The exact hash of the fingerprint at off. */
+static int scratch_exact(scratch *sc, uint64_t off, unsigned char h[16]) {
+    uint64_t head[4];
+    if (scratch_head(sc, off, head)) return -1;
+    memcpy(h, &head[2], 16);
     return 0;
 }
 
 /* Read back the fingerprint written at off (valid until the next call). */
 static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
     uint64_t head[4];
+    if (scratch_head(sc, off, head)) return -1;
+    size_t nw = (size_t)head[0], ns = (size_t)(head[1] & 0xffffffffu), np = (size_t)(head[1] >> 32);
+    size_t rest = (nw + ns) * 8 + np * sizeof(fp_para);
     const char *src;
     if (off >= sc->flushed) {
-        src = sc->buf + (off - sc->flushed);
-        memcpy(head, src, sizeof head);
+        src = sc->buf + (off - sc->flushed) + 32;
     } else {
-        if (pread(sc->fd, head, sizeof head, (off_t)off) != (ssize_t)sizeof head) return -1;
-        size_t rest = head[0] * 8 + head[1] * sizeof(fp_para);
         if (array_grow((void **)&sc->rd, &sc->cap_rd, rest / 8 + 1, 8)) return -1;
         if (rest && pread(sc->fd, sc->rd, rest, (off_t)(off + 32)) != (ssize_t)rest) return -1;
-        src = (const char *)sc->rd - 32;
+        src = (const char *)sc->rd;
     }
-    const uint64_t *words = (const uint64_t *)(const void *)(src + 32);
-    const fp_para *paras = (const fp_para *)(const void *)(src + 32 + head[0] * 8);
-    if (fp_rebuild(&sc->fp, words, (size_t)head[0], paras, (size_t)head[1], f)) return -1;
+    const uint64_t *words = (const uint64_t *)(const void *)src;
+    const uint64_t *shingles = words + nw;
+    const fp_para *paras = (const fp_para *)(const void *)(shingles + ns);
+    if (fp_rebuild(&sc->fp, words, nw, shingles, ns, paras, np, f)) return -1;
     memcpy(f->exact, &head[2], 16);
     return 0;
 }
@@ -434,10 +459,14 @@ static sl_status verify(sl_dedup *d, const prep *p, uint32_t c) {
     fp_verdict v;
     if (fp_decide(&d->fp, &p->f, &of, &r, &v)) return SL_ENOMEM;
     if (!v.kind) return SL_OK;
-    if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return SL_ENOMEM;
-    d->m[d->n_m++] = (sl_dup_match){.doc = c, .id = o->id, .kind = (sl_dup_kind)v.kind,
-                                    .similarity = v.jaccard, .containment = v.containment,
-                                    .shared_paragraphs = v.paragraphs, .shared_words = v.words};
+    /* A partial copy of an article is one of its exact copies too (they
+     * are not posted); near and exact copies join its group instead. */
+    for (uint32_t t = c; t != NONE; t = v.kind == SL_DUP_PARTIAL ? d->docs[t].twin : NONE) {
+        if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return SL_ENOMEM;
+        d->m[d->n_m++] = (sl_dup_match){.doc = t, .id = d->docs[t].id, .kind = (sl_dup_kind)v.kind,
+                                        .similarity = v.jaccard, .containment = v.containment,
+                                        .shared_paragraphs = v.paragraphs, .shared_words = v.words};
+    }
     return SL_OK;
 }
 
@@ -491,6 +520,22 @@ static prep *prepare(worker *w, const sl_article *a) {
 
 /* Find what p copies or is copied by among the docs so far, then add it
  * (the doc takes p).  The matches are in d->m. */
+/* The doc whose text is the same as p's after normalisation: the first of
+ * the exact key's list when the full 128-bit hashes agree; or NONE. */
+static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
+    const slot *s = mm_lookup(&d->exact, exact_key(p->f.exact));
+    if (!s) return NONE;
+    uint32_t c = s->ref & ONE ? s->ref & ~ONE : d->exact.post[s->ref - 1].doc;
+    unsigned char h[16];
+    if (scratch_exact(&d->sc, d->docs[c].off, h) || memcmp(h, p->f.exact, 16)) return NONE;
+    return c;
+}
+
+/* Find what p copies or is copied by among the docs so far, then add it
+ * (the doc takes p).  The matches are in d->m.  An exact copy is matched
+ * with the first article of its text only, is verified only against
+ * articles outside that one's group, and posts nothing: whatever would
+ * find it finds that article. */
 static sl_status index_prep(sl_dedup *d, prep *p) {
     if (d->n_docs >= (ONE & ~0u) - 1) return SL_ETOOBIG; /* doc numbers fit in 31 bits */
     const fingerprint *f = &p->f;
@@ -498,6 +543,15 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     if (++d->stamp == 0) {
         for (size_t i = 0; i < d->n_docs; i++) d->docs[i].stamp = 0;
         d->stamp = 1;
+    }
+    uint32_t same = exact_copy_of(d, p), group = NONE;
+    if (same != NONE) {
+        if (array_grow((void **)&d->m, &d->cap_m, 1, sizeof *d->m)) return SL_ENOMEM;
+        d->m[d->n_m++] = (sl_dup_match){.doc = same, .id = d->docs[same].id, .kind = SL_DUP_EXACT,
+                                        .similarity = 1.0, .containment = 1.0,
+                                        .shared_paragraphs = f->n_paras, .shared_words = f->n_words};
+        group = find(d, same);
+        d->docs[same].stamp = d->stamp;
     }
     if (collect(d, &d->exact, exact_key(f->exact))) return SL_ENOMEM;
     uint64_t keys[FP_BANDS];
@@ -508,6 +562,9 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     for (size_t i = 0; i < f->n_paras; i++)
         if (collect(d, &d->paras, f->paras[i].hash)) return SL_ENOMEM;
     for (size_t i = 0; i < d->n_cand; i++) {
+        /* an exact copy is already in its twin's group: only relations
+         * outside it (partial copies, other groups) are new */
+        if (group != NONE && find(d, d->cand[i]) == group) continue;
         sl_status s = verify(d, p, d->cand[i]);
         if (s != SL_OK) return s;
     }
@@ -515,18 +572,24 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
     uint32_t me = (uint32_t)d->n_docs;
     doc *nd = &d->docs[me];
-    *nd = (doc){.parent = me, .best = me, .stamp = d->stamp,
+    *nd = (doc){.parent = me, .best = me, .stamp = d->stamp, .twin = NONE,
                 .length = p->length > UINT32_MAX ? UINT32_MAX : (uint32_t)p->length};
     nd->id = arena_str(&d->strings, p->id, strlen(p->id));
     nd->date = p->date ? arena_str(&d->strings, p->date, strlen(p->date)) : NULL;
     if (!nd->id || (p->date && !nd->date)) return SL_ENOMEM;
-    if (scratch_put(&d->sc, f, &nd->off))
-        return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
-    if (mm_add(&d->exact, exact_key(f->exact), me)) return SL_ENOMEM;
-    for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
-        if (mm_add(&d->bands, keys[b], me)) return SL_ENOMEM;
-    for (size_t i = 0; i < f->n_paras; i++)
-        if (mm_add(&d->paras, f->paras[i].hash, me)) return SL_ENOMEM;
+    if (same != NONE) {
+        nd->off = d->docs[same].off; /* the same fingerprint */
+        nd->twin = d->docs[same].twin;
+        d->docs[same].twin = me;
+    } else {
+        if (scratch_put(&d->sc, f, &nd->off))
+            return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
+        if (mm_add(&d->exact, exact_key(f->exact), me)) return SL_ENOMEM;
+        for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
+            if (mm_add(&d->bands, keys[b], me)) return SL_ENOMEM;
+        for (size_t i = 0; i < f->n_paras; i++)
+            if (mm_add(&d->paras, f->paras[i].hash, me)) return SL_ENOMEM;
+    }
     d->n_docs++;
     free(p);
     for (size_t i = 0; i < d->n_m; i++)

@@ -169,6 +169,20 @@ static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
     return count;
 }
 
+/* The shingle hashes of words[0, nw) in text order: max(nw - 4, 1) of
+ * them (none for no words). */
+static void seq_of(const uint64_t *w, size_t nw, uint64_t *seq) {
+    if (nw >= FP_SHINGLE) {
+        for (size_t i = 0; i + FP_SHINGLE <= nw; i++)
+            seq[i] = mix64(w[i] ^ rotl(w[i + 1], 13) ^ rotl(w[i + 2], 26) ^ rotl(w[i + 3], 39) ^
+                           rotl(w[i + 4], 52));
+    } else if (nw) {
+        uint64_t h = 0;
+        for (size_t i = 0; i < nw; i++) h ^= rotl(w[i], (int)(13 * i));
+        seq[0] = mix64(h);
+    }
+}
+
 /* The shingles of ctx->words (f->words, f->n_words; paragraphs in
  * f->paras): in text order (seq), sorted and unique (shingles), and the
  * paragraphs' keys. */
@@ -179,15 +193,7 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
     if (array_grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
     if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
     const uint64_t *w = f->words;
-    if (nw >= FP_SHINGLE) {
-        for (size_t i = 0; i < ns; i++)
-            ctx->seq[i] = mix64(w[i] ^ rotl(w[i + 1], 13) ^ rotl(w[i + 2], 26) ^
-                               rotl(w[i + 3], 39) ^ rotl(w[i + 4], 52));
-    } else if (nw) {
-        uint64_t h = 0;
-        for (size_t i = 0; i < nw; i++) h ^= rotl(w[i], (int)(13 * i));
-        ctx->seq[0] = mix64(h);
-    }
+    seq_of(w, nw, ctx->seq);
     f->seq = ctx->seq;
     f->n_seq = ns;
     /* A paragraph's key is the least of its shingles under another hash:
@@ -198,7 +204,7 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
      * of function words ("it was one of the") is shared by unrelated
      * paragraphs and would bring candidates that are not copies. */
     for (size_t p = 0; p < f->n_paras; p++) {
-        fp_para *q = &f->paras[p];
+        fp_para *q = &ctx->paras[p]; /* f->paras is ctx->paras */
         uint64_t key = UINT64_MAX, plain = UINT64_MAX;
         for (size_t i = q->first; i + FP_SHINGLE <= q->first + q->words; i++) {
             uint64_t h = mix64(ctx->seq[i] ^ 0x2545F4914F6CDD1DULL);
@@ -218,19 +224,20 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
     return 0;
 }
 
-int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const fp_para *paras,
-               size_t n_paras, fingerprint *f) {
-    if (array_grow((void **)&ctx->words, &ctx->cap_words, n_words + 1, sizeof *ctx->words) ||
-        array_grow((void **)&ctx->paras, &ctx->cap_paras, n_paras + 1, sizeof *ctx->paras))
-        return -1;
-    if (n_words) memcpy(ctx->words, words, n_words * sizeof *words);
-    if (n_paras) memcpy(ctx->paras, paras, n_paras * sizeof *paras);
-    ctx->n_words = n_words;
-    f->words = ctx->words;
+int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_t *shingles,
+               size_t n_shingles, const fp_para *paras, size_t n_paras, fingerprint *f) {
+    size_t ns = n_words >= FP_SHINGLE ? n_words - FP_SHINGLE + 1 : (n_words ? 1 : 0);
+    if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
+    seq_of(words, n_words, ctx->seq);
+    f->words = words;
     f->n_words = n_words;
-    f->paras = ctx->paras;
+    f->seq = ctx->seq;
+    f->n_seq = ns;
+    f->shingles = shingles;
+    f->n_shingles = n_shingles;
+    f->paras = paras;
     f->n_paras = n_paras;
-    return shingle(ctx, f);
+    return 0;
 }
 
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,

@@ -68,13 +68,13 @@ typedef struct fp_para {
 typedef struct fingerprint {
     unsigned char exact[16]; /* XXH3-128 of the matching form */
     uint32_t sig[FP_K];      /* one-permutation MinHash */
-    uint64_t *shingles;      /* sorted, unique; n_shingles of them */
+    const uint64_t *shingles; /* sorted, unique; n_shingles of them */
     size_t n_shingles;
-    uint64_t *seq;           /* shingle i starts at word i; n_seq of them */
+    const uint64_t *seq;     /* shingle i starts at word i; n_seq of them */
     size_t n_seq;
-    uint64_t *words;         /* word hashes, low bit set on topic words */
+    const uint64_t *words;   /* word hashes, low bit set on topic words */
     size_t n_words;
-    fp_para *paras;          /* fingerprinted paragraphs, in order */
+    const fp_para *paras;    /* fingerprinted paragraphs, in order */
     size_t n_paras;
 } fingerprint;
 
@@ -112,11 +112,12 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
                size_t n_paras, fingerprint *f);
 void fp_ctx_free(fp_ctx *ctx);
 
-/* Fingerprint again from what fp_compute made of a text: its words and
- * paragraphs (whose keys are set again).  Everything but exact and sig,
- * which the caller keeps if it needs them.  0 or -1 (memory). */
-int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const fp_para *paras,
-               size_t n_paras, fingerprint *f);
+/* A fingerprint again from what fp_compute made of a text: its words,
+ * sorted shingles and paragraphs (borrowed: f points to them); the
+ * shingles in text order are made again in ctx.  Not exact or sig.
+ * 0 or -1 (memory). */
+int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_t *shingles,
+               size_t n_shingles, const fp_para *paras, size_t n_paras, fingerprint *f);
 
 /* Thresholds of the decision below. */
 typedef struct fp_rules {
