@@ -116,7 +116,7 @@ static const char usage_dups[] =
     "\n"
     "The stored duplicate relations: each group of exact and near copies (its\n"
     "members in ingest order, its representative: the earliest, then the\n"
-    "longest), then each partial copy (two articles sharing whole paragraphs).\n"
+    "longest), then each partial copy (two articles sharing paragraphs).\n"
     "Every relation was verified on the articles' word 5-shingles and\n"
     "paragraphs when the later one was ingested.\n"
     "\n"

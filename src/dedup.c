@@ -12,9 +12,9 @@
  * Postings of one key are capped (POSTING_CAP): a paragraph that a
  * thousand articles share is boilerplate, not evidence of copying.
  *
- * Memory: what verification needs of an article (its words and
- * paragraphs, from which the shingles are made again) goes to an unlinked
- * scratch file and is read back for each candidate; memory holds the ids,
+ * Memory: what verification needs of an article (its words, sorted
+ * shingles and paragraphs) goes to an unlinked scratch file and is read
+ * back for each candidate; memory holds the ids,
  * dates, union-find and the postings, whose slots are 8 bytes (32 bits of
  * the key, the doc or a list).  A key fragment that two keys share only
  * adds a candidate, which verification then drops.
@@ -34,10 +34,9 @@
 #define POSTING_CAP 64
 #define NONE UINT32_MAX
 
-
 /* One article cleaned and fingerprinted, in one allocation: the arrays of
- * f, the id and the date follow the struct.  Made on any thread; a doc
- * keeps it once the article is added. */
+ * f, the id and the date follow the struct.  Made on any thread; freed
+ * once the article is indexed. */
 typedef struct prep {
     sl_status st;
     char *err;             /* when st is not SL_OK */
@@ -47,7 +46,7 @@ typedef struct prep {
 } prep;
 
 typedef struct doc {
-    uint64_t off;          /* its words and paragraphs in the scratch file */
+    uint64_t off;          /* its fingerprint in the scratch file */
     const char *id;        /* in the string arena */
     const char *date;      /* or NULL: undated sorts last */
     uint32_t length;       /* clean text bytes (at most UINT32_MAX) */
@@ -69,7 +68,7 @@ typedef struct worker {
 /* A multimap from 64-bit keys to docs.  A slot holds the key's high 32
  * bits and either one doc (ONE set) or 1 + the index of the first of a
  * list of postings; ref 0 is an empty slot.  The slot's place comes from
- * the low bits. */
+ * the fragment too, so that the table can grow without the full keys. */
 #define ONE 0x80000000u
 typedef struct slot {
     uint32_t frag;
@@ -102,7 +101,7 @@ typedef struct scratch {
     uint64_t flushed;     /* bytes in the file */
     char *buf;
     size_t len, cap;
-    uint64_t *rd;         /* a doc read back: header, words, paragraphs */
+    uint64_t *rd;         /* a fingerprint read back from the file */
     size_t cap_rd;
     fp_ctx fp;            /* its fingerprint, made again */
 } scratch;
@@ -140,8 +139,6 @@ SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
     opt->threads = 0;
 }
 
-/* Slots keep no full key, so growing re-places them by the fragment: the
- * home of a key then comes from its high bits (fragment) only. */
 static size_t mm_home_frag(uint32_t frag, size_t cap) {
     return (size_t)((uint64_t)frag * 0x9E3779B1u >> 8) & (cap - 1);
 }
@@ -319,7 +316,7 @@ static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
 }
 
 static void scratch_close(scratch *sc) {
-    if (sc->fd > 0) close(sc->fd);
+    if (sc->fd >= 0) close(sc->fd);
     free(sc->buf);
     free(sc->rd);
     fp_ctx_free(&sc->fp);
@@ -331,6 +328,7 @@ SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_ded
     *out = d;
     if (!d) return SL_ENOMEM;
     d->e = e;
+    d->sc.fd = -1;
     if (opt) d->opt = *opt;
     else sl_dedup_options_init(&d->opt);
     unsigned n = d->opt.threads;
@@ -343,11 +341,9 @@ SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_ded
     if (!d->w) return SL_ENOMEM;
     d->n_w = n;
     d->w[0].e = e;
-    if (scratch_open(&d->sc)) {
-        d->sc.fd = -1;
+    if (scratch_open(&d->sc))
         return engine_err(e, SL_EIO, "cannot make a scratch file in %s: %s",
                           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
-    }
     return SL_OK;
 }
 
@@ -413,6 +409,8 @@ SL_API size_t sl_dedup_representative(sl_dedup *d, size_t i) {
     return d->docs[find(d, (uint32_t)i)].best;
 }
 
+static sl_status oom(sl_dedup *d) { return engine_err(d->e, SL_ENOMEM, "out of memory"); }
+
 static int candidate(sl_dedup *d, uint32_t c) {
     if (d->docs[c].stamp == d->stamp) return 0;
     d->docs[c].stamp = d->stamp;
@@ -428,15 +426,11 @@ static int collect(sl_dedup *d, const multimap *m, uint64_t key) {
     if (s->ref & ONE) return candidate(d, s->ref & ~ONE);
     /* A full list is a phrase or a boilerplate paragraph that many
      * articles share: no evidence, and verifying its articles would cost
-     * more as the stream grows.  An exact copy still meets its first one. */
+     * more as the stream grows.  (The exact list never fills: exact copies
+     * are not posted.) */
     size_t count = 0;
     for (uint32_t p = s->ref; p && count < POSTING_CAP; p = m->post[p - 1].next) count++;
-    if (count >= POSTING_CAP) {
-        if (m != &d->exact) return 0;
-        uint32_t p = s->ref;
-        while (m->post[p - 1].next) p = m->post[p - 1].next;
-        return candidate(d, m->post[p - 1].doc);
-    }
+    if (count >= POSTING_CAP) return 0;
     for (uint32_t p = s->ref; p; p = m->post[p - 1].next)
         if (candidate(d, m->post[p - 1].doc)) return -1;
     return 0;
@@ -457,12 +451,12 @@ static sl_status verify(sl_dedup *d, const prep *p, uint32_t c) {
     fp_rules r = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
                   FP_PARTIAL_TOPIC};
     fp_verdict v;
-    if (fp_decide(&d->fp, &p->f, &of, &r, &v)) return SL_ENOMEM;
+    if (fp_decide(&d->fp, &p->f, &of, &r, &v)) return oom(d);
     if (!v.kind) return SL_OK;
     /* A partial copy of an article is one of its exact copies too (they
      * are not posted); near and exact copies join its group instead. */
     for (uint32_t t = c; t != NONE; t = v.kind == SL_DUP_PARTIAL ? d->docs[t].twin : NONE) {
-        if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return SL_ENOMEM;
+        if (array_grow((void **)&d->m, &d->cap_m, d->n_m + 1, sizeof *d->m)) return oom(d);
         d->m[d->n_m++] = (sl_dup_match){.doc = t, .id = d->docs[t].id, .kind = (sl_dup_kind)v.kind,
                                         .similarity = v.jaccard, .containment = v.containment,
                                         .shared_paragraphs = v.paragraphs, .shared_words = v.words};
@@ -518,10 +512,9 @@ static prep *prepare(worker *w, const sl_article *a) {
     return p;
 }
 
-/* Find what p copies or is copied by among the docs so far, then add it
- * (the doc takes p).  The matches are in d->m. */
-/* The doc whose text is the same as p's after normalisation: the first of
- * the exact key's list when the full 128-bit hashes agree; or NONE. */
+/* The doc whose text is the same as p's after normalisation: the one
+ * posted under p's exact key (only the first article of a text is) when
+ * the full 128-bit hashes agree; or NONE. */
 static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
     const slot *s = mm_lookup(&d->exact, exact_key(p->f.exact));
     if (!s) return NONE;
@@ -531,13 +524,15 @@ static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
     return c;
 }
 
-/* Find what p copies or is copied by among the docs so far, then add it
- * (the doc takes p).  The matches are in d->m.  An exact copy is matched
+/* Find what p copies or is copied by among the docs so far, then add it.
+ * The matches are in d->m.  Errors come with their message on d->e.  An
+ * exact copy is matched
  * with the first article of its text only, is verified only against
  * articles outside that one's group, and posts nothing: whatever would
  * find it finds that article. */
 static sl_status index_prep(sl_dedup *d, prep *p) {
-    if (d->n_docs >= (ONE & ~0u) - 1) return SL_ETOOBIG; /* doc numbers fit in 31 bits */
+    if (d->n_docs >= ONE - 1) /* doc numbers fit in 31 bits */
+        return engine_err(d->e, SL_ETOOBIG, "too many articles for one deduper");
     const fingerprint *f = &p->f;
     d->n_m = d->n_cand = 0;
     if (++d->stamp == 0) {
@@ -546,21 +541,21 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     }
     uint32_t same = exact_copy_of(d, p), group = NONE;
     if (same != NONE) {
-        if (array_grow((void **)&d->m, &d->cap_m, 1, sizeof *d->m)) return SL_ENOMEM;
+        if (array_grow((void **)&d->m, &d->cap_m, 1, sizeof *d->m)) return oom(d);
         d->m[d->n_m++] = (sl_dup_match){.doc = same, .id = d->docs[same].id, .kind = SL_DUP_EXACT,
                                         .similarity = 1.0, .containment = 1.0,
                                         .shared_paragraphs = f->n_paras, .shared_words = f->n_words};
         group = find(d, same);
         d->docs[same].stamp = d->stamp;
     }
-    if (collect(d, &d->exact, exact_key(f->exact))) return SL_ENOMEM;
+    if (collect(d, &d->exact, exact_key(f->exact))) return oom(d);
     uint64_t keys[FP_BANDS];
     for (int b = 0; b < FP_BANDS; b++) {
         keys[b] = fp_band_key(f, b);
-        if (f->n_shingles && collect(d, &d->bands, keys[b])) return SL_ENOMEM;
+        if (f->n_shingles && collect(d, &d->bands, keys[b])) return oom(d);
     }
     for (size_t i = 0; i < f->n_paras; i++)
-        if (collect(d, &d->paras, f->paras[i].hash)) return SL_ENOMEM;
+        if (collect(d, &d->paras, f->paras[i].hash)) return oom(d);
     for (size_t i = 0; i < d->n_cand; i++) {
         /* an exact copy is already in its twin's group: only relations
          * outside it (partial copies, other groups) are new */
@@ -569,14 +564,14 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
         if (s != SL_OK) return s;
     }
 
-    if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return SL_ENOMEM;
+    if (array_grow((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs)) return oom(d);
     uint32_t me = (uint32_t)d->n_docs;
     doc *nd = &d->docs[me];
     *nd = (doc){.parent = me, .best = me, .stamp = d->stamp, .twin = NONE,
                 .length = p->length > UINT32_MAX ? UINT32_MAX : (uint32_t)p->length};
     nd->id = arena_str(&d->strings, p->id, strlen(p->id));
     nd->date = p->date ? arena_str(&d->strings, p->date, strlen(p->date)) : NULL;
-    if (!nd->id || (p->date && !nd->date)) return SL_ENOMEM;
+    if (!nd->id || (p->date && !nd->date)) return oom(d);
     if (same != NONE) {
         nd->off = d->docs[same].off; /* the same fingerprint */
         nd->twin = d->docs[same].twin;
@@ -584,14 +579,13 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     } else {
         if (scratch_put(&d->sc, f, &nd->off))
             return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
-        if (mm_add(&d->exact, exact_key(f->exact), me)) return SL_ENOMEM;
+        if (mm_add(&d->exact, exact_key(f->exact), me)) return oom(d);
         for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
-            if (mm_add(&d->bands, keys[b], me)) return SL_ENOMEM;
+            if (mm_add(&d->bands, keys[b], me)) return oom(d);
         for (size_t i = 0; i < f->n_paras; i++)
-            if (mm_add(&d->paras, f->paras[i].hash, me)) return SL_ENOMEM;
+            if (mm_add(&d->paras, f->paras[i].hash, me)) return oom(d);
     }
     d->n_docs++;
-    free(p);
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].kind != SL_DUP_PARTIAL) unite(d, (uint32_t)d->m[i].doc, me);
     return SL_OK;
@@ -600,13 +594,11 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
 SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **out,
                               size_t *n_out) {
     prep *p = prepare(&d->w[0], a);
-    if (!p) return engine_err(d->e, SL_ENOMEM, "out of memory");
-    sl_status st = p->st;
+    if (!p) return oom(d);
+    sl_status st = p->st; /* a cleaning error has its message on d->e */
     if (st == SL_OK) st = index_prep(d, p);
-    if (st != SL_OK) {
-        free(p);
-        return st == SL_ENOMEM ? engine_err(d->e, st, "out of memory") : st;
-    }
+    free(p);
+    if (st != SL_OK) return st;
     *out = d->m;
     *n_out = d->n_m;
     return SL_OK;
@@ -615,7 +607,6 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
 /* A batch: the items are prepared by every worker, taken in turn from
  * next; ready[i] is set once item i is. */
 typedef struct batch {
-    sl_dedup *d;
     const sl_article *a;
     size_t n;
     prep **item;
@@ -651,7 +642,7 @@ static void *work(void *arg) {
 SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
                                     sl_dedup_cb cb, void *ud) {
     if (!n) return SL_OK;
-    batch b = {.d = d, .a = a, .n = n};
+    batch b = {.a = a, .n = n};
     b.item = calloc(n, sizeof *b.item);
     b.ready = calloc(n, sizeof *b.ready);
     job jobs[64];
@@ -659,7 +650,7 @@ SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
     unsigned started = 0;
     sl_status st = SL_OK;
     if (!b.item || !b.ready) {
-        st = engine_err(d->e, SL_ENOMEM, "out of memory");
+        st = oom(d);
         goto out;
     }
     atomic_init(&b.next, 0);
@@ -693,26 +684,18 @@ SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
             continue;
         }
         if (!p) {
-            st = engine_err(d->e, SL_ENOMEM, "out of memory");
+            st = oom(d);
             stop = 1;
             continue;
         }
-        sl_status s = p->st;
-        if (s == SL_OK) {
-            s = index_prep(d, p);
-            if (s != SL_OK) {
-                free(p);
-                st = s == SL_ENOMEM    ? engine_err(d->e, s, "out of memory")
-                     : s == SL_ETOOBIG ? engine_err(d->e, s, "too many articles")
-                                       : s;
-                stop = 1;
-                continue;
-            }
-            if (cb(ud, &a[i], SL_OK, NULL, d->m, d->n_m)) stop = 1;
+        if (p->st != SL_OK) {
+            stop = cb(ud, &a[i], p->st, p->err, NULL, 0);
+        } else if ((st = index_prep(d, p)) != SL_OK) {
+            stop = 1;
         } else {
-            if (cb(ud, &a[i], s, p->err, NULL, 0)) stop = 1;
-            free(p);
+            stop = cb(ud, &a[i], SL_OK, NULL, d->m, d->n_m);
         }
+        free(p);
     }
     for (unsigned t = 1; t <= started; t++) pthread_join(th[t], NULL);
     pthread_mutex_destroy(&b.mu);

@@ -71,6 +71,18 @@ static int first_seq(void *ud, int64_t seq) {
     return 0;
 }
 
+/* The posting keys of e->fa (its LSH bands and paragraph keys) into
+ * e->keys.  0, or -1 when memory runs out. */
+static int keys_of_fa(sl_engine *e) {
+    e->n_keys = 0;
+    if (array_grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys))
+        return -1;
+    for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
+        e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
+    for (size_t i = 0; i < e->fa.n_paras; i++) e->keys[e->n_keys++] = (uint32_t)e->fa.paras[i].hash;
+    return 0;
+}
+
 /* Fingerprint the article in e->fa and collect its keys and candidates
  * (unique, without self). */
 static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t len,
@@ -78,12 +90,7 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
     if (fp_compute(&e->fpa, text, len, paras, n_paras, &e->fa))
         return engine_err(e, SL_ENOMEM, "out of memory");
     memcpy(e->fa.exact, hash, 16);
-    e->n_keys = 0;
-    if (array_grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys))
-        return engine_err(e, SL_ENOMEM, "out of memory");
-    for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
-        e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
-    for (size_t i = 0; i < e->fa.n_paras; i++) e->keys[e->n_keys++] = (uint32_t)e->fa.paras[i].hash;
+    if (keys_of_fa(e)) return engine_err(e, SL_ENOMEM, "out of memory");
     e->n_cand = 0;
     e->exact_of = 0;
     sl_status s = store_by_hash(e->st, hash, first_seq, &e->exact_of, e->err, sizeof e->err);
@@ -135,19 +142,28 @@ static size_t split(sl_engine *e, const char *text, size_t len) {
     return len ? n : 0;
 }
 
+/* Fingerprint a stored row (text with '\n' between paragraphs, its
+ * hash or NULL) with ctx into f.  0, or -1 when memory runs out. */
+static int fingerprint_row(sl_engine *e, fp_ctx *ctx, const char *text, size_t len,
+                           const unsigned char *hash, fingerprint *f) {
+    if (!text) text = "";
+    size_t np = split(e, text, len);
+    if (np == (size_t)-1 || fp_compute(ctx, text, len, e->cpara, np, f)) return -1;
+    if (hash) memcpy(f->exact, hash, 16);
+    else memset(f->exact, 0, 16);
+    return 0;
+}
+
 static int judge_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
                      const char *date, const unsigned char *hash) {
     judged *j = ud;
     sl_engine *e = j->e;
     (void)kinds;
     (void)date;
-    size_t np = split(e, text ? text : "", len);
-    if (np == (size_t)-1 || fp_compute(&e->fpb, text ? text : "", len, e->cpara, np, &e->fb)) {
+    if (fingerprint_row(e, &e->fpb, text, len, hash, &e->fb)) {
         j->failed = 1;
         return -1;
     }
-    if (hash) memcpy(e->fb.exact, hash, 16);
-    else memset(e->fb.exact, 0, 16);
     fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS, FP_PARTIAL_TOPIC};
     if (fp_decide(&e->fpa, &e->fa, &e->fb, &r, &j->v)) {
         j->failed = 1;
@@ -374,21 +390,10 @@ static int unpost_row(void *ud, const char *id, const char *text, size_t len, co
     (void)id;
     (void)kinds;
     (void)date;
-    size_t np = split(e, text ? text : "", len);
-    unsigned char zero[16] = {0};
-    if (np == (size_t)-1 || fp_compute(&e->fpa, text ? text : "", len, e->cpara, np, &e->fa)) {
+    if (fingerprint_row(e, &e->fpa, text, len, hash, &e->fa) || keys_of_fa(e)) {
         k->s = engine_err(e, SL_ENOMEM, "out of memory");
         return -1;
     }
-    memcpy(e->fa.exact, hash ? hash : zero, 16);
-    e->n_keys = 0;
-    if (array_grow((void **)&e->keys, &e->cap_keys, FP_BANDS + e->fa.n_paras, sizeof *e->keys)) {
-        k->s = engine_err(e, SL_ENOMEM, "out of memory");
-        return -1;
-    }
-    for (int b = 0; b < FP_BANDS && e->fa.n_shingles; b++)
-        e->keys[e->n_keys++] = (uint32_t)fp_band_key(&e->fa, b);
-    for (size_t i = 0; i < e->fa.n_paras; i++) e->keys[e->n_keys++] = (uint32_t)e->fa.paras[i].hash;
     return 0;
 }
 

@@ -58,9 +58,10 @@ static inline uint64_t rotl(uint64_t x, int r) {
 }
 
 /* Sort v[0, n): insertion sort when short, else an LSD radix sort on
- * bytes through tmp (n entries), skipping bytes that are equal in all.
- * qsort() with a comparison callback was a sixth of the time of dedup. */
-static void sort_u64_tmp(uint64_t *v, size_t n, uint64_t *tmp) {
+ * bytes through ctx->tmp, skipping bytes that are equal in all.  qsort()
+ * with a comparison callback was a sixth of the time of dedup.  0, or -1
+ * when memory runs out. */
+static int sort_u64(fp_ctx *ctx, uint64_t *v, size_t n) {
     if (n < 48) {
         for (size_t i = 1; i < n; i++) {
             uint64_t x = v[i];
@@ -68,13 +69,14 @@ static void sort_u64_tmp(uint64_t *v, size_t n, uint64_t *tmp) {
             for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
             v[j] = x;
         }
-        return;
+        return 0;
     }
+    if (array_grow((void **)&ctx->tmp, &ctx->cap_tmp, n, sizeof *ctx->tmp)) return -1;
     size_t count[8][256];
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
         for (int d = 0; d < 8; d++) count[d][(v[i] >> (8 * d)) & 255]++;
-    uint64_t *src = v, *dst = tmp;
+    uint64_t *src = v, *dst = ctx->tmp;
     for (int d = 0; d < 8; d++) {
         size_t *c = count[d];
         if (c[(v[0] >> (8 * d)) & 255] == n) continue; /* one value: no move */
@@ -90,25 +92,7 @@ static void sort_u64_tmp(uint64_t *v, size_t n, uint64_t *tmp) {
         dst = t;
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
-}
-
-static void sort_u64(uint64_t *v, size_t n) {
-    if (n < 48) {
-        sort_u64_tmp(v, n, NULL);
-        return;
-    }
-    uint64_t *tmp = malloc(n * sizeof *tmp);
-    if (tmp) {
-        sort_u64_tmp(v, n, tmp);
-        free(tmp);
-    } else { /* no memory: a slow sort is still a sort */
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-                uint64_t t = v[j];
-                v[j] = v[j - 1];
-                v[j - 1] = t;
-            }
-    }
+    return 0;
 }
 
 /* Common words (data/common-words.txt, compiled in) are never topic
@@ -169,8 +153,15 @@ static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
     return count;
 }
 
-/* The shingle hashes of words[0, nw) in text order: max(nw - 4, 1) of
- * them (none for no words). */
+/* How many shingles nw words make: FP_SHINGLE consecutive words each,
+ * across paragraphs; a text shorter than that is one shingle of all its
+ * words. */
+static size_t n_shingles_of(size_t nw) {
+    return nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
+}
+
+/* The shingle hashes of words[0, nw) in text order, n_shingles_of(nw)
+ * of them. */
 static void seq_of(const uint64_t *w, size_t nw, uint64_t *seq) {
     if (nw >= FP_SHINGLE) {
         for (size_t i = 0; i + FP_SHINGLE <= nw; i++)
@@ -187,9 +178,7 @@ static void seq_of(const uint64_t *w, size_t nw, uint64_t *seq) {
  * f->paras): in text order (seq), sorted and unique (shingles), and the
  * paragraphs' keys. */
 static int shingle(fp_ctx *ctx, fingerprint *f) {
-    /* Shingles: FP_SHINGLE consecutive words, across paragraphs; a text
-     * shorter than that is one shingle of all its words. */
-    size_t nw = f->n_words, ns = nw >= FP_SHINGLE ? nw - FP_SHINGLE + 1 : (nw ? 1 : 0);
+    size_t nw = f->n_words, ns = n_shingles_of(nw);
     if (array_grow((void **)&ctx->sh, &ctx->cap_sh, ns + 1, sizeof *ctx->sh)) return -1;
     if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
     const uint64_t *w = f->words;
@@ -199,9 +188,9 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
     /* A paragraph's key is the least of its shingles under another hash:
      * a verbatim copy has the same key, and an edited copy that keeps a
      * share s of the paragraph's shingles keeps the key with probability
-     * about s / (2 - s) (bottom-1 MinHash of the paragraph). */
-    /* Only shingles with a topic word compete when there are any: a run
-     * of function words ("it was one of the") is shared by unrelated
+     * about s / (2 - s) (bottom-1 MinHash of the paragraph).  Only
+     * shingles with a topic word compete when there are any: a run of
+     * function words ("it was one of the") is shared by unrelated
      * paragraphs and would bring candidates that are not copies. */
     for (size_t p = 0; p < f->n_paras; p++) {
         fp_para *q = &ctx->paras[p]; /* f->paras is ctx->paras */
@@ -215,7 +204,7 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
         q->hash = key != UINT64_MAX ? key : plain;
     }
     if (ns) memcpy(ctx->sh, ctx->seq, ns * sizeof *ctx->sh);
-    sort_u64(ctx->sh, ns);
+    if (sort_u64(ctx, ctx->sh, ns)) return -1;
     size_t u = 0;
     for (size_t i = 0; i < ns; i++)
         if (u == 0 || ctx->sh[i] != ctx->sh[u - 1]) ctx->sh[u++] = ctx->sh[i];
@@ -226,7 +215,7 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
 
 int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_t *shingles,
                size_t n_shingles, const fp_para *paras, size_t n_paras, fingerprint *f) {
-    size_t ns = n_words >= FP_SHINGLE ? n_words - FP_SHINGLE + 1 : (n_words ? 1 : 0);
+    size_t ns = n_shingles_of(n_words);
     if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
     seq_of(words, n_words, ctx->seq);
     f->words = words;
@@ -303,6 +292,7 @@ void fp_ctx_free(fp_ctx *ctx) {
     free(ctx->sh);
     free(ctx->seq);
     free(ctx->paras);
+    free(ctx->tmp);
     free(ctx->d_inter);
     free(ctx->d_in);
     memset(ctx, 0, sizeof *ctx);
@@ -312,12 +302,13 @@ uint64_t fp_band_key(const fingerprint *f, int b) {
     return XXH3_64bits_withSeed(f->sig + b * FP_ROWS, FP_ROWS * sizeof *f->sig, (uint64_t)b);
 }
 
-size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb) {
+size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out) {
     size_t i = 0, j = 0, n = 0;
     while (i < na && j < nb) {
         if (a[i] < b[j]) i++;
         else if (a[i] > b[j]) j++;
         else {
+            if (out) out[n] = a[i];
             n++;
             i++;
             j++;
@@ -336,16 +327,14 @@ double fp_containment(size_t inter, size_t na) { return na ? (double)inter / (do
 /* The shingles both articles have, for the paragraph tests below: a
  * sorted array and a 4096-bit filter over it, so that most shingles that
  * are not shared cost one bit test. */
-typedef fp_shared shared_set;
-
-static void shared_init(shared_set *s, const uint64_t *v, size_t n) {
+static void shared_init(fp_shared *s, const uint64_t *v, size_t n) {
     s->v = v;
     s->n = n;
     memset(s->bits, 0, sizeof s->bits);
     for (size_t i = 0; i < n; i++) s->bits[(v[i] >> 58)] |= 1ULL << ((v[i] >> 52) & 63);
 }
 
-static int shared_has(const shared_set *s, uint64_t h) {
+static int shared_has(const fp_shared *s, uint64_t h) {
     if (!(s->bits[h >> 58] >> ((h >> 52) & 63) & 1)) return 0;
     size_t lo = 0, hi = s->n;
     while (lo < hi) {
@@ -360,7 +349,7 @@ static int shared_has(const shared_set *s, uint64_t h) {
  * FP_PARA_CONTAINED of the shingles inside it shared?  An edited copy of a
  * paragraph keeps most of its shingles; a sentence quoted inside another
  * paragraph does not make the paragraph contained. */
-static int para_contained(const fingerprint *a, const fp_para *p, const shared_set *s) {
+static int para_contained(const fingerprint *a, const fp_para *p, const fp_shared *s) {
     if (p->words < FP_SHINGLE) return 0;
     size_t n = p->words - FP_SHINGLE + 1, hit = 0;
     size_t need = (size_t)ceil(FP_PARA_CONTAINED * (double)n);
@@ -372,7 +361,7 @@ static int para_contained(const fingerprint *a, const fp_para *p, const shared_s
 
 /* Mark the paragraphs of a contained in the other article (in[i]); their
  * count, words, and up to cap paragraph numbers. */
-static size_t contained_paras(const fingerprint *a, const shared_set *s, uint8_t *in,
+static size_t contained_paras(const fingerprint *a, const fp_shared *s, uint8_t *in,
                               uint32_t *idx, size_t cap, size_t *words) {
     size_t n = 0;
     *words = 0;
@@ -386,8 +375,9 @@ static size_t contained_paras(const fingerprint *a, const shared_set *s, uint8_t
     return n;
 }
 
-/* The topic words of a outside its contained paragraphs, sorted. */
-static size_t rest_words(const fingerprint *a, const uint8_t *in, uint64_t *out) {
+/* The topic words of a outside its contained paragraphs, sorted into out;
+ * how many, or -1 when memory runs out. */
+static long rest_words(fp_ctx *x, const fingerprint *a, const uint8_t *in, uint64_t *out) {
     size_t n = 0, w = 0;
     for (size_t i = 0; i <= a->n_paras; i++) {
         size_t end = i < a->n_paras ? a->paras[i].first : a->n_words;
@@ -395,8 +385,7 @@ static size_t rest_words(const fingerprint *a, const uint8_t *in, uint64_t *out)
             if (a->words[w] & 1) out[n++] = a->words[w];
         if (i < a->n_paras && in[i]) w += a->paras[i].words;
     }
-    sort_u64(out, n);
-    return n;
+    return sort_u64(x, out, n) ? -1 : (long)n;
 }
 
 /* Cosine of the term-frequency vectors of two sorted word lists. */
@@ -415,28 +404,17 @@ static double tf_cosine(const uint64_t *a, size_t na, const uint64_t *b, size_t 
     return qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0.0;
 }
 
-static int grow(fp_ctx *x, size_t na, size_t nb) {
-    size_t words = na + nb + 1;
-    return array_grow((void **)&x->d_inter, &x->cap_d_inter, words, sizeof *x->d_inter) ||
-           array_grow((void **)&x->d_in, &x->cap_d_in, words, sizeof *x->d_in);
-}
-
 int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
               fp_verdict *v) {
     memset(v, 0, offsetof(fp_verdict, shared));
-    if (grow(x, a->n_shingles + a->n_words + a->n_paras, b->n_shingles + b->n_words + b->n_paras))
+    /* d_inter holds the shared shingles, then the topic words of both */
+    size_t words = a->n_words + b->n_words, sh = a->n_shingles;
+    if (array_grow((void **)&x->d_inter, &x->cap_d_inter, (words > sh ? words : sh) + 1,
+                   sizeof *x->d_inter) ||
+        array_grow((void **)&x->d_in, &x->cap_d_in, a->n_paras + b->n_paras + 1, sizeof *x->d_in))
         return -1;
     uint64_t *iv = x->d_inter;
-    size_t inter = 0;
-    for (size_t i = 0, j = 0; i < a->n_shingles && j < b->n_shingles;) {
-        if (a->shingles[i] < b->shingles[j]) i++;
-        else if (a->shingles[i] > b->shingles[j]) j++;
-        else {
-            iv[inter++] = a->shingles[i];
-            i++;
-            j++;
-        }
-    }
+    size_t inter = fp_intersect(a->shingles, a->n_shingles, b->shingles, b->n_shingles, iv);
     size_t small = a->n_shingles < b->n_shingles ? a->n_shingles : b->n_shingles;
     v->jaccard = fp_jaccard(inter, a->n_shingles, b->n_shingles);
     v->containment = fp_containment(inter, small);
@@ -454,7 +432,7 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
                             (double)(FP_PARA_WORDS - FP_SHINGLE + 1)) *
                    ((r->partial_min_words + FP_PARA_WORDS - 1) / FP_PARA_WORDS);
     if (!v->kind && inter < least) return 0;
-    shared_set *s = &x->d_set;
+    fp_shared *s = &x->d_set;
     shared_init(s, iv, inter);
     uint8_t *ina = x->d_in, *inb = x->d_in + a->n_paras;
     uint32_t ia[64], ib[64];
@@ -469,9 +447,10 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
     }
     if (v->kind || v->words < r->partial_min_words) return 0;
     /* The topic words outside the passage (iv is free again). */
-    size_t ta = rest_words(a, ina, iv);
-    size_t tb = rest_words(b, inb, iv + ta);
-    v->topic = tf_cosine(iv, ta, iv + ta, tb);
+    long ta = rest_words(x, a, ina, iv);
+    long tb = ta < 0 ? -1 : rest_words(x, b, inb, iv + ta);
+    if (tb < 0) return -1;
+    v->topic = tf_cosine(iv, (size_t)ta, iv + ta, (size_t)tb);
     if (v->topic < r->partial_max_topic) v->kind = SL_DUP_PARTIAL;
     return 0;
 }

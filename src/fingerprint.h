@@ -92,7 +92,8 @@ typedef struct fp_ctx {
     size_t n_words, cap_words;
     uint64_t *seq;     /* shingle hashes in text order */
     uint64_t *sh;      /* the same, sorted and unique */
-    size_t cap_seq, cap_sh;
+    uint64_t *tmp;     /* the radix sort's other half */
+    size_t cap_seq, cap_sh, cap_tmp;
     fp_para *paras;
     size_t cap_paras;
     /* fp_decide's scratch */
@@ -146,8 +147,9 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
 /* The key of LSH band b (0 <= b < FP_BANDS). */
 uint64_t fp_band_key(const fingerprint *f, int b);
 
-/* |A ∩ B| for sorted unique arrays. */
-size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* |A ∩ B| for sorted unique arrays; the shared values go to out (room
+ * for the smaller) unless it is NULL. */
+size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out);
 
 /* Jaccard |A ∩ B| / |A ∪ B|, and containment of A in B |A ∩ B| / |A|,
  * given the size of the intersection. */
