@@ -588,8 +588,10 @@ static int cmd_dedup(int argc, char **argv) {
     sl_engine *e = open_engine(NULL, &opt);
     if (!e) return 1;
     sl_dedup *d = NULL;
-    if (sl_dedup_open(e, &dopt, &d) != SL_OK) {
-        warnx("out of memory");
+    sl_status ds = sl_dedup_open(e, &dopt, &d);
+    if (ds != SL_OK) {
+        warnx("%s", ds == SL_ENOMEM ? "out of memory" : sl_errmsg(e));
+        sl_dedup_close(d);
         sl_close(e);
         return 1;
     }

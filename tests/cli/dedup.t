@@ -59,3 +59,15 @@ $ storyline dedup --keep best 2>err.txt; echo "exit $?"; head -n 2 err.txt
   usage: storyline dedup [--keep first|longest] [--pairs | --clusters] [--explain]
 $ storyline dedup --pairs --clusters 2>&1 >/dev/null | head -n 1
   storyline: choose one of --pairs and --clusters
+$ storyline dedup --threads 0 2>&1 >/dev/null | head -n 1
+  storyline: --threads needs a number from 1 to 64, not '0'
+
+# The fingerprints wait in a scratch file; a TMPDIR that cannot hold one
+# is named.
+$ printf '{"id":"a","text":"A line."}\n' | TMPDIR=/nonexistent storyline dedup
+! storyline: cannot make a scratch file in /nonexistent: No such file or directory
+[1]
+
+# Any number of threads gives the same pairs.
+$ storyline dedup --pairs -q --threads 1 mixed.jsonl > one.tsv; storyline dedup --pairs -q --threads 3 mixed.jsonl | cmp - one.tsv && echo same
+  same

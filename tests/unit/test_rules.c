@@ -65,6 +65,14 @@ static void shipped_rules_match_boilerplate(void **state) {
     assert_string_equal(which(r, "Download our app for alerts on the go."), "app-prompt");
     assert_string_equal(which(r, "Continue reading the main story"), "advertisement");
     assert_string_equal(which(r, "Turn on notifications to hear first."), "subscribe-prompt");
+    /* a sign-up widget kept as one paragraph longer than the 200 bytes of
+     * the other rules */
+    const char *widget = "Newsletter Sign Up Continue reading the main story Please verify "
+                         "you\xE2\x80\x99re not a robot by clicking the box. Invalid email "
+                         "address. Please re-enter. You must select a newsletter to subscribe "
+                         "to. Sign Up You agree to receive occasional updates.";
+    assert_true(strlen(widget) > 200);
+    assert_string_equal(which(r, widget), "newsletter-widget");
     rules_free(r);
 }
 
