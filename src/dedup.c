@@ -9,7 +9,7 @@
  * copies are joined into groups with union-find; each group's
  * representative is the earliest article, then the longest.
  *
- * Postings of one key are capped (POSTING_CAP): a paragraph that a
+ * Postings of one key are capped (MM_CAP): a paragraph that a
  * thousand articles share is boilerplate, not evidence of copying.
  *
  * Memory: what verification needs of an article (its words, sorted
@@ -20,8 +20,6 @@
  * adds a candidate, which verification then drops.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +27,10 @@
 
 #include "engine.h"
 #include "fingerprint.h"
+#include "multimap.h"
+#include "pool.h"
 #include "storyline.h"
 
-#define POSTING_CAP 64
 #define NONE UINT32_MAX
 
 /* One article cleaned and fingerprinted, in one allocation: the arrays of
@@ -65,27 +64,6 @@ typedef struct worker {
     fp_ctx fp;
 } worker;
 
-/* A multimap from 64-bit keys to docs.  A slot holds the key's high 32
- * bits and either one doc (ONE set) or 1 + the index of the first of a
- * list of postings; ref 0 is an empty slot.  The slot's place comes from
- * the fragment too, so that the table can grow without the full keys. */
-#define ONE 0x80000000u
-typedef struct slot {
-    uint32_t frag;
-    uint32_t ref;
-} slot;
-
-typedef struct posting {
-    uint32_t doc;
-    uint32_t next;  /* posting index + 1; 0: end */
-} posting;
-
-typedef struct multimap {
-    slot *slots;
-    size_t cap, used;
-    posting *post;
-    size_t n_post, cap_post;
-} multimap;
 
 /* Strings that live as long as the deduper, in blocks that never move. */
 typedef struct arena {
@@ -137,70 +115,6 @@ SL_API void sl_dedup_options_init(sl_dedup_options *opt) {
     opt->near_threshold = FP_NEAR_JACCARD;
     opt->partial_min_words = FP_PARTIAL_WORDS;
     opt->threads = 0;
-}
-
-static size_t mm_home_frag(uint32_t frag, size_t cap) {
-    return (size_t)((uint64_t)frag * 0x9E3779B1u >> 8) & (cap - 1);
-}
-
-static int mm_rehash(multimap *m, size_t ncap) {
-    slot *ns = calloc(ncap, sizeof *ns);
-    if (!ns) return -1;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].ref) continue;
-        size_t j = mm_home_frag(m->slots[i].frag, ncap);
-        while (ns[j].ref) j = (j + 1) & (ncap - 1);
-        ns[j] = m->slots[i];
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->cap = ncap;
-    return 0;
-}
-
-static slot *mm_lookup(const multimap *m, uint64_t key) {
-    if (!m->cap) return NULL;
-    uint32_t frag = (uint32_t)(key >> 32);
-    for (size_t i = mm_home_frag(frag, m->cap);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].ref) return NULL;
-        if (m->slots[i].frag == frag) return &m->slots[i];
-    }
-}
-
-/* Add doc under key, unless the key already lists POSTING_CAP docs. */
-static int mm_add(multimap *m, uint64_t key, uint32_t d) {
-    if ((m->used + 1) * 4 > m->cap * 3 && mm_rehash(m, m->cap ? m->cap * 2 : 1024)) return -1;
-    uint32_t frag = (uint32_t)(key >> 32);
-    size_t i = mm_home_frag(frag, m->cap);
-    while (m->slots[i].ref && m->slots[i].frag != frag) i = (i + 1) & (m->cap - 1);
-    slot *s = &m->slots[i];
-    if (!s->ref) {
-        *s = (slot){frag, d | ONE};
-        m->used++;
-        return 0;
-    }
-    uint32_t head;
-    if (s->ref & ONE) {
-        /* the single doc becomes a list of one */
-        if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 2, sizeof *m->post)) return -1;
-        m->post[m->n_post] = (posting){s->ref & ~ONE, 0};
-        head = (uint32_t)++m->n_post;
-    } else {
-        size_t count = 0;
-        for (uint32_t p = s->ref; p && count < POSTING_CAP; p = m->post[p - 1].next) count++;
-        if (count >= POSTING_CAP) return 0;
-        if (array_grow((void **)&m->post, &m->cap_post, m->n_post + 1, sizeof *m->post)) return -1;
-        head = s->ref;
-    }
-    m->post[m->n_post] = (posting){d, head};
-    s->ref = (uint32_t)++m->n_post;
-    return 0;
-}
-
-static void mm_free(multimap *m) {
-    free(m->slots);
-    free(m->post);
-    memset(m, 0, sizeof *m);
 }
 
 /* A copy of s[0, n) that lives as long as the arena. */
@@ -331,11 +245,7 @@ SL_API sl_status sl_dedup_open(sl_engine *e, const sl_dedup_options *opt, sl_ded
     d->sc.fd = -1;
     if (opt) d->opt = *opt;
     else sl_dedup_options_init(&d->opt);
-    unsigned n = d->opt.threads;
-    if (!n) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        n = c > 0 ? (unsigned)c : 1;
-    }
+    unsigned n = d->opt.threads ? d->opt.threads : pool_cores();
     if (n > 64) n = 64;
     d->w = calloc(n, sizeof *d->w);
     if (!d->w) return SL_ENOMEM;
@@ -352,9 +262,9 @@ SL_API void sl_dedup_close(sl_dedup *d) {
     free(d->docs);
     arena_free(&d->strings);
     scratch_close(&d->sc);
-    mm_free(&d->exact);
-    mm_free(&d->bands);
-    mm_free(&d->paras);
+    mm_clear(&d->exact);
+    mm_clear(&d->bands);
+    mm_clear(&d->paras);
     fp_ctx_free(&d->fp);
     for (unsigned i = 0; d->w && i < d->n_w; i++) {
         if (i) sl_close(d->w[i].e);
@@ -419,20 +329,16 @@ static int candidate(sl_dedup *d, uint32_t c) {
     return 0;
 }
 
-/* Collect the docs listed under key as candidates (once each). */
+/* Collect the docs listed under key as candidates (once each).  A full
+ * list is a phrase or a boilerplate paragraph that many articles share: no
+ * evidence, and verifying its articles would cost more as the stream
+ * grows.  (The exact list never fills: exact copies are not posted.) */
 static int collect(sl_dedup *d, const multimap *m, uint64_t key) {
-    const slot *s = mm_lookup(m, key);
-    if (!s) return 0;
-    if (s->ref & ONE) return candidate(d, s->ref & ~ONE);
-    /* A full list is a phrase or a boilerplate paragraph that many
-     * articles share: no evidence, and verifying its articles would cost
-     * more as the stream grows.  (The exact list never fills: exact copies
-     * are not posted.) */
-    size_t count = 0;
-    for (uint32_t p = s->ref; p && count < POSTING_CAP; p = m->post[p - 1].next) count++;
-    if (count >= POSTING_CAP) return 0;
-    for (uint32_t p = s->ref; p; p = m->post[p - 1].next)
-        if (candidate(d, m->post[p - 1].doc)) return -1;
+    uint32_t v[MM_CAP];
+    size_t n = mm_get(m, (uint32_t)(key >> 32), v);
+    if (n >= MM_CAP) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (candidate(d, v[i])) return -1;
     return 0;
 }
 
@@ -512,16 +418,18 @@ static prep *prepare(worker *w, const sl_article *a) {
     return p;
 }
 
-/* The doc whose text is the same as p's after normalisation: the one
- * posted under p's exact key (only the first article of a text is) when
- * the full 128-bit hashes agree; or NONE. */
+/* The doc whose text is the same as p's after normalisation: one posted
+ * under p's exact key (only the first article of a text is) whose full
+ * 128-bit hash agrees; or NONE. */
 static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
-    const slot *s = mm_lookup(&d->exact, exact_key(p->f.exact));
-    if (!s) return NONE;
-    uint32_t c = s->ref & ONE ? s->ref & ~ONE : d->exact.post[s->ref - 1].doc;
-    unsigned char h[16];
-    if (scratch_exact(&d->sc, d->docs[c].off, h) || memcmp(h, p->f.exact, 16)) return NONE;
-    return c;
+    uint32_t v[MM_CAP];
+    size_t n = mm_get(&d->exact, (uint32_t)(exact_key(p->f.exact) >> 32), v);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char h[16];
+        if (scratch_exact(&d->sc, d->docs[v[i]].off, h) == 0 && memcmp(h, p->f.exact, 16) == 0)
+            return v[i];
+    }
+    return NONE;
 }
 
 /* Find what p copies or is copied by among the docs so far, then add it.
@@ -531,7 +439,7 @@ static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
  * articles outside that one's group, and posts nothing: whatever would
  * find it finds that article. */
 static sl_status index_prep(sl_dedup *d, prep *p) {
-    if (d->n_docs >= ONE - 1) /* doc numbers fit in 31 bits */
+    if (d->n_docs >= MM_MAX_VALUE) /* doc numbers fit in 31 bits */
         return engine_err(d->e, SL_ETOOBIG, "too many articles for one deduper");
     const fingerprint *f = &p->f;
     d->n_m = d->n_cand = 0;
@@ -579,11 +487,11 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     } else {
         if (scratch_put(&d->sc, f, &nd->off))
             return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
-        if (mm_add(&d->exact, exact_key(f->exact), me)) return oom(d);
+        if (mm_add(&d->exact, (uint32_t)(exact_key(f->exact) >> 32), me)) return oom(d);
         for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
-            if (mm_add(&d->bands, keys[b], me)) return oom(d);
+            if (mm_add(&d->bands, (uint32_t)(keys[b] >> 32), me)) return oom(d);
         for (size_t i = 0; i < f->n_paras; i++)
-            if (mm_add(&d->paras, f->paras[i].hash, me)) return oom(d);
+            if (mm_add(&d->paras, (uint32_t)(f->paras[i].hash >> 32), me)) return oom(d);
     }
     d->n_docs++;
     for (size_t i = 0; i < d->n_m; i++)
@@ -604,59 +512,49 @@ SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_mat
     return SL_OK;
 }
 
-/* A batch: the items are prepared by every worker, taken in turn from
- * next; ready[i] is set once item i is. */
+/* A batch through the pool: items prepared on every worker, indexed in
+ * order. */
 typedef struct batch {
+    sl_dedup *d;
     const sl_article *a;
-    size_t n;
     prep **item;
-    _Atomic size_t next;
-    _Atomic unsigned char *ready;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    sl_dedup_cb cb;
+    void *ud;
+    sl_status st;
 } batch;
 
-/* Prepare the next unclaimed item; 0 when none is left. */
-static int prepare_next(batch *b, worker *w) {
-    size_t i = atomic_fetch_add(&b->next, 1);
-    if (i >= b->n) return 0;
-    b->item[i] = prepare(w, &b->a[i]);
-    pthread_mutex_lock(&b->mu);
-    atomic_store(&b->ready[i], 1);
-    pthread_cond_broadcast(&b->cv);
-    pthread_mutex_unlock(&b->mu);
-    return 1;
+static void batch_prepare(void *ctx, unsigned w, size_t i) {
+    batch *b = ctx;
+    b->item[i] = prepare(&b->d->w[w], &b->a[i]);
 }
 
-typedef struct job {
-    batch *b;
-    worker *w;
-} job;
-
-static void *work(void *arg) {
-    job *j = arg;
-    while (prepare_next(j->b, j->w)) {}
-    return NULL;
+static int batch_consume(void *ctx, size_t i) {
+    batch *b = ctx;
+    sl_dedup *d = b->d;
+    prep *p = b->item[i];
+    b->item[i] = NULL;
+    int stop;
+    if (!p) {
+        b->st = oom(d);
+        stop = 1;
+    } else if (p->st != SL_OK) {
+        stop = b->cb(b->ud, &b->a[i], p->st, p->err, NULL, 0);
+    } else if ((b->st = index_prep(d, p)) != SL_OK) {
+        stop = 1;
+    } else {
+        stop = b->cb(b->ud, &b->a[i], SL_OK, NULL, d->m, d->n_m);
+    }
+    free(p);
+    return stop;
 }
 
 SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
                                     sl_dedup_cb cb, void *ud) {
     if (!n) return SL_OK;
-    batch b = {.a = a, .n = n};
-    b.item = calloc(n, sizeof *b.item);
-    b.ready = calloc(n, sizeof *b.ready);
-    job jobs[64];
-    pthread_t th[64];
-    unsigned started = 0;
-    sl_status st = SL_OK;
-    if (!b.item || !b.ready) {
-        st = oom(d);
-        goto out;
-    }
-    atomic_init(&b.next, 0);
-    pthread_mutex_init(&b.mu, NULL);
-    pthread_cond_init(&b.cv, NULL);
+    batch b = {d, a, calloc(n, sizeof *b.item), cb, ud, SL_OK};
+    if (!b.item) return oom(d);
     /* Helpers only when there is enough to share. */
+    unsigned workers = 1;
     for (unsigned t = 1; t < d->n_w && n >= 4 * t; t++) {
         worker *w = &d->w[t];
         if (!w->e && sl_open(NULL, &d->e->opt, &w->e) != SL_OK) {
@@ -664,46 +562,11 @@ SL_API sl_status sl_dedup_add_batch(sl_dedup *d, const sl_article *a, size_t n,
             w->e = NULL;
             break;
         }
-        jobs[t] = (job){&b, w};
-        if (pthread_create(&th[t], NULL, work, &jobs[t])) break;
-        started = t;
+        workers = t + 1;
     }
-    int stop = 0;
-    for (size_t i = 0; i < n; i++) {
-        /* While item i is not ready, prepare others rather than wait. */
-        while (!atomic_load(&b.ready[i])) {
-            if (prepare_next(&b, &d->w[0])) continue;
-            pthread_mutex_lock(&b.mu);
-            while (!atomic_load(&b.ready[i])) pthread_cond_wait(&b.cv, &b.mu);
-            pthread_mutex_unlock(&b.mu);
-        }
-        prep *p = b.item[i];
-        b.item[i] = NULL;
-        if (stop) {
-            free(p);
-            continue;
-        }
-        if (!p) {
-            st = oom(d);
-            stop = 1;
-            continue;
-        }
-        if (p->st != SL_OK) {
-            stop = cb(ud, &a[i], p->st, p->err, NULL, 0);
-        } else if ((st = index_prep(d, p)) != SL_OK) {
-            stop = 1;
-        } else {
-            stop = cb(ud, &a[i], SL_OK, NULL, d->m, d->n_m);
-        }
-        free(p);
-    }
-    for (unsigned t = 1; t <= started; t++) pthread_join(th[t], NULL);
-    pthread_mutex_destroy(&b.mu);
-    pthread_cond_destroy(&b.cv);
-out:
-    if (b.item)
-        for (size_t i = 0; i < n; i++) free(b.item[i]);
+    pool_fns f = {&b, batch_prepare, batch_consume};
+    if (pool_run(&f, n, workers, 0)) b.st = oom(d);
+    for (size_t i = 0; i < n; i++) free(b.item[i]); /* left after a stop */
     free(b.item);
-    free((void *)b.ready);
-    return st;
+    return b.st;
 }

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "clean.h"
 #include "fingerprint.h"
+#include "multimap.h"
 #include "rules.h"
 #include "segment.h"
 #include "store.h"
@@ -58,6 +59,14 @@ struct sl_engine {
     buf scratch;            /* dups: strings of the relations */
     sl_dup_link *links;     /* relations of one article, for JSON */
     size_t cap_links;
+    /* postings: the recent tier in memory, merge scratch */
+    multimap recent;
+    int recent_ok;          /* recent holds the store's recent tier */
+    int64_t recent_version; /* data_version it was loaded at */
+    size_t n_recent, n_merged; /* articles in each tier (merged: about) */
+    buf bucket;             /* one bucket's blob */
+    uint64_t *run, *old, *merged;
+    size_t n_run, cap_run, cap_old, cap_merged;
 };
 
 /* Set the engine's message and return s. */

@@ -56,12 +56,27 @@ static const char *const migrations[] = {
     "  shared TEXT,                   -- 'i:j,...' paragraph numbers in a and b\n"
     "  PRIMARY KEY(a, b)) WITHOUT ROWID;\n"
     "CREATE INDEX dups_b ON dups(b);\n",
+    /* 2 -> 3: postings in two tiers (see dupindex.c): the recent
+     * articles' keys, one row per article, appended cheaply; and the rest
+     * merged into buckets of varint-coded postings (postings.h), 4 bytes a
+     * posting where a row each cost 14.  The old index is dropped and
+     * rebuilt on the next open for writing (or by 'storyline reindex'). */
+    "DROP TABLE postings;\n"
+    "CREATE TABLE postings(\n"
+    "  bucket INTEGER PRIMARY KEY,    -- high 16 bits of the keys\n"
+    "  data BLOB NOT NULL);           -- (low 16 bits, article) varint-coded\n"
+    "CREATE TABLE recent(\n"
+    "  article INTEGER PRIMARY KEY,   -- articles.seq, posted since the last merge\n"
+    "  keys BLOB NOT NULL);           -- its 32-bit keys, little-endian\n"
+    "DELETE FROM dups;\n"
+    "DELETE FROM meta WHERE key = 'fingerprint';\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
 enum {
     S_FIND, S_INSERT, S_INSERT_REM, S_GET, S_GET_REM, S_LIST,
-    S_POST_GET, S_POST_ADD, S_POST_DEL, S_BY_HASH, S_TEXT, S_DUP_ADD, S_DUPS_OF, S_DUPS_ALL,
+    S_BUCKET_GET, S_BUCKET_PUT, S_BUCKET_DEL, S_RECENT_PUT, S_RECENT_DEL, S_RECENT_ALL,
+    S_MAX_SEQ, S_DATA_VERSION, S_BY_HASH, S_TEXT, S_DUP_ADD, S_DUPS_OF, S_DUPS_ALL,
     S_SEQ, S_DEL, S_DUPS_DEL, S_META_GET, S_META_SET, S_SET_HASH, S_RELATED, N_STMT
 };
 
@@ -76,12 +91,14 @@ static const char *const stmt_sql[N_STMT] = {
     [S_GET] = "SELECT seq, id, source, url, date, title, extra, origin, text, kinds,"
               " notes, hash, n_sentences, n_tokens FROM articles WHERE id = ?1",
     [S_GET_REM] = "SELECT reason, detail, text FROM removed WHERE article = ?1 ORDER BY n",
-    /* The first 64 articles under a key: a key shared by hundreds of
-     * articles (boilerplate, a wire story copied everywhere) would make
-     * every new article compare itself with all of them. */
-    [S_POST_GET] = "SELECT article FROM postings WHERE key = ?1 ORDER BY article LIMIT 64",
-    [S_POST_ADD] = "INSERT OR IGNORE INTO postings(key, article) VALUES(?1, ?2)",
-    [S_POST_DEL] = "DELETE FROM postings WHERE key = ?1 AND article = ?2",
+    [S_BUCKET_GET] = "SELECT data FROM postings WHERE bucket = ?1",
+    [S_BUCKET_PUT] = "INSERT OR REPLACE INTO postings(bucket, data) VALUES(?1, ?2)",
+    [S_BUCKET_DEL] = "DELETE FROM postings WHERE bucket = ?1",
+    [S_RECENT_PUT] = "INSERT OR REPLACE INTO recent(article, keys) VALUES(?1, ?2)",
+    [S_RECENT_DEL] = "DELETE FROM recent WHERE article = ?1",
+    [S_RECENT_ALL] = "SELECT article, keys FROM recent ORDER BY article",
+    [S_MAX_SEQ] = "SELECT max(seq) FROM articles",
+    [S_DATA_VERSION] = "PRAGMA data_version",
     [S_BY_HASH] = "SELECT seq FROM articles WHERE hash = ?1",
     [S_TEXT] = "SELECT id, text, kinds, date, hash FROM articles WHERE seq = ?1",
     [S_DUP_ADD] = "INSERT OR REPLACE INTO dups(a, b, kind, similarity, containment, paragraphs,"
@@ -228,7 +245,7 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
     if (s == SL_OK) {
         if (readonly) exec(st, "PRAGMA query_only = 1");
         exec(st, "PRAGMA foreign_keys = ON");
-        exec(st, "PRAGMA cache_size = -32768"); /* 32 MiB: holds the postings index of a large batch; memory stays flat */
+        exec(st, "PRAGMA cache_size = -32768"); /* 32 MiB; memory stays flat */
         for (int i = 0; i < N_STMT; i++) {
             if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                    &st->stmt[i], NULL) != SQLITE_OK) {
@@ -489,33 +506,101 @@ sl_status store_meta_set(store *st, const char *key, const char *value, char *er
     return step_done(st, s, err, errlen, "writing the store's settings");
 }
 
-sl_status store_postings(store *st, const uint32_t *keys, size_t n, store_seq_cb cb, void *ud,
-                         char *err, size_t errlen) {
-    sqlite3_stmt *s = st->stmt[S_POST_GET];
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(s, 1, keys[i]);
-        int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-            if (cb(ud, sqlite3_column_int64(s, 0))) {
-                sqlite3_reset(s);
-                return SL_ENOMEM;
-            }
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) return fail(st, err, errlen, "reading the duplicate index");
+sl_status store_bucket_get(store *st, uint32_t bucket, buf *out, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_BUCKET_GET];
+    sqlite3_bind_int64(s, 1, bucket);
+    buf_reset(out);
+    int rc = sqlite3_step(s);
+    sl_status r = SL_OK;
+    if (rc == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(s, 0);
+        int n = sqlite3_column_bytes(s, 0);
+        if (n > 0 && buf_put(out, p, (size_t)n)) r = SL_ENOMEM;
+    } else if (rc != SQLITE_DONE) {
+        r = fail(st, err, errlen, "reading the duplicate index");
     }
+    sqlite3_reset(s);
+    if (r == SL_ENOMEM) snprintf(err, errlen, "out of memory");
+    return r;
+}
+
+sl_status store_bucket_put(store *st, uint32_t bucket, const void *data, size_t n, char *err,
+                           size_t errlen) {
+    sqlite3_stmt *s = st->stmt[n ? S_BUCKET_PUT : S_BUCKET_DEL];
+    sqlite3_bind_int64(s, 1, bucket);
+    if (n) sqlite3_bind_blob(s, 2, data, (int)n, SQLITE_STATIC);
+    return step_done(st, s, err, errlen, "writing the duplicate index");
+}
+
+sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t n, char *err,
+                           size_t errlen) {
+    unsigned char small[256], *b = small;
+    if (n * 4 > sizeof small && !(b = malloc(n * 4))) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++) b[4 * i + k] = (unsigned char)(keys[i] >> (8 * k));
+    sqlite3_stmt *s = st->stmt[S_RECENT_PUT];
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_blob(s, 2, b, (int)(n * 4), SQLITE_STATIC);
+    sl_status r = step_done(st, s, err, errlen, "writing the duplicate index");
+    if (b != small) free(b);
+    return r;
+}
+
+sl_status store_recent_del(store *st, int64_t seq, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_RECENT_DEL];
+    sqlite3_bind_int64(s, 1, seq);
+    return step_done(st, s, err, errlen, "writing the duplicate index");
+}
+
+sl_status store_recent_clear(store *st, char *err, size_t errlen) {
+    if (exec(st, "DELETE FROM recent") != SQLITE_OK) return fail(st, err, errlen, "writing the duplicate index");
     return SL_OK;
 }
 
-sl_status store_postings_edit(store *st, const uint32_t *keys, size_t n, int64_t article, int add,
-                              char *err, size_t errlen) {
-    sqlite3_stmt *s = st->stmt[add ? S_POST_ADD : S_POST_DEL];
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(s, 1, keys[i]);
-        sqlite3_bind_int64(s, 2, article);
-        sl_status r = step_done(st, s, err, errlen, "writing the duplicate index");
-        if (r != SL_OK) return r;
+sl_status store_recent_all(store *st, store_keys_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[S_RECENT_ALL];
+    uint32_t *keys = NULL;
+    size_t cap = 0;
+    int rc;
+    sl_status r = SL_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1) / 4;
+        if (array_grow((void **)&keys, &cap, n + 1, sizeof *keys)) {
+            r = SL_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            keys[i] = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 |
+                      (uint32_t)b[4 * i + 3] << 24;
+        if (cb(ud, sqlite3_column_int64(s, 0), keys, n)) {
+            r = SL_ENOMEM;
+            break;
+        }
     }
-    return SL_OK;
+    if (r == SL_OK && rc != SQLITE_DONE) r = fail(st, err, errlen, "reading the duplicate index");
+    if (r == SL_ENOMEM) snprintf(err, errlen, "out of memory");
+    sqlite3_reset(s);
+    free(keys);
+    return r;
+}
+
+static int64_t one_value(store *st, int which, char *err, size_t errlen) {
+    sqlite3_stmt *s = st->stmt[which];
+    int rc = sqlite3_step(s);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    if (rc != SQLITE_ROW) fail(st, err, errlen, "reading the store");
+    sqlite3_reset(s);
+    return v;
+}
+
+int64_t store_max_seq(store *st, char *err, size_t errlen) { return one_value(st, S_MAX_SEQ, err, errlen); }
+
+int64_t store_data_version(store *st, char *err, size_t errlen) {
+    return one_value(st, S_DATA_VERSION, err, errlen);
 }
 
 sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb, void *ud,
@@ -643,7 +728,7 @@ sl_status store_set_hash(store *st, int64_t seq, const unsigned char hash[16], c
 }
 
 sl_status store_index_clear(store *st, char *err, size_t errlen) {
-    if (exec(st, "DELETE FROM postings; DELETE FROM dups;") != SQLITE_OK)
+    if (exec(st, "DELETE FROM postings; DELETE FROM recent; DELETE FROM dups;") != SQLITE_OK)
         return fail(st, err, errlen, "clearing the duplicate index");
     return SL_OK;
 }

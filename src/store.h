@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "storyline.h"
 
 #define STORE_SCHEMA_VERSION 2
@@ -90,12 +91,23 @@ typedef int (*store_dup_cb)(void *ud, int64_t a, int64_t b, const char *a_id, co
 int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, size_t errlen);
 sl_status store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
 
-/* Articles posted under any of keys[0, n) (cb may see one twice). */
-sl_status store_postings(store *st, const uint32_t *keys, size_t n, store_seq_cb cb, void *ud,
-                         char *err, size_t errlen);
-/* Post (add) or unpost an article under keys[0, n). */
-sl_status store_postings_edit(store *st, const uint32_t *keys, size_t n, int64_t article, int add,
-                              char *err, size_t errlen);
+/* The duplicate postings (dupindex.c).  A bucket's blob (postings.h)
+ * into out, empty when there is none; a blob of n == 0 bytes deletes the
+ * bucket. */
+sl_status store_bucket_get(store *st, uint32_t bucket, buf *out, char *err, size_t errlen);
+sl_status store_bucket_put(store *st, uint32_t bucket, const void *data, size_t n, char *err,
+                           size_t errlen);
+/* The keys of articles posted since the last merge, one row each. */
+typedef int (*store_keys_cb)(void *ud, int64_t seq, const uint32_t *keys, size_t n);
+sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t n, char *err,
+                           size_t errlen);
+sl_status store_recent_del(store *st, int64_t seq, char *err, size_t errlen);
+sl_status store_recent_clear(store *st, char *err, size_t errlen);
+sl_status store_recent_all(store *st, store_keys_cb cb, void *ud, char *err, size_t errlen);
+/* The highest seq (0 when empty), or -1 on error. */
+int64_t store_max_seq(store *st, char *err, size_t errlen);
+/* Changes when another connection commits (PRAGMA data_version); -1 on error. */
+int64_t store_data_version(store *st, char *err, size_t errlen);
 /* Articles with this content hash. */
 sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb, void *ud,
                         char *err, size_t errlen);

@@ -156,8 +156,8 @@ check() {
         return
     fi
     # Migrations commit one step at a time: a kill may leave any version
-    # from 1 up to the current one (2), which the next open completes.
-    [ "$uv" -ge 1 ] && [ "$uv" -le 2 ] && [ "$tables" = 1 ] ||
+    # from 1 up to the current one (3), which the next open completes.
+    [ "$uv" -ge 1 ] && [ "$uv" -le 3 ] && [ "$tables" = 1 ] ||
         die "$label: schema version '$uv', articles table '$tables'"
     out=$(storyline stats --db "$DB" --json 2>&1) || die "$label: storyline stats failed: $out"
     [[ $out =~ \"articles\":([0-9]+) ]] || die "$label: no article count in stats: $out"

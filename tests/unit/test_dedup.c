@@ -329,6 +329,99 @@ static void same_sentence_is_not_a_copy(void **state) {
     free(b2);
 }
 
+/* ---- the store's index: recent and merged postings ------------------------ */
+
+typedef struct found {
+    char id[64];
+    sl_dup_kind kind;
+    int n;
+} found;
+
+static int on_match(void *ud, const sl_dup_match *m) {
+    found *f = ud;
+    if (!f->n++) {
+        snprintf(f->id, sizeof f->id, "%s", m->id);
+        f->kind = m->kind;
+    }
+    return 0;
+}
+
+static found check_text(sl_engine *e, const char *text) {
+    found f = {{0}, 0, 0};
+    sl_article a = {.id = "query", .text = text, .text_len = strlen(text)};
+    assert_int_equal(sl_check(e, &a, on_match, &f), SL_OK);
+    return f;
+}
+
+/* Past the first merge of the recent postings into the buckets (8,192
+ * articles), copies of merged and of recent articles are found, again
+ * after the store is opened anew, and not after their original goes. */
+static void store_index_across_merge(void **state) {
+    (void)state;
+    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[32];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    sl_engine *e;
+    assert_int_equal(sl_open(path, NULL, &e), SL_OK);
+    char *orig = words_text(7, 400);
+    sl_article a = {.id = "orig", .date = "2024-01-01", .text = orig, .text_len = strlen(orig)};
+    sl_outcome out;
+    assert_int_equal(sl_ingest(e, &a, &out), SL_OK);
+    enum { N = 8300 };
+    for (unsigned i = 0; i < N; i++) {
+        char *t = words_text(1000 + i, 120);
+        snprintf(id, sizeof id, "a%05u", i);
+        sl_article b = {.id = id, .text = t, .text_len = strlen(t)};
+        assert_int_equal(sl_ingest(e, &b, &out), SL_OK);
+        free(t);
+    }
+    assert_int_equal(sl_commit(e), SL_OK);
+    for (int reopen = 0; reopen < 2; reopen++) {
+        /* orig was merged: an edited copy of it is near */
+        char *copy = strdup(orig);
+        memcpy(copy + 100, "zzzzz", 5);
+        found f = check_text(e, copy);
+        assert_int_equal(f.n, 1);
+        assert_string_equal(f.id, "orig");
+        assert_int_equal(f.kind, SL_DUP_NEAR);
+        free(copy);
+        /* a recent one, still in the recent tier */
+        char *t = words_text(1000 + N - 5, 120);
+        f = check_text(e, t);
+        assert_int_equal(f.n, 1);
+        assert_string_equal(f.id, "a08295");
+        assert_int_equal(f.kind, SL_DUP_EXACT);
+        free(t);
+        /* two of orig's paragraphs amid new text: partial */
+        char *x = words_text(99, 200), *y = words_text(98, 200);
+        size_t lo = 0;
+        for (int k = 0; k < 4; k++) lo = (size_t)(strchr(orig + lo, '\n') - orig) + 1;
+        size_t hi = lo;
+        for (int k = 0; k < 2; k++) hi = (size_t)(strchr(orig + hi, '\n') - orig) + 1;
+        char *mix = malloc(strlen(x) + strlen(y) + hi - lo + 4);
+        sprintf(mix, "%s\n%.*s%s", x, (int)(hi - lo), orig + lo, y);
+        f = check_text(e, mix);
+        assert_int_equal(f.n, 1);
+        assert_string_equal(f.id, "orig");
+        assert_int_equal(f.kind, SL_DUP_PARTIAL);
+        free(x), free(y), free(mix);
+        sl_close(e);
+        assert_int_equal(sl_open(path, NULL, &e), SL_OK);
+    }
+    /* gone from both tiers with its article */
+    assert_int_equal(sl_remove(e, "orig"), SL_OK);
+    assert_int_equal(sl_remove(e, "a08295"), SL_OK);
+    assert_int_equal(check_text(e, orig).n, 0);
+    char *t = words_text(1000 + N - 5, 120);
+    assert_int_equal(check_text(e, t).n, 0);
+    free(t);
+    sl_close(e);
+    free(orig);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_and_disjoint),
@@ -337,6 +430,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(same_sentence_is_not_a_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
         cmocka_unit_test(batch_matches_one_by_one),
+        cmocka_unit_test(store_index_across_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
