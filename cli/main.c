@@ -54,7 +54,7 @@ static const char usage_main[] =
 static const char usage_ingest[] =
     "usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]\n"
     "                        [--max-article-bytes N] [--rules FILE] [--dry-run]\n"
-    "                        [--batch N] [--no-index] PATH... | -\n"
+    "                        [--batch N] [--no-index] [--threads N] PATH... | -\n"
     "\n"
     "Read articles, clean and segment them, and store each new one.  PATH is a\n"
     ".txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,\n"
@@ -72,6 +72,8 @@ static const char usage_ingest[] =
     "  --batch N                articles per transaction (default 2000)\n"
     "  --no-index               skip duplicate detection (bulk loading); dups and\n"
     "                           check refuse until 'storyline reindex'\n"
+    "  --threads N              clean and fingerprint on N threads (default: one\n"
+    "                           per core); one writer stores, in input order\n"
     "  -q, --quiet              no progress bar and no summary line\n"
     "\n"
     "Prints a summary: read (every input), stored, already present, rejected.\n"
@@ -296,114 +298,6 @@ static void progress_draw(progress *p, const sl_reader *r, int final) {
     fflush(stderr);
 }
 
-static int cmd_ingest(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},
-        {"format", required_argument, 0, 'f'},
-        {"max-article-bytes", required_argument, 0, 'm'},
-        {"rules", required_argument, 0, 'r'},
-        {"dry-run", no_argument, 0, 'n'},
-        {"batch", required_argument, 0, 'b'},
-        {"no-index", no_argument, 0, 'I'},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const char *db = DEFAULT_DB;
-    sl_format format = SL_FORMAT_AUTO;
-    int quiet = 0, dry = 0, c;
-    sl_options opt;
-    sl_options_init(&opt);
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'f':
-            if (parse_format(optarg, &format))
-                return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
-            break;
-        case 'm':
-            if (parse_size(optarg, &opt.max_article_bytes))
-                return usage_error(usage_ingest, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
-            break;
-        case 'r': opt.rules_path = optarg; break;
-        case 'n': dry = 1; break;
-        case 'b': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (end == optarg || *end || *optarg == '-' || n == 0 || n > 10000000)
-                return usage_error(usage_ingest, "--batch needs a number of articles, not '%s'", optarg);
-            opt.batch_articles = (unsigned)n;
-            break;
-        }
-        case 'I': opt.no_index = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage_ingest, stdout); return 0;
-        default: fputs(usage_ingest, stderr); return 2;
-        }
-    }
-    if (optind == argc) return usage_error(usage_ingest, "ingest needs a PATH, or - for standard input");
-    sl_engine *e = open_engine(dry ? NULL : db, &opt);
-    if (!e) return 1;
-    sl_reader *r;
-    if (sl_reader_open((const char *const *)argv + optind, (size_t)(argc - optind), format,
-                       opt.max_article_bytes, &r) != SL_OK) {
-        warnx("out of memory");
-        sl_close(e);
-        return 1;
-    }
-    progress p = {.on = !quiet && isatty(2), .start = now()};
-    p.last = p.start; /* first frame after 100 ms, when the rate means something */
-    uint64_t n_read = 0, stored = 0, present = 0, rejected = 0;
-    int fatal = 0;
-    const sl_article *a;
-    sl_status s;
-    while ((s = sl_reader_next(r, &a)) != SL_DONE) {
-        if (s != SL_OK) {
-            if (p.on) fputs("\r\033[K", stderr);
-            warnx("%s", sl_reader_errmsg(r));
-            n_read++; /* an input, even if it never became an article */
-            rejected++;
-            if (s == SL_ENOMEM) { fatal = 1; break; }
-            continue;
-        }
-        n_read++;
-        sl_outcome out;
-        s = sl_ingest(e, a, &out);
-        if (s == SL_OK) {
-            if (out == SL_STORED) stored++;
-            else present++;
-        } else {
-            if (p.on) fputs("\r\033[K", stderr);
-            warnx("%s: %s", a->origin ? a->origin : "<article>", sl_errmsg(e));
-            rejected++;
-            if (s == SL_ESTORE || s == SL_ENOMEM) { fatal = 1; break; }
-        }
-        p.articles = n_read;
-        progress_draw(&p, r, 0);
-    }
-    if (sl_commit(e) != SL_OK) {
-        warnx("%s", sl_errmsg(e));
-        fatal = 1;
-    }
-    progress_draw(&p, r, 1);
-    sl_reader_close(r);
-    sl_close(e);
-    if (!quiet)
-        printf("read %llu, %s %llu, already present %llu, rejected %llu\n",
-               (unsigned long long)n_read, dry ? "cleaned" : "stored", (unsigned long long)stored,
-               (unsigned long long)present, (unsigned long long)rejected);
-    if (fatal) warnx("stopped early; articles committed so far are kept, re-run to finish");
-    return (rejected || fatal) ? 1 : 0;
-}
-
-/* ---- dedup ----------------------------------------------------------------- */
-
-typedef struct kept {
-    long off;       /* where its raw line is in the spool file */
-    size_t len;
-    size_t length;  /* its text length, for --keep longest */
-} kept;
-
 /* An article held for a batch: its fields and raw line, copied out of
  * the reader, in one allocation. */
 typedef struct held {
@@ -440,6 +334,176 @@ static held *hold(const sl_article *a, const char *raw, size_t raw_len) {
     h->raw_len = raw_len;
     return h;
 }
+
+/* Articles are ingested in batches, cleaned on every core
+ * (sl_ingest_batch); each result comes back here in input order. */
+typedef struct ingest_run {
+    progress *p;
+    sl_reader *r;
+    uint64_t stored, present, rejected, done;
+    int fatal;
+} ingest_run;
+
+static int ingested(void *ud, const sl_article *a, sl_status s, sl_outcome out, const char *err) {
+    ingest_run *u = ud;
+    u->done++;
+    if (s == SL_OK) {
+        if (out == SL_STORED) u->stored++;
+        else u->present++;
+    } else {
+        if (u->p->on) fputs("\r\033[K", stderr);
+        warnx("%s: %s", a->origin ? a->origin : "<article>", err);
+        u->rejected++;
+        if (s == SL_ESTORE || s == SL_ENOMEM) {
+            u->fatal = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Articles held for one batch (ingest and dedup). */
+enum { BATCH_ARTICLES = 1024, BATCH_BYTES = 8 << 20 };
+
+static void ingest_flush(ingest_run *u, sl_engine *e, held **hs, sl_article *as, size_t *n) {
+    for (size_t i = 0; i < *n; i++) as[i] = hs[i]->a;
+    if (*n && !u->fatal && sl_ingest_batch(e, as, *n, ingested, u) != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        u->fatal = 1;
+    }
+    for (size_t i = 0; i < *n; i++) free(hs[i]);
+    *n = 0;
+    u->p->articles = u->done;
+    progress_draw(u->p, u->r, 0);
+}
+
+static int cmd_ingest(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"format", required_argument, 0, 'f'},
+        {"max-article-bytes", required_argument, 0, 'm'},
+        {"rules", required_argument, 0, 'r'},
+        {"dry-run", no_argument, 0, 'n'},
+        {"batch", required_argument, 0, 'b'},
+        {"no-index", no_argument, 0, 'I'},
+        {"threads", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *db = DEFAULT_DB;
+    sl_format format = SL_FORMAT_AUTO;
+    int quiet = 0, dry = 0, c;
+    sl_options opt;
+    sl_options_init(&opt);
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'f':
+            if (parse_format(optarg, &format))
+                return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
+            break;
+        case 'm':
+            if (parse_size(optarg, &opt.max_article_bytes))
+                return usage_error(usage_ingest, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
+            break;
+        case 'r': opt.rules_path = optarg; break;
+        case 'n': dry = 1; break;
+        case 'b': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || *optarg == '-' || n == 0 || n > 10000000)
+                return usage_error(usage_ingest, "--batch needs a number of articles, not '%s'", optarg);
+            opt.batch_articles = (unsigned)n;
+            break;
+        }
+        case 'I': opt.no_index = 1; break;
+        case 'j': {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (end == optarg || *end || t < 1 || t > 64)
+                return usage_error(usage_ingest, "--threads needs a number from 1 to 64, not '%s'", optarg);
+            opt.threads = (unsigned)t;
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_ingest, stdout); return 0;
+        default: fputs(usage_ingest, stderr); return 2;
+        }
+    }
+    if (optind == argc) return usage_error(usage_ingest, "ingest needs a PATH, or - for standard input");
+    sl_engine *e = open_engine(dry ? NULL : db, &opt);
+    if (!e) return 1;
+    sl_reader *r;
+    if (sl_reader_open((const char *const *)argv + optind, (size_t)(argc - optind), format,
+                       opt.max_article_bytes, &r) != SL_OK) {
+        warnx("out of memory");
+        sl_close(e);
+        return 1;
+    }
+    progress p = {.on = !quiet && isatty(2), .start = now()};
+    p.last = p.start; /* first frame after 100 ms, when the rate means something */
+    ingest_run u = {.p = &p, .r = r};
+    uint64_t n_read = 0;
+    held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
+    sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
+    size_t nh = 0, bytes = 0;
+    if (!hs || !as) {
+        warnx("out of memory");
+        u.fatal = 1;
+    }
+    const sl_article *a;
+    sl_status s;
+    while (!u.fatal && (s = sl_reader_next(r, &a)) != SL_DONE) {
+        n_read++; /* an input, even if it never becomes an article */
+        if (s != SL_OK) {
+            if (p.on) fputs("\r\033[K", stderr);
+            warnx("%s", sl_reader_errmsg(r));
+            u.rejected++;
+            if (s == SL_ENOMEM) u.fatal = 1;
+            continue;
+        }
+        held *h = hold(a, NULL, 0);
+        if (!h) {
+            warnx("out of memory");
+            u.fatal = 1;
+            break;
+        }
+        hs[nh++] = h;
+        bytes += a->text_len;
+        if (nh == BATCH_ARTICLES || bytes >= BATCH_BYTES) {
+            ingest_flush(&u, e, hs, as, &nh);
+            bytes = 0;
+        }
+    }
+    ingest_flush(&u, e, hs, as, &nh);
+    free(hs);
+    free(as);
+    int fatal = u.fatal;
+    uint64_t stored = u.stored, present = u.present, rejected = u.rejected;
+    if (sl_commit(e) != SL_OK) {
+        warnx("%s", sl_errmsg(e));
+        fatal = 1;
+    }
+    progress_draw(&p, r, 1);
+    sl_reader_close(r);
+    sl_close(e);
+    if (!quiet)
+        printf("read %llu, %s %llu, already present %llu, rejected %llu\n",
+               (unsigned long long)n_read, dry ? "cleaned" : "stored", (unsigned long long)stored,
+               (unsigned long long)present, (unsigned long long)rejected);
+    if (fatal) warnx("stopped early; articles committed so far are kept, re-run to finish");
+    return (rejected || fatal) ? 1 : 0;
+}
+
+/* ---- dedup ----------------------------------------------------------------- */
+
+typedef struct kept {
+    long off;       /* where its raw line is in the spool file */
+    size_t len;
+    size_t length;  /* its text length, for --keep longest */
+} kept;
+
 
 /* What the dedup loop keeps between articles. */
 typedef struct dedup_run {
@@ -612,7 +676,6 @@ static int cmd_dedup(int argc, char **argv) {
      * file, not in memory. */
     u.spool = (longest && !pairs && !clusters) ? tmpfile() : NULL;
     /* Batches of articles go through the deduper's threads together. */
-    enum { BATCH_ARTICLES = 1024, BATCH_BYTES = 8 << 20 };
     held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
     sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
     size_t nh = 0, bytes = 0;

@@ -156,6 +156,8 @@ typedef struct sl_options {
     int no_index;             /* ingest without duplicate detection (bulk
                                  loading): the index is marked stale, and
                                  duplicate calls refuse until a rebuild */
+    unsigned threads;         /* sl_ingest_batch: threads that clean and
+                                 fingerprint (0: one per core) */
 } sl_options;
 
 SL_API void sl_options_init(sl_options *opt);
@@ -203,6 +205,19 @@ typedef enum sl_outcome {
  */
 SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a,
                            sl_outcome *outcome);
+
+/*
+ * Ingest a[0, n) as sl_ingest() would one after another, with the same
+ * result, but cleaned and fingerprinted on opt.threads threads while the
+ * caller's thread stores them in order.  cb gets each article's outcome
+ * in input order: s and, when s is not SL_OK, the message; a non-zero
+ * return stops the batch there.  Returns SL_OK, or SL_ENOMEM when the
+ * threads' state could not be made (nothing was ingested).
+ */
+typedef int (*sl_ingest_cb)(void *ud, const sl_article *a, sl_status s, sl_outcome outcome,
+                            const char *err);
+SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl_ingest_cb cb,
+                                 void *ud);
 
 /* Commit the batch in flight.  SL_OK or SL_ESTORE. */
 SL_API sl_status sl_commit(sl_engine *e);

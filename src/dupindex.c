@@ -262,9 +262,13 @@ static int keys_of_fa(sl_engine *e) {
 /* Fingerprint the article in e->fa and collect its keys and candidates
  * (unique, without self). */
 static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t len,
-                            const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]) {
-    if (fp_compute(&e->fpa, text, len, paras, n_paras, &e->fa))
+                            const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16],
+                            const fingerprint *f) {
+    if (f) {
+        e->fa = *f; /* made on another thread */
+    } else if (fp_compute(&e->fpa, text, len, paras, n_paras, &e->fa)) {
         return engine_err(e, SL_ENOMEM, "out of memory");
+    }
     memcpy(e->fa.exact, hash, 16);
     if (keys_of_fa(e)) return engine_err(e, SL_ENOMEM, "out of memory");
     e->n_cand = 0;
@@ -372,7 +376,8 @@ static const char *shared_text(sl_engine *e, const fp_verdict *v) {
 }
 
 sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
-                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]) {
+                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16],
+                       const fingerprint *f) {
     if (e->opt.no_index) {
         /* Bulk loading: say once, in the store, that the index is behind. */
         if (e->fp_state == 1) {
@@ -383,7 +388,7 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
         }
         return SL_OK;
     }
-    sl_status s = candidates(e, seq, text, len, paras, n_paras, hash);
+    sl_status s = candidates(e, seq, text, len, paras, n_paras, hash, f);
     if (s != SL_OK) return s;
     if (e->exact_of) {
         /* One link to the earliest copy makes the group.  The keys are the
@@ -459,7 +464,7 @@ static sl_status reindex_one(sl_engine *e, int64_t seq) {
         s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s == SL_OK) {
         if (np) memcpy(own, e->cpara, np * sizeof *own); /* judging reuses cpara */
-        s = dupindex_add(e, seq, r.text, r.len, own, np, h);
+        s = dupindex_add(e, seq, r.text, r.len, own, np, h, NULL);
     }
     free(own);
     free(r.text);
@@ -539,7 +544,7 @@ SL_API sl_status sl_check(sl_engine *e, const sl_article *a, sl_match_cb cb, voi
     if (s != SL_OK) return s;
     const sl_doc *d;
     if ((s = sl_clean(e, a, &d)) != SL_OK) return s;
-    if ((s = candidates(e, 0, d->text, d->text_len, d->paragraphs, d->n_paragraphs, d->hash)) != SL_OK)
+    if ((s = candidates(e, 0, d->text, d->text_len, d->paragraphs, d->n_paragraphs, d->hash, NULL)) != SL_OK)
         return s;
     if (e->exact_of && add_cand(e, e->exact_of)) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < e->n_cand; i++) {

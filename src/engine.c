@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "json_out.h"
 #include "normalize.h"
+#include "pool.h"
 #include "rules.h"
 #include "segment.h"
 #include "store.h"
@@ -132,6 +133,8 @@ SL_API sl_status sl_commit(sl_engine *e) {
     return store_commit(e->st, e->err, sizeof e->err);
 }
 
+static void free_slots(sl_engine *e);
+
 SL_API void sl_close(sl_engine *e) {
     if (!e) return;
     if (e->st) store_commit(e->st, e->err, sizeof e->err);
@@ -150,6 +153,7 @@ SL_API void sl_close(sl_engine *e) {
     free(e->rem_off);
     segment_free(&e->seg);
     dupindex_free(e);
+    free_slots(e);
     free(e);
 }
 
@@ -215,11 +219,11 @@ static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title
     return SL_OK;
 }
 
-SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcome) {
-    const char *title;
-    sl_status s = run_clean(e, a, &title);
-    if (s != SL_OK) return s;
-    cleaner *c = &e->cl;
+/* Store what cleaning made of a (in c, maybe another engine's cleaner;
+ * f its fingerprint or NULL) and index it. */
+static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article *a,
+                               const char *title, const fingerprint *f, sl_outcome *outcome) {
+    sl_status s;
     char hid[40];
     const char *id = a->id;
     if (!id) {
@@ -246,7 +250,7 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
         e->cap_srem = c->n_rem * 2;
     }
     for (size_t i = 0; i < c->n_rem; i++) {
-        clean_removal *r = &c->rem[i];
+        const clean_removal *r = &c->rem[i];
         e->srem[i] = (store_removal){r->reason, r->note[0] ? r->note : r->detail,
                                      c->removed.p + r->off, r->len};
     }
@@ -270,12 +274,97 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
         if (outcome) *outcome = SL_PRESENT;
         return SL_OK;
     }
-    s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash);
+    s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash, f);
     if (s != SL_OK) return s;
     e->pending++;
     e->pending_bytes += c->text.len;
     if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)
         return sl_commit(e);
+    return SL_OK;
+}
+
+SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcome) {
+    const char *title;
+    sl_status s = run_clean(e, a, &title);
+    if (s != SL_OK) return s;
+    return store_cleaned(e, &e->cl, a, title, NULL, outcome);
+}
+
+/* ---- sl_ingest_batch --------------------------------------------------------- */
+
+struct ingest_slot {
+    sl_engine *e;       /* cleans: no store */
+    fp_ctx fp;
+    fingerprint f;
+    const char *title;
+    sl_status st;
+};
+
+typedef struct ingest_run {
+    sl_engine *e;
+    const sl_article *a;
+    int fingerprint;    /* the index wants the fingerprint */
+    sl_ingest_cb cb;
+    void *ud;
+} ingest_run;
+
+static void ingest_prepare(void *ctx, unsigned w, size_t i) {
+    ingest_run *r = ctx;
+    struct ingest_slot *sl = &r->e->slots[i % r->e->n_slots];
+    (void)w;
+    sl->st = run_clean(sl->e, &r->a[i], &sl->title);
+    if (sl->st != SL_OK || !r->fingerprint) return;
+    const cleaner *c = &sl->e->cl;
+    if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, &sl->f))
+        sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
+    else
+        memcpy(sl->f.exact, c->hash, 16);
+}
+
+static int ingest_consume(void *ctx, size_t i) {
+    ingest_run *r = ctx;
+    sl_engine *e = r->e;
+    struct ingest_slot *sl = &e->slots[i % e->n_slots];
+    if (sl->st != SL_OK) return r->cb(r->ud, &r->a[i], sl->st, 0, sl->e->err);
+    sl_outcome out = 0;
+    sl_status s = store_cleaned(e, &sl->e->cl, &r->a[i], sl->title, r->fingerprint ? &sl->f : NULL, &out);
+    return r->cb(r->ud, &r->a[i], s, s == SL_OK ? out : 0, s == SL_OK ? NULL : e->err);
+}
+
+static void free_slots(sl_engine *e) {
+    for (unsigned i = 0; i < e->n_slots; i++) {
+        sl_close(e->slots[i].e);
+        fp_ctx_free(&e->slots[i].fp);
+    }
+    free(e->slots);
+    e->slots = NULL;
+    e->n_slots = 0;
+}
+
+SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl_ingest_cb cb,
+                                 void *ud) {
+    unsigned workers = e->opt.threads ? e->opt.threads : pool_cores();
+    if (workers > 64) workers = 64;
+    /* Two slots a worker: each can clean the next while its last waits
+     * to be stored. */
+    if (e->n_slots != 2 * workers) {
+        free_slots(e);
+        e->slots = calloc(2 * workers, sizeof *e->slots);
+        if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");
+        e->n_slots = 2 * workers;
+        sl_options opt = e->opt;
+        opt.readonly = 0;
+        for (unsigned i = 0; i < e->n_slots; i++)
+            if (sl_open(NULL, &opt, &e->slots[i].e) != SL_OK) {
+                sl_status s = engine_err(e, SL_ENOMEM, "%s", sl_errmsg(e->slots[i].e));
+                free_slots(e);
+                return s;
+            }
+    }
+    ingest_run r = {e, a, e->st && e->fp_state == 1 && !e->opt.no_index, cb, ud};
+    pool_fns f = {&r, ingest_prepare, ingest_consume};
+    if (pool_run(&f, n, n >= 8 ? workers : 1, e->n_slots))
+        return engine_err(e, SL_ENOMEM, "out of memory");
     return SL_OK;
 }
 

@@ -67,6 +67,10 @@ struct sl_engine {
     buf bucket;             /* one bucket's blob */
     uint64_t *run, *old, *merged;
     size_t n_run, cap_run, cap_old, cap_merged;
+    /* sl_ingest_batch: articles cleaned and fingerprinted ahead, each in a
+     * slot of its own (an engine with no store, a fingerprint) */
+    struct ingest_slot *slots;
+    unsigned n_slots;
 };
 
 /* Set the engine's message and return s. */
@@ -76,10 +80,12 @@ sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);
 /* After the store is open: check the fingerprint parameters, index an
  * unindexed store, or rebuild when asked.  Sets fp_state. */
 sl_status dupindex_open(sl_engine *e);
-/* Index the article stored as seq (text, paragraphs, hash): find and
- * store its relations, post its keys. */
+/* Index the article stored as seq (text, paragraphs, hash, and its
+ * fingerprint when it was made already, else NULL): find and store its
+ * relations, post its keys. */
 sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
-                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16]);
+                       const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16],
+                       const fingerprint *f);
 /* Relations of a stored article, for JSON. */
 sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n);
 void dupindex_free(sl_engine *e);

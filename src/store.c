@@ -159,27 +159,23 @@ static sl_status migrate(store *st, char *err, size_t errlen) {
                  "use a newer storyline", st->path, v, (int)N_MIGRATIONS);
         return SL_EVERSION;
     }
-    for (; v < (int)N_MIGRATIONS; v++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(st, err, errlen, "migrating");
-        /* Another process may have migrated while we waited for the lock. */
-        int now = 0;
-        if (user_version(st, &now) != SQLITE_OK) goto bad;
-        if (now > v) {
-            exec(st, "COMMIT");
-            v = now - 1;
-            continue;
-        }
-        if (exec(st, migrations[v]) != SQLITE_OK || exec(st, pragma) != SQLITE_OK) goto bad;
-        if (exec(st, "COMMIT") != SQLITE_OK) goto bad;
-        continue;
-    bad:;
-        sl_status s = fail(st, err, errlen, "migrating the schema");
-        exec(st, "ROLLBACK");
-        return s;
-    }
+    if (v == (int)N_MIGRATIONS) return SL_OK;
+    /* All steps in one transaction: a process killed while migrating
+     * leaves the store as it was, never half-way (a reader refuses an
+     * older version). */
+    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(st, err, errlen, "migrating");
+    /* Another process may have migrated while we waited for the lock. */
+    if (user_version(st, &v) != SQLITE_OK) goto bad;
+    for (; v < (int)N_MIGRATIONS; v++)
+        if (exec(st, migrations[v]) != SQLITE_OK) goto bad;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", (int)N_MIGRATIONS);
+    if (exec(st, pragma) != SQLITE_OK || exec(st, "COMMIT") != SQLITE_OK) goto bad;
     return SL_OK;
+bad:;
+    sl_status s = fail(st, err, errlen, "migrating the schema");
+    exec(st, "ROLLBACK");
+    return s;
 }
 
 sl_status store_open(const char *path, int readonly, store **out, char *err,

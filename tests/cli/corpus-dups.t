@@ -81,3 +81,18 @@ $ storyline reindex --db bulk.db && storyline dups --db bulk.db --kind near
   reindexed bulk.db
   near group of 2, representative copy000, lowest similarity 0.990:
     copy000 ~ 000_e8a6cf9c6403bd55  near 0.990
+
+# Ingest cleans and fingerprints on several threads and stores in input
+# order: any number of threads gives the same store.  A bad line in the
+# middle is named with its line and the rest goes in.
+$ { head -n 300 $SHARED/data/dedup-dev/docs.jsonl; printf '{"id":"bad","text":""}\n'; sed -n 301,600p $SHARED/data/dedup-dev/docs.jsonl; } > mix.jsonl
+$ storyline ingest -q --threads 1 --db t1.db mix.jsonl
+! storyline: mix.jsonl:301: no text
+[1]
+$ storyline ingest -q --threads 3 --db t3.db mix.jsonl
+! storyline: mix.jsonl:301: no text
+[1]
+$ storyline dups --db t1.db --json > t1.json; storyline dups --db t3.db --json | cmp - t1.json && awk 'END { print (NR > 50 ? "same, over 50 groups and links" : "too few: " NR) }' t1.json
+  same, over 50 groups and links
+$ storyline ingest --threads 0 x 2>&1 | head -n 1
+  storyline: --threads needs a number from 1 to 64, not '0'

@@ -44,7 +44,7 @@ $ storyline help | diff - <(storyline --help) && echo same
 $ storyline help ingest
   usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
                           [--max-article-bytes N] [--rules FILE] [--dry-run]
-                          [--batch N] [--no-index] PATH... | -
+                          [--batch N] [--no-index] [--threads N] PATH... | -
   
   Read articles, clean and segment them, and store each new one.  PATH is a
   .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -62,6 +62,8 @@ $ storyline help ingest
     --batch N                articles per transaction (default 2000)
     --no-index               skip duplicate detection (bulk loading); dups and
                              check refuse until 'storyline reindex'
+    --threads N              clean and fingerprint on N threads (default: one
+                             per core); one writer stores, in input order
     -q, --quiet              no progress bar and no summary line
   
   Prints a summary: read (every input), stored, already present, rejected.
@@ -108,7 +110,7 @@ $ storyline ingest --format xml x
 ! storyline: --format must be auto, txt or jsonl, not 'xml'
 ! usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
 !                         [--max-article-bytes N] [--rules FILE] [--dry-run]
-!                         [--batch N] [--no-index] PATH... | -
+!                         [--batch N] [--no-index] [--threads N] PATH... | -
 !
 ! Read articles, clean and segment them, and store each new one.  PATH is a
 ! .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -126,6 +128,8 @@ $ storyline ingest --format xml x
 !   --batch N                articles per transaction (default 2000)
 !   --no-index               skip duplicate detection (bulk loading); dups and
 !                            check refuse until 'storyline reindex'
+!   --threads N              clean and fingerprint on N threads (default: one
+!                            per core); one writer stores, in input order
 !   -q, --quiet              no progress bar and no summary line
 !
 ! Prints a summary: read (every input), stored, already present, rejected.

@@ -155,9 +155,9 @@ check() {
         STATE="empty store, no schema yet"
         return
     fi
-    # Migrations commit one step at a time: a kill may leave any version
-    # from 1 up to the current one (3), which the next open completes.
-    [ "$uv" -ge 1 ] && [ "$uv" -le 3 ] && [ "$tables" = 1 ] ||
+    # Migrations commit all their steps at once: a kill leaves no schema
+    # (above) or the current one (3).
+    [ "$uv" -eq 3 ] && [ "$tables" = 1 ] ||
         die "$label: schema version '$uv', articles table '$tables'"
     out=$(storyline stats --db "$DB" --json 2>&1) || die "$label: storyline stats failed: $out"
     [[ $out =~ \"articles\":([0-9]+) ]] || die "$label: no article count in stats: $out"
