@@ -59,10 +59,10 @@ $ storyline rm --db c.db -q 000_e8a6cf9c6403bd55 2>/dev/null; storyline rm --db 
 # A store indexed with other fingerprint parameters is refused, clearly,
 # until it is rebuilt.
 $ sqlite3 c.db "UPDATE meta SET value = 'fp0 shingle=3' WHERE key = 'fingerprint'" && storyline dups --db c.db
-! storyline: the duplicate index was built with 'fp0 shingle=3', this storyline uses 'fp2 shingle=5 k=128 rows=4 bands=16 para=10'; run 'storyline reindex' to rebuild it
+! storyline: the duplicate index was built with 'fp0 shingle=3', this storyline uses 'fp3 shingle=5 k=128 rows=3 bands=8 para=10'; run 'storyline reindex' to rebuild it
 [1]
 $ storyline ingest --db c.db copy000.txt
-! storyline: copy000.txt: the duplicate index was built with 'fp0 shingle=3', this storyline uses 'fp2 shingle=5 k=128 rows=4 bands=16 para=10'; run 'storyline reindex' to rebuild it
+! storyline: copy000.txt: the duplicate index was built with 'fp0 shingle=3', this storyline uses 'fp3 shingle=5 k=128 rows=3 bands=8 para=10'; run 'storyline reindex' to rebuild it
   read 1, stored 0, already present 0, rejected 1
 [1]
 $ storyline reindex --db c.db && storyline dups --db c.db --kind exact --json | python3 -c 'import json,sys; [print(g["kind"], g["members"]) for g in map(json.loads, sys.stdin)]'
