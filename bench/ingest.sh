@@ -84,7 +84,7 @@ measure dedup "$SL" dedup --pairs --quiet "$BIG"
 stored=$("$SL" stats --json --db "$OUT/bench.db" | sed 's/.*"articles":\([0-9]*\).*/\1/')
 rounds=$(grep -o '^{"id": "r[0-9]*-' "$BIG" | tail -n 1 | tr -dc '0-9')
 
-echo "best of $RUNS runs each (BENCH_RUNS=N to change); one core; same file, in the page cache"
+echo "best of $RUNS runs each (BENCH_RUNS=N to change); storyline on every core (--threads), wc -w on one; same file, in the page cache"
 printf '%-34s %9s %10s %12s %10s %12s\n' "" "seconds" "MB/s" "articles/s" "peak MiB" "vs wc -w"
 row() {
     local name=$1 label=$2
