@@ -37,6 +37,7 @@ void dupindex_free(sl_engine *e) {
     fp_ctx_free(&e->fpb);
     free(e->keys);
     free(e->cand);
+    free(e->pairs);
     free(e->cpara);
     free(e->links);
     buf_free(&e->shared);
@@ -280,9 +281,10 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
     s = posted(e);
     if (s != SL_OK) return s;
     if (e->n_cand) qsort(e->cand, e->n_cand, sizeof *e->cand, cmp_i64);
-    /* (seq, hits) pairs, in place of the sorted list */
-    int64_t *pairs = malloc((e->n_cand ? e->n_cand : 1) * 2 * sizeof *pairs);
-    if (!pairs) return engine_err(e, SL_ENOMEM, "out of memory");
+    /* (seq, hits) pairs, in place of the sorted list; the buffer is kept */
+    if (array_grow((void **)&e->pairs, &e->cap_pairs, 2 * e->n_cand + 2, sizeof *e->pairs))
+        return engine_err(e, SL_ENOMEM, "out of memory");
+    int64_t *pairs = e->pairs;
     size_t u = 0;
     for (size_t i = 0; i < e->n_cand; i++) {
         if (e->cand[i] == self) continue;
@@ -298,7 +300,6 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
     if (u > MAX_VERIFY) u = MAX_VERIFY;
     for (size_t i = 0; i < u; i++) e->cand[i] = pairs[2 * i];
     e->n_cand = u;
-    free(pairs);
     return SL_OK;
 }
 
@@ -561,7 +562,6 @@ SL_API sl_status sl_check(sl_engine *e, const sl_article *a, sl_match_cb cb, voi
 
 typedef struct keys_of {
     sl_engine *e;
-    int64_t seq;
     sl_status s;
 } keys_of;
 
@@ -587,7 +587,7 @@ SL_API sl_status sl_remove(sl_engine *e, const char *id) {
     if (seq == 0) return engine_err(e, SL_ENOTFOUND, "no article with id '%s'", id);
     sl_status s = store_begin(e->st, e->err, sizeof e->err);
     if (s != SL_OK) return s;
-    keys_of k = {e, seq, SL_OK};
+    keys_of k = {e, SL_OK};
     int64_t *related = NULL;
     size_t n_related = 0;
     if (e->fp_state > 0) {

@@ -352,10 +352,8 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
         e->slots = calloc(2 * workers, sizeof *e->slots);
         if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");
         e->n_slots = 2 * workers;
-        sl_options opt = e->opt;
-        opt.readonly = 0;
         for (unsigned i = 0; i < e->n_slots; i++)
-            if (sl_open(NULL, &opt, &e->slots[i].e) != SL_OK) {
+            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK) {
                 sl_status s = engine_err(e, SL_ENOMEM, "%s", sl_errmsg(e->slots[i].e));
                 free_slots(e);
                 return s;

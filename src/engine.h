@@ -53,6 +53,8 @@ struct sl_engine {
     int64_t exact_of;       /* the earliest article with the same text */
     int64_t *cand;          /* candidate seqs */
     size_t n_cand, cap_cand;
+    int64_t *pairs;         /* (seq, hits) while ranking them */
+    size_t cap_pairs;
     sl_paragraph *cpara;    /* a candidate's paragraphs */
     size_t cap_cpara;
     buf shared;             /* "i:j,..." of one relation */

@@ -103,10 +103,6 @@ int mm_each(const multimap *m, int (*cb)(void *ud, uint32_t key, uint32_t value)
     return 0;
 }
 
-size_t mm_bytes(const multimap *m) {
-    return m->cap * sizeof *m->slots + m->cap_nodes * sizeof *m->nodes;
-}
-
 void mm_clear(multimap *m) {
     free(m->slots);
     free(m->nodes);

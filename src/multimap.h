@@ -47,9 +47,6 @@ size_t mm_get(const multimap *m, uint32_t key, uint32_t out[MM_CAP]);
 /* Every (key, value); stops when cb returns non-zero, and returns that. */
 int mm_each(const multimap *m, int (*cb)(void *ud, uint32_t key, uint32_t value), void *ud);
 
-/* Bytes held. */
-size_t mm_bytes(const multimap *m);
-
 void mm_clear(multimap *m); /* empty, keeping no memory */
 
 #endif

@@ -584,6 +584,8 @@ sl_status store_recent_all(store *st, store_keys_cb cb, void *ud, char *err, siz
     return r;
 }
 
+/* One integer from a prepared statement (one_int prepares each time:
+ * these run once per article). */
 static int64_t one_value(store *st, int which, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[which];
     int rc = sqlite3_step(s);
