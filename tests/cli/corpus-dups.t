@@ -96,3 +96,13 @@ $ storyline dups --db t1.db --json > t1.json; storyline dups --db t3.db --json |
   same, over 50 groups and links
 $ storyline ingest --threads 0 x 2>&1 | head -n 1
   storyline: --threads needs a number from 1 to 64, not '0'
+
+# A damaged bucket of the index is named, with what to do; reindex
+# rebuilds it and check answers again.
+$ sqlite3 t1.db "WITH RECURSIVE b(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM b WHERE x < 65535) INSERT OR REPLACE INTO postings SELECT x, x'05ffff' FROM b"
+$ head -n 1 mix.jsonl | python3 -c 'import json,sys; a=json.load(sys.stdin); a["id"]="edited"; a["text"]+="\nOne more line at the end."; print(json.dumps(a))' > edited.jsonl
+$ storyline check --db t1.db edited.jsonl
+! storyline: edited.jsonl:1: the duplicate index is damaged \(bucket [0-9]+\); run 'storyline reindex' (re)
+[1]
+$ storyline reindex --db t1.db >/dev/null && storyline check --db t1.db --json edited.jsonl | python3 -c 'import json,sys; print([m["kind"] for m in json.load(sys.stdin)["matches"]])'
+  ['near']

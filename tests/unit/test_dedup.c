@@ -422,6 +422,38 @@ static void store_index_across_merge(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* A second handle on the store sees what the first stores after it
+ * opened: its recent postings are loaded again when another connection
+ * has committed. */
+static void reader_sees_later_ingest(void **state) {
+    (void)state;
+    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    sl_engine *w, *r;
+    sl_outcome out;
+    char *t1 = words_text(11, 300), *t2 = words_text(12, 300);
+    sl_article a = {.id = "first", .text = t1, .text_len = strlen(t1)};
+    assert_int_equal(sl_open(path, NULL, &w), SL_OK);
+    assert_int_equal(sl_ingest(w, &a, &out), SL_OK);
+    assert_int_equal(sl_commit(w), SL_OK);
+    assert_int_equal(sl_open(path, NULL, &r), SL_OK);
+    assert_int_equal(check_text(r, t1).n, 1); /* loads the recent tier */
+    assert_int_equal(check_text(r, t2).n, 0);
+    sl_article b = {.id = "second", .text = t2, .text_len = strlen(t2)};
+    assert_int_equal(sl_ingest(w, &b, &out), SL_OK);
+    assert_int_equal(sl_commit(w), SL_OK);
+    found f = check_text(r, t2);
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.id, "second");
+    sl_close(r);
+    sl_close(w);
+    free(t1), free(t2);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_and_disjoint),
@@ -431,6 +463,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
         cmocka_unit_test(batch_matches_one_by_one),
         cmocka_unit_test(store_index_across_merge),
+        cmocka_unit_test(reader_sees_later_ingest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
