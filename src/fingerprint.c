@@ -57,26 +57,24 @@ static inline uint64_t rotl(uint64_t x, int r) {
     return r ? (x << r) | (x >> (64 - r)) : x;
 }
 
-/* Sort v[0, n): insertion sort when short, else an LSD radix sort on
- * bytes through ctx->tmp, skipping bytes that are equal in all.  qsort()
- * with a comparison callback was a sixth of the time of dedup.  0, or -1
- * when memory runs out. */
-static int sort_u64(fp_ctx *ctx, uint64_t *v, size_t n) {
-    if (n < 48) {
-        for (size_t i = 1; i < n; i++) {
-            uint64_t x = v[i];
-            size_t j = i;
-            for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-            v[j] = x;
-        }
-        return 0;
+/* Insertion sort of v[0, n). */
+static void insertion_u64(uint64_t *v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+        v[j] = x;
     }
-    if (array_grow((void **)&ctx->tmp, &ctx->cap_tmp, n, sizeof *ctx->tmp)) return -1;
+}
+
+/* LSD radix sort of v[0, n) on bytes through tmp, skipping bytes that
+ * are equal in all. */
+static void radix_u64(uint64_t *v, uint64_t *tmp, size_t n) {
     size_t count[8][256];
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
         for (int d = 0; d < 8; d++) count[d][(v[i] >> (8 * d)) & 255]++;
-    uint64_t *src = v, *dst = ctx->tmp;
+    uint64_t *src = v, *dst = tmp;
     for (int d = 0; d < 8; d++) {
         size_t *c = count[d];
         if (c[(v[0] >> (8 * d)) & 255] == n) continue; /* one value: no move */
@@ -92,6 +90,45 @@ static int sort_u64(fp_ctx *ctx, uint64_t *v, size_t n) {
         dst = t;
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
+}
+
+/* Sort v[0, n) of hash values.  Hashes spread evenly over 64 bits, so
+ * one pass into about n/4 buckets by their top bits leaves a few values
+ * per bucket, which insertion sort finishes: three passes over the data
+ * instead of the radix sort's nine (the radix sort was a seventh of the
+ * time of dedup, qsort() before it a sixth).  A crowded bucket (many
+ * equal values, or a hostile input) goes to the radix sort, so the worst
+ * case stays O(n).  0, or -1 when memory runs out. */
+#define SORT_BITS 12 /* at most 4,096 buckets (32 KiB of counts) */
+static int sort_u64(fp_ctx *ctx, uint64_t *v, size_t n) {
+    if (n < 48) {
+        insertion_u64(v, n);
+        return 0;
+    }
+    if (array_grow((void **)&ctx->tmp, &ctx->cap_tmp, n, sizeof *ctx->tmp)) return -1;
+    if (n > (size_t)16 << SORT_BITS) { /* a huge text: buckets would be crowded */
+        radix_u64(v, ctx->tmp, n);
+        return 0;
+    }
+    int bits = 1;
+    while (bits < SORT_BITS && ((size_t)4 << bits) < n) bits++;
+    size_t nb = (size_t)1 << bits;
+    size_t start[(1 << SORT_BITS) + 1];
+    memset(start, 0, (nb + 1) * sizeof *start);
+    int shift = 64 - bits;
+    for (size_t i = 0; i < n; i++) start[(v[i] >> shift) + 1]++;
+    for (size_t b = 0; b < nb; b++) start[b + 1] += start[b];
+    /* scatter: start[b] is bucket b's next free slot, then its end */
+    uint64_t *t = ctx->tmp;
+    for (size_t i = 0; i < n; i++) t[start[v[i] >> shift]++] = v[i];
+    size_t from = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t to = start[b], k = to - from;
+        if (k <= 32) insertion_u64(t + from, k);
+        else radix_u64(t + from, v + from, k); /* v[from, to) is free scratch */
+        from = to;
+    }
+    memcpy(v, t, n * sizeof *v);
     return 0;
 }
 

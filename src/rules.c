@@ -361,7 +361,7 @@ int rules_match(const rules *r, const char *form, size_t n,
                   memcmp(form + n - ru->pattern_len, ru->pattern, ru->pattern_len) == 0;
             break;
         case M_CONTAINS:
-            hit = strstr(form, ru->pattern) != NULL;
+            hit = memmem(form, n, ru->pattern, ru->pattern_len) != NULL;
             break;
         case M_REGEX:
             hit = (maybe || !anchored(ru)) && regexec(&ru->re, form, 0, NULL, 0) == 0;

@@ -37,7 +37,7 @@ static void paragraphs_of(const char *t, sl_paragraph *p, size_t *n) {
 }
 
 static void fingerprint_of(fp_ctx *ctx, const char *t, fingerprint *f, uint64_t **sh) {
-    sl_paragraph p[256];
+    sl_paragraph p[4096];
     size_t np;
     paragraphs_of(t, p, &np);
     assert_int_equal(fp_compute(ctx, t, strlen(t), p, np, f), 0);
@@ -68,6 +68,43 @@ static void identical_and_disjoint(void **state) {
     free(sb);
     free(t);
     free(u);
+    fp_ctx_free(&ctx);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The shingle set is the text-order shingles sorted and made unique,
+ * whatever their number (insertion sort, buckets, the radix fallback for
+ * huge texts) and however many are equal (a crowded bucket). */
+static void shingles_sorted_and_unique(void **state) {
+    (void)state;
+    fp_ctx ctx = {0};
+    size_t sizes[] = {3, 40, 400, 5000, 80000};
+    for (int variant = 0; variant < 2; variant++) {
+        for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+            char *t = words_text(11 + (unsigned)k, sizes[k]);
+            if (variant) /* a text of two alternating phrases: few, repeated shingles */
+                for (size_t i = 0; t[i]; i++)
+                    if (t[i] >= '0' && t[i] <= '9') t[i] = (i / 40) % 2 ? '1' : '2';
+            fingerprint f;
+            uint64_t *sh;
+            fingerprint_of(&ctx, t, &f, &sh);
+            uint64_t *want = malloc(f.n_seq * sizeof *want + 1);
+            memcpy(want, f.seq, f.n_seq * sizeof *want);
+            qsort(want, f.n_seq, sizeof *want, cmp_u64);
+            size_t u = 0;
+            for (size_t i = 0; i < f.n_seq; i++)
+                if (!u || want[i] != want[u - 1]) want[u++] = want[i];
+            assert_int_equal(f.n_shingles, u);
+            assert_memory_equal(sh, want, u * sizeof *want);
+            free(want);
+            free(sh);
+            free(t);
+        }
+    }
     fp_ctx_free(&ctx);
 }
 
@@ -458,6 +495,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_and_disjoint),
         cmocka_unit_test(minhash_estimates_jaccard),
+        cmocka_unit_test(shingles_sorted_and_unique),
         cmocka_unit_test_setup_teardown(kinds_of_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(same_sentence_is_not_a_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
