@@ -649,6 +649,7 @@ static int cmd_dedup(int argc, char **argv) {
     }
     if (pairs && clusters) return usage_error(usage_dedup, "choose one of --pairs and --clusters");
     if (explain && !pairs) return usage_error(usage_dedup, "--explain goes with --pairs");
+    dopt.evidence = explain; /* only --explain prints shared paragraphs */
     sl_engine *e = open_engine(NULL, &opt);
     if (!e) return 1;
     sl_dedup *d = NULL;

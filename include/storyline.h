@@ -430,6 +430,10 @@ typedef struct sl_dedup_options {
     double near_threshold;     /* Jaccard for near (default chosen on dev data) */
     size_t partial_min_words;  /* shared paragraph words for partial (30) */
     unsigned threads;          /* for sl_dedup_add_batch; 0: one per core */
+    int evidence;              /* 1 (default): shared_paragraphs and
+                                  shared_words of exact and near matches
+                                  too; 0 leaves them 0, which is faster
+                                  (partial matches always have them) */
 } sl_dedup_options;
 
 SL_API void sl_dedup_options_init(sl_dedup_options *opt);

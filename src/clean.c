@@ -375,7 +375,7 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
         c->n_para++;
     }
 
-    for (size_t i = 0; i < c->n_para; i++) {
+    for (size_t i = 0; i < c->n_para && !c->no_segment; i++) {
         if (segment_sentences(&c->seg, c->text.p, c->para[i].start, c->para[i].end) ||
             segment_tokens(&c->seg, c->text.p, c->para[i].start, c->para[i].end))
             return oom(err, errlen);

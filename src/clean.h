@@ -50,6 +50,8 @@ typedef struct cleaner {
     size_t cap_slots;
     segmenter seg;
     norm_nfc_table nfct; /* which code points NFC could change */
+    int no_segment;     /* set by a caller that needs no sentence or token
+                           counts (the stream deduper): they stay 0 */
     /* results of the last clean_run */
     const char *title_p;
     size_t title_len;

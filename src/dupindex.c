@@ -345,7 +345,7 @@ static int judge_row(void *ud, const char *id, const char *text, size_t len, con
         j->failed = 1;
         return -1;
     }
-    fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS, FP_PARTIAL_TOPIC};
+    fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS, FP_PARTIAL_TOPIC, 1};
     if (fp_decide(&e->fpa, &e->fa, &e->fb, &r, &j->v)) {
         j->failed = 1;
         return -1;

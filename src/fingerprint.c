@@ -469,6 +469,7 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
                             (double)(FP_PARA_WORDS - FP_SHINGLE + 1)) *
                    ((r->partial_min_words + FP_PARA_WORDS - 1) / FP_PARA_WORDS);
     if (!v->kind && inter < least) return 0;
+    if (v->kind && !r->near_evidence) return 0;
     fp_shared *s = &x->d_set;
     shared_init(s, iv, inter);
     uint8_t *ina = x->d_in, *inb = x->d_in + a->n_paras;

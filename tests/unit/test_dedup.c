@@ -304,7 +304,8 @@ static int note(void *ud, const sl_article *a, sl_status s, const char *err,
 }
 
 /* A batch on several threads gives what one add after another gives, in
- * order, and a bad article in it is reported without stopping the rest. */
+ * order (also when it skips the evidence of near copies), and a bad
+ * article in it is reported without stopping the rest. */
 static void batch_matches_one_by_one(void **state) {
     (void)state;
     enum { N = 40 };
@@ -325,6 +326,7 @@ static void batch_matches_one_by_one(void **state) {
         sl_dedup_options o;
         sl_dedup_options_init(&o);
         o.threads = round ? 3 : 1;
+        o.evidence = !round;
         assert_int_equal(sl_open(NULL, NULL, &e), SL_OK);
         assert_int_equal(sl_dedup_open(e, &o, &d), SL_OK);
         if (round == 0) {
