@@ -18,6 +18,9 @@
 #include <string.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "normalize.h"
 
@@ -29,6 +32,7 @@ const char *fp_params_string(void) {
         FP_ROWS) " bands=" STR(FP_BANDS) " para=" STR(FP_PARA_WORDS);
 }
 
+#ifndef __SSE2__
 /* Word characters of the matching form: ASCII letters, digits and '_' (as
  * \w), and any non-ASCII byte (letters of other scripts; punctuation that
  * matters was made ASCII by the matching form). */
@@ -41,6 +45,7 @@ static const unsigned char word_byte[256] = {
 #undef X8
 #undef A
 };
+#endif
 
 /* A 64-bit finaliser (from MurmurHash3): spreads every input bit. */
 static inline uint64_t mix64(uint64_t h) {
@@ -166,28 +171,81 @@ static int is_common(uint64_t h) {
     return 0;
 }
 
-/* Append the word hashes of form[0, n) to ctx->words; returns how many. */
+/* Append the hash of the word s[0, n) to ctx->words (room made by the
+ * caller).  The low bit marks a topic word: FP_TOPIC_BYTES or longer,
+ * not a number, not a common word. */
+static inline void add_word(fp_ctx *ctx, const unsigned char *s, size_t n) {
+    uint64_t h = word_hash(s, n);
+    if (n >= FP_TOPIC_BYTES) {
+        int digits = 1;
+        for (size_t k = 0; k < n && digits; k++) digits = s[k] >= '0' && s[k] <= '9';
+        if (!digits && !is_common(h)) h |= 1;
+    }
+    ctx->words[ctx->n_words++] = h;
+}
+
+#ifdef __SSE2__
+/* Bit i set when s[i] is a word byte of the matching form, for the
+ * k <= 16 bytes at s: ASCII letters (the form is lower case), digits and
+ * '_' (as \w), and any non-ASCII byte (letters of other scripts;
+ * punctuation that matters was made ASCII by the matching form). */
+static inline unsigned word_mask16(const unsigned char *s, size_t k) {
+    unsigned char tail[16];
+    const unsigned char *p = s;
+    if (k < 16) { /* never read past the form */
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, s, k);
+        p = tail;
+    }
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    /* bytes >= 0x80 (other scripts) have their sign bit set */
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lower, digit), under)) |
+           (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
+/* Append the word hashes of form[0, n) to ctx->words; returns how many,
+ * or -1 when memory runs out.  Words are found sixteen bytes a step: a
+ * mask of word bytes, whose rising and falling edges are the words'
+ * starts and ends (the byte loop was a third of fingerprinting). */
 static long add_words(fp_ctx *ctx, const unsigned char *s, size_t n) {
-    long count = 0;
+    /* at most one word per two bytes */
+    if (array_grow((void **)&ctx->words, &ctx->cap_words, ctx->n_words + n / 2 + 1,
+                   sizeof *ctx->words))
+        return -1;
+    size_t before = ctx->n_words;
+#ifdef __SSE2__
+    size_t start = 0;
+    unsigned carry = 0; /* the byte before this block is a word byte */
+    for (size_t base = 0; base < n; base += 16) {
+        size_t k = n - base < 16 ? n - base : 16;
+        unsigned m = word_mask16(s + base, k);
+        unsigned prev = ((m << 1) | carry) & 0xffff;
+        unsigned edges = (m ^ prev) & 0xffff; /* starts and ends, alternating */
+        carry = (m >> 15) & 1;
+        while (edges) {
+            unsigned b = (unsigned)__builtin_ctz(edges);
+            edges &= edges - 1;
+            if (m >> b & 1) start = base + b;
+            else add_word(ctx, s + start, base + b - start);
+        }
+    }
+    if (carry) add_word(ctx, s + start, n - start);
+#else
     for (size_t i = 0; i < n;) {
         if (!word_byte[s[i]]) { i++; continue; }
         size_t j = i;
         while (j < n && word_byte[s[j]]) j++;
-        if (array_grow((void **)&ctx->words, &ctx->cap_words, ctx->n_words + 1, sizeof *ctx->words))
-            return -1;
-        /* The low bit marks a topic word: FP_TOPIC_BYTES or longer, not a
-         * number, not a common word. */
-        uint64_t h = word_hash(s + i, j - i);
-        if (j - i >= FP_TOPIC_BYTES) {
-            int digits = 1;
-            for (size_t k = i; k < j && digits; k++) digits = s[k] >= '0' && s[k] <= '9';
-            if (!digits && !is_common(h)) h |= 1;
-        }
-        ctx->words[ctx->n_words++] = h;
-        count++;
+        add_word(ctx, s + i, j - i);
         i = j;
     }
-    return count;
+#endif
+    return (long)(ctx->n_words - before);
 }
 
 /* How many shingles nw words make: FP_SHINGLE consecutive words each,

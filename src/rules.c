@@ -8,6 +8,9 @@
 #include "rules.h"
 
 #include <regex.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +47,9 @@ struct rules {
         char s[23];
     } pre[128];
     size_t n_pre;
+    /* pre[] in order of first byte: those starting with byte c are
+     * pre[by_first[c], by_first[c + 1]) */
+    unsigned char by_first[257];
     int all_pass;
 };
 
@@ -200,6 +206,14 @@ static int build_gate(rules *r) {
     r->n_pre = 0;
     for (size_t i = 0; i < r->n && !r->all_pass; i++)
         if (anchored(&r->v[i]) && !prefixes(r->v[i].pattern + 1, r)) r->all_pass = 1;
+    /* by first byte (a counting sort; n_pre <= 128 fits the offsets) */
+    struct prefix sorted[sizeof r->pre / sizeof *r->pre];
+    size_t count[257] = {0};
+    for (size_t i = 0; i < r->n_pre; i++) count[(unsigned char)r->pre[i].s[0] + 1]++;
+    for (size_t c = 0; c < 256; c++) count[c + 1] += count[c];
+    for (size_t c = 0; c <= 256; c++) r->by_first[c] = (unsigned char)count[c];
+    for (size_t i = 0; i < r->n_pre; i++) sorted[count[(unsigned char)r->pre[i].s[0]]++] = r->pre[i];
+    memcpy(r->pre, sorted, r->n_pre * sizeof *sorted);
     for (size_t i = 0; i < r->n; i++) {
         if (!anchored(&r->v[i])) continue;
         if (!first) pat[k++] = '|';
@@ -333,14 +347,42 @@ nomem:
     return NULL;
 }
 
+/* Does s[0, n) contain p[0, m)?  Sixteen positions a step, comparing
+ * the first and the last byte of p at each and the rest only where both
+ * agree: most paragraphs go by at two compares per sixteen bytes (glibc's
+ * memmem was a tenth of cleaning, on rules that match almost nothing). */
+static int contains(const char *s, size_t n, const char *p, size_t m) {
+    if (m == 0) return 1;
+    if (m > n) return 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i first = _mm_set1_epi8(p[0]), last = _mm_set1_epi8(p[m - 1]);
+    for (; i + m - 1 + 16 <= n; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + m - 1));
+        unsigned hits = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+        while (hits) {
+            unsigned k = (unsigned)__builtin_ctz(hits);
+            if (memcmp(s + i + k, p, m) == 0) return 1;
+            hits &= hits - 1;
+        }
+    }
+#endif
+    for (; i + m <= n; i++)
+        if (s[i] == p[0] && s[i + m - 1] == p[m - 1] && memcmp(s + i, p, m) == 0) return 1;
+    return 0;
+}
+
 int rules_match(const rules *r, const char *form, size_t n,
                 const char **reason, const char **detail,
                 enum rule_scope *scope) {
     if (n > r->max_length) return -1;
     int maybe = 0;
     if (r->has_any) {
+        unsigned char c0 = (unsigned char)form[0];
         int pass = r->all_pass;
-        for (size_t i = 0; i < r->n_pre && !pass; i++)
+        for (size_t i = r->by_first[c0]; i < r->by_first[c0 + 1] && !pass; i++)
             pass = r->pre[i].s[0] == form[0] && n >= r->pre[i].len &&
                    memcmp(form, r->pre[i].s, r->pre[i].len) == 0;
         maybe = pass && regexec(&r->any, form, 0, NULL, 0) == 0;
@@ -361,7 +403,7 @@ int rules_match(const rules *r, const char *form, size_t n,
                   memcmp(form + n - ru->pattern_len, ru->pattern, ru->pattern_len) == 0;
             break;
         case M_CONTAINS:
-            hit = memmem(form, n, ru->pattern, ru->pattern_len) != NULL;
+            hit = contains(form, n, ru->pattern, ru->pattern_len);
             break;
         case M_REGEX:
             hit = (maybe || !anchored(ru)) && regexec(&ru->re, form, 0, NULL, 0) == 0;
