@@ -199,6 +199,35 @@ static void gate_does_not_hide_matches(void **state) {
     rules_free(r);
 }
 
+/* A contains rule finds its pattern at every offset of a paragraph of
+ * any length (the sixteen-byte steps and the byte tail), and nowhere
+ * else: near misses that share the first and last byte do not match. */
+static void contains_at_every_offset(void **state) {
+    (void)state;
+    char err[256];
+    const char *src = "max-length 100\nw line contains widget\n";
+    rules *r = rules_parse(src, strlen(src), "c.rules", err, sizeof err);
+    assert_non_null(r);
+    const char *reason, *detail;
+    enum rule_scope scope;
+    char line[101];
+    for (size_t len = 0; len <= 100; len++) {
+        for (size_t at = 0; at + 6 <= len || (at == 0 && len < 6); at++) {
+            memset(line, '.', len);
+            line[len] = '\0';
+            if (len >= 6) memcpy(line + at, "widget", 6);
+            int want = len >= 6;
+            assert_int_equal(rules_match(r, line, len, &reason, &detail, &scope), want ? 0 : -1);
+            if (len >= 6) { /* same first and last byte, other middle */
+                memcpy(line + at, "wXdget", 6);
+                assert_int_equal(rules_match(r, line, len, &reason, &detail, &scope), -1);
+            }
+            if (len < 6) break;
+        }
+    }
+    rules_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_rules_match_boilerplate),
@@ -206,6 +235,7 @@ int main(void) {
         cmocka_unit_test(parse_errors_name_the_line),
         cmocka_unit_test(kinds_and_scope),
         cmocka_unit_test(gate_does_not_hide_matches),
+        cmocka_unit_test(contains_at_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
