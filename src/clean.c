@@ -161,6 +161,20 @@ static int split_lines(cleaner *c, const char *src, size_t len) {
     return 0;
 }
 
+/* The matching form of every line, once: the rules read it, and so do
+ * the hash and the fingerprints (a walk over the text each, before). */
+static int line_forms(cleaner *c, const char *src) {
+    buf_reset(&c->forms);
+    for (size_t i = 0; i < c->n_lines; i++) {
+        clean_line *l = &c->lines[i];
+        l->form.off = c->forms.len;
+        if (norm_match_form(src + l->start, l->end - l->start, &c->forms)) return -1;
+        l->form.len = c->forms.len - l->form.off;
+        if (buf_putc(&c->forms, '\0')) return -1;
+    }
+    return 0;
+}
+
 /* Drop lines that match a boilerplate rule; a block rule takes the run of
  * list items and short unpunctuated lines after it as well. */
 static int drop_boilerplate(cleaner *c, const rules *r, const char *src) {
@@ -169,11 +183,10 @@ static int drop_boilerplate(cleaner *c, const rules *r, const char *src) {
     for (size_t i = 0; i < c->n_lines; i++) {
         clean_line *l = &c->lines[i];
         if (!l->keep || l->end - l->start > max) continue;
-        buf_reset(&c->form);
-        if (norm_match_form(src + l->start, l->end - l->start, &c->form)) return -1;
         const char *reason, *detail;
         enum rule_scope scope;
-        if (rules_match(r, c->form.p, c->form.len, &reason, &detail, &scope) < 0) continue;
+        if (rules_match(r, c->forms.p + l->form.off, l->form.len, &reason, &detail, &scope) < 0)
+            continue;
         l->keep = 0;
         l->reason = reason;
         l->detail = detail;
@@ -295,7 +308,8 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
         n = c->nfc.len;
     }
 
-    if (split_lines(c, src, n) || drop_boilerplate(c, r, src) || drop_repeats(c, src))
+    if (split_lines(c, src, n) || line_forms(c, src) || drop_boilerplate(c, r, src) ||
+        drop_repeats(c, src))
         return oom(err, errlen);
 
     /* The title. */
@@ -363,8 +377,10 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
         if (l->kind == SL_PARA_BODY && i < last_kept && looks_like_heading(s, ln))
             l->kind = SL_PARA_HEADING;
         if (c->text.len && buf_putc(&c->text, '\n')) return oom(err, errlen);
-        if (array_grow((void **)&c->para, &c->cap_para, c->n_para + 1, sizeof *c->para))
+        if (array_grow((void **)&c->para, &c->cap_para, c->n_para + 1, sizeof *c->para) ||
+            array_grow((void **)&c->pform, &c->cap_pform, c->n_para + 1, sizeof *c->pform))
             return oom(err, errlen);
+        c->pform[c->n_para] = l->form;
         /* Reuse same_as on kept lines to remember their paragraph number. */
         l->same_as = (int32_t)c->n_para;
         c->para[c->n_para].start = c->text.len;
@@ -382,7 +398,12 @@ sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,
     }
     c->n_sentences = c->seg.n_sent;
     c->n_tokens = c->seg.n_tok;
-    norm_match_hash(c->text.p, c->text.len, c->hash);
+    norm_match_hash_forms(c->forms.p, c->pform, c->n_para, c->hash);
+#ifdef SL_CHECK_HASH
+    unsigned char h2[16];
+    norm_match_hash(c->text.p, c->text.len, h2);
+    if (memcmp(h2, c->hash, 16)) abort();
+#endif
     return SL_OK;
 }
 
@@ -392,6 +413,8 @@ void clean_free(cleaner *c) {
     buf_free(&c->text);
     buf_free(&c->removed);
     buf_free(&c->form);
+    buf_free(&c->forms);
+    free(c->pform);
     buf_free(&c->title);
     free(c->lines);
     free(c->para);

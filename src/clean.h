@@ -22,6 +22,7 @@ typedef struct clean_line {
     uint8_t kind;          /* sl_para_kind */
     uint8_t keep;          /* 1 while the line stays in the clean text */
     int32_t same_as;       /* repeated-paragraph: index of the first copy */
+    norm_span form;        /* its matching form, in the cleaner's forms */
     const char *reason;    /* why it went, when !keep */
     const char *detail;
 } clean_line;
@@ -37,6 +38,10 @@ typedef struct cleaner {
     buf text;           /* the clean text */
     buf removed;        /* removed texts, back to back */
     buf form;           /* scratch: matching form of one line */
+    buf forms;          /* the matching form of every line, each followed
+                           by a NUL (the rules' regexes read to it) */
+    norm_span *pform;   /* the forms of the clean paragraphs (n_para) */
+    size_t cap_pform;
     buf title;          /* a title taken from the text */
     clean_line *lines;
     size_t n_lines, cap_lines;
@@ -61,8 +66,9 @@ typedef struct cleaner {
 
 /*
  * Clean text[0, len) with rules.  title is the given title or NULL.  On
- * SL_OK the results are in c (text, para, rem, notes, title_p, hash,
- * counts) until the next call.  Errors: SL_EUTF8 and SL_EEMPTY (with a
+ * SL_OK the results are in c (text, para, the paragraphs' matching forms
+ * in forms at pform, rem, notes, title_p, hash, counts) until the next
+ * call.  Errors: SL_EUTF8 and SL_EEMPTY (with a
  * message in err naming the byte offset), SL_ENOMEM, SL_ETOOBIG.
  */
 sl_status clean_run(cleaner *c, const rules *r, const char *text, size_t len,

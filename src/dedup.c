@@ -386,7 +386,7 @@ static prep *prepare(worker *w, scratch *sc, const sl_article *a) {
     w->e->cl.no_segment = 0;
     fingerprint f;
     if (st == SL_OK && fp_compute(&w->fp, clean->text, clean->text_len, clean->paragraphs,
-                                  clean->n_paragraphs, &f))
+                                  clean->n_paragraphs, w->e->cl.forms.p, w->e->cl.pform, &f))
         st = SL_ENOMEM;
     if (st != SL_OK) {
         const char *msg = sl_errmsg(w->e);

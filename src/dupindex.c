@@ -267,7 +267,7 @@ static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t
                             const fingerprint *f) {
     if (f) {
         e->fa = *f; /* made on another thread */
-    } else if (fp_compute(&e->fpa, text, len, paras, n_paras, &e->fa)) {
+    } else if (fp_compute(&e->fpa, text, len, paras, n_paras, NULL, NULL, &e->fa)) {
         return engine_err(e, SL_ENOMEM, "out of memory");
     }
     memcpy(e->fa.exact, hash, 16);
@@ -329,7 +329,7 @@ static int fingerprint_row(sl_engine *e, fp_ctx *ctx, const char *text, size_t l
                            const unsigned char *hash, fingerprint *f) {
     if (!text) text = "";
     size_t np = split(e, text, len);
-    if (np == (size_t)-1 || fp_compute(ctx, text, len, e->cpara, np, f)) return -1;
+    if (np == (size_t)-1 || fp_compute(ctx, text, len, e->cpara, np, NULL, NULL, f)) return -1;
     if (hash) memcpy(f->exact, hash, 16);
     else memset(f->exact, 0, 16);
     return 0;

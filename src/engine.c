@@ -315,7 +315,7 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     sl->st = run_clean(sl->e, &r->a[i], &sl->title);
     if (sl->st != SL_OK || !r->fingerprint) return;
     const cleaner *c = &sl->e->cl;
-    if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, &sl->f))
+    if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
     else
         memcpy(sl->f.exact, c->hash, 16);

@@ -325,17 +325,26 @@ int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_
 }
 
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
-               size_t n_paras, fingerprint *f) {
+               size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f) {
     (void)len;
     pthread_once(&common_once, common_load);
     ctx->n_words = 0;
     size_t np = 0;
     for (size_t p = 0; p < n_paras; p++) {
-        buf_reset(&ctx->form);
-        if (norm_match_form(text + paras[p].start, paras[p].end - paras[p].start, &ctx->form))
-            return -1;
+        const char *form;
+        size_t flen;
+        if (forms) {
+            form = form_base + forms[p].off;
+            flen = forms[p].len;
+        } else {
+            buf_reset(&ctx->form);
+            if (norm_match_form(text + paras[p].start, paras[p].end - paras[p].start, &ctx->form))
+                return -1;
+            form = ctx->form.p;
+            flen = ctx->form.len;
+        }
         size_t first = ctx->n_words;
-        long nw = add_words(ctx, (const unsigned char *)ctx->form.p, ctx->form.len);
+        long nw = add_words(ctx, (const unsigned char *)form, flen);
         if (nw < 0) return -1;
         if (nw < FP_PARA_WORDS) continue;
         if (array_grow((void **)&ctx->paras, &ctx->cap_paras, np + 1, sizeof *ctx->paras)) return -1;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "normalize.h"
 #include "storyline.h"
 
 #define FP_SHINGLE 5     /* words per shingle */
@@ -108,12 +109,14 @@ typedef struct fp_ctx {
 } fp_ctx;
 
 /*
- * Fingerprint text[0, len) (clean text, paragraphs at paras).  The arrays
- * of f point into ctx and stay valid until the next call; fp_copy() makes
- * an owned copy.  0, or -1 when memory runs out.
+ * Fingerprint text[0, len) (clean text, paragraphs at paras).  forms,
+ * when not NULL, holds the paragraphs' matching forms at form_base (what
+ * the cleaner made); else they are made here.  The arrays of f point
+ * into ctx and stay valid until the next call.  0, or -1 when memory
+ * runs out.
  */
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
-               size_t n_paras, fingerprint *f);
+               size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f);
 void fp_ctx_free(fp_ctx *ctx);
 
 /* A fingerprint again from what fp_compute made of a text: its words,

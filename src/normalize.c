@@ -309,12 +309,30 @@ static int emit_hash(void *ud, const char *p, size_t n) {
     return 0;
 }
 
+static void digest(XXH3_state_t *st, unsigned char out[16]) {
+    XXH128_hash_t h = XXH3_128bits_digest(st);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, h);
+    memcpy(out, c.digest, 16);
+}
+
 void norm_match_hash(const char *s, size_t n, unsigned char out[16]) {
     XXH3_state_t st;
     XXH3_128bits_reset(&st);
     walk(s, n, emit_hash, &st);
-    XXH128_hash_t h = XXH3_128bits_digest(&st);
-    XXH128_canonical_t c;
-    XXH128_canonicalFromHash(&c, h);
-    memcpy(out, c.digest, 16);
+    digest(&st, out);
+}
+
+void norm_match_hash_forms(const char *base, const norm_span *forms, size_t n,
+                           unsigned char out[16]) {
+    XXH3_state_t st;
+    XXH3_128bits_reset(&st);
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!forms[i].len) continue;
+        if (any) XXH3_128bits_update(&st, " ", 1);
+        XXH3_128bits_update(&st, base + forms[i].off, forms[i].len);
+        any = 1;
+    }
+    digest(&st, out);
 }

@@ -44,4 +44,16 @@ int norm_match_form(const char *s, size_t n, buf *out);
  * (high 64 bits first), so hex of it reads like XXH3's canonical form. */
 void norm_match_hash(const char *s, size_t n, unsigned char out[16]);
 
+/* Bytes [off, off + len) of a buffer: one paragraph's matching form. */
+typedef struct norm_span {
+    size_t off, len;
+} norm_span;
+
+/* What norm_match_hash() gives for the paragraphs joined by newlines,
+ * from their matching forms base[forms[i]] (n of them): the forms that
+ * are not empty, one space between them, which is what the walk over the
+ * joined text emits. */
+void norm_match_hash_forms(const char *base, const norm_span *forms, size_t n,
+                           unsigned char out[16]);
+
 #endif

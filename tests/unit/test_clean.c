@@ -218,6 +218,28 @@ static void hash_ignores_case_quotes_space(void **state) {
     assert_memory_not_equal(h1, f->c.hash, 16);
 }
 
+/* The hash comes from the paragraphs' matching forms, made once; it must
+ * be the hash of the clean text's own matching form (what the store
+ * compares), also when a paragraph's form is empty (only invisible
+ * characters), starts with an invisible character before a space, or has
+ * spaces the trimming leaves inside. */
+static void hash_from_forms_is_hash_of_text(void **state) {
+    fix *f = *state;
+    const char *texts[] = {
+        "Plain text.\nSecond paragraph here.",
+        "a\xc2\xad b\n\xc2\xad\xc2\xad\nnext \xe2\x80\x9cquoted\xe2\x80\x9d line\nend",
+        "\xc2\xad x leads with a soft hyphen\nTAIL\xc2\xad",
+        "one\xe2\x80\x83\xe2\x80\x83two \xc2\xa0 three\n\xe2\x80\x8d" "four",
+        "\xc3\x89t\xc3\xa9 \xe2\x80\x94 caf\xc3\xa9\n\xc3\x9fstra\xc3\x9f" "e\n\xe2\x80\xa6",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        assert_int_equal(run(f, texts[i], "A title"), SL_OK);
+        unsigned char want[16];
+        norm_match_hash(f->c.text.p, f->c.text.len, want);
+        assert_memory_equal(f->c.hash, want, 16);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(repeated_block_is_stored_once),
@@ -234,6 +256,7 @@ int main(void) {
         cmocka_unit_test(empty_text),
         cmocka_unit_test(nfc_is_applied_and_noted),
         cmocka_unit_test(hash_ignores_case_quotes_space),
+        cmocka_unit_test(hash_from_forms_is_hash_of_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
