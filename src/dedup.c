@@ -20,8 +20,6 @@
  * adds a candidate, which verification then drops.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +39,10 @@
 typedef struct prep {
     sl_status st;
     char *err;             /* when st is not SL_OK */
-    int io_errno;          /* the scratch write failed: its errno */
     char *id, *date;       /* date NULL: undated sorts last */
     size_t length;         /* clean text bytes */
-    uint64_t off;          /* its record in the scratch file */
-    size_t rec_size;       /* the record's bytes */
+    const char *record;    /* its scratch record (rec_size bytes) */
+    size_t rec_size;
     fingerprint f;
 } prep;
 
@@ -78,13 +75,16 @@ typedef struct arena {
     size_t n_all, cap_all;
 } arena;
 
-/* The scratch file: each article's record is written by the thread that
- * prepared it, at an offset it reserves (so the kernel's copy into the
- * page cache runs on every core, not on the one indexing thread), and read
- * back with pread. */
+/* The scratch file: records are laid out by the threads that prepare
+ * the articles, copied into buf by the indexing thread (for articles that
+ * are not exact copies of one before), written 4 MiB at a time, and read
+ * back with pread (or from buf while they are there).  A pwrite per
+ * article instead doubled the system time on a VM. */
 typedef struct scratch {
     int fd;
-    _Atomic uint64_t end; /* bytes reserved */
+    uint64_t flushed;     /* bytes in the file */
+    char *buf;
+    size_t len, cap;
     uint64_t *rd;         /* a fingerprint read back from the file */
     size_t cap_rd;
     fp_ctx fp;            /* its fingerprint, made again */
@@ -171,35 +171,39 @@ static size_t record_size(const fingerprint *f) {
     return HEAD_BYTES + (f->n_words + f->n_shingles) * 8 + f->n_paras * sizeof(fp_para);
 }
 
-/* Write the record at rec, of size bytes, at an offset reserved for it
- * (in *off).  0, or -1 with errno. */
-static int scratch_put(scratch *sc, const void *rec, size_t size, uint64_t *off) {
-    *off = atomic_fetch_add(&sc->end, size);
-    for (size_t done = 0; done < size;) {
-        ssize_t w = pwrite(sc->fd, (const char *)rec + done, size - done, (off_t)(*off + done));
+static int scratch_flush(scratch *sc) {
+    for (size_t done = 0; done < sc->len;) {
+        ssize_t w = pwrite(sc->fd, sc->buf + done, sc->len - done, (off_t)(sc->flushed + done));
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) return -1;
-        if (w == 0) {
-            errno = ENOSPC;
-            return -1;
-        }
+        if (w <= 0) return -1;
         done += (size_t)w;
     }
+    sc->flushed += sc->len;
+    sc->len = 0;
     return 0;
 }
 
-/* An exact copy's record is never read: give its blocks back (a file
- * system that cannot punch holes keeps them; nothing else changes). */
-static void scratch_drop(scratch *sc, uint64_t off, size_t size) {
-#ifdef FALLOC_FL_PUNCH_HOLE
-    (void)fallocate(sc->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)size);
-#else
-    (void)sc, (void)off, (void)size;
-#endif
+/* Append the record rec[0, size); its offset in *off.  0, or -1. */
+static int scratch_put(scratch *sc, const void *rec, size_t size, uint64_t *off) {
+    if (sc->len + size > sc->cap && sc->len && scratch_flush(sc)) return -1;
+    if (array_grow((void **)&sc->buf, &sc->cap, size > (4u << 20) ? size : (4u << 20), 1)) return -1;
+    *off = sc->flushed + sc->len;
+    memcpy(sc->buf + sc->len, rec, size);
+    sc->len += size;
+    return 0;
+}
+
+/* n bytes at off, from buf or the file, into dst.  0, or -1. */
+static int scratch_read(scratch *sc, uint64_t off, void *dst, size_t n) {
+    if (off >= sc->flushed) {
+        memcpy(dst, sc->buf + (off - sc->flushed), n);
+        return 0;
+    }
+    return pread(sc->fd, dst, n, (off_t)off) == (ssize_t)n ? 0 : -1;
 }
 
 static int scratch_head(scratch *sc, uint64_t off, uint64_t head[4]) {
-    return pread(sc->fd, head, HEAD_BYTES, (off_t)off) == HEAD_BYTES ? 0 : -1;
+    return scratch_read(sc, off, head, HEAD_BYTES);
 }
 
 /* The exact hash of the fingerprint at off. */
@@ -217,7 +221,7 @@ static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
     size_t nw = (size_t)head[0], ns = (size_t)(head[1] & 0xffffffffu), np = (size_t)(head[1] >> 32);
     size_t rest = (nw + ns) * 8 + np * sizeof(fp_para);
     if (array_grow((void **)&sc->rd, &sc->cap_rd, rest / 8 + 1, 8)) return -1;
-    if (rest && pread(sc->fd, sc->rd, rest, (off_t)(off + HEAD_BYTES)) != (ssize_t)rest) return -1;
+    if (rest && scratch_read(sc, off + HEAD_BYTES, sc->rd, rest)) return -1;
     const uint64_t *words = sc->rd;
     const uint64_t *shingles = words + nw;
     const fp_para *paras = (const fp_para *)(const void *)(shingles + ns);
@@ -228,6 +232,7 @@ static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
 
 static void scratch_close(scratch *sc) {
     if (sc->fd >= 0) close(sc->fd);
+    free(sc->buf);
     free(sc->rd);
     fp_ctx_free(&sc->fp);
     memset(sc, 0, sizeof *sc);
@@ -374,11 +379,10 @@ static void *put(char **at, const void *src, size_t n, size_t sz) {
     return dst;
 }
 
-/* Clean and fingerprint a with w's engine and scratch, and write its
- * record to the scratch file.  NULL when memory runs out; else a prep
- * whose st says whether the article was usable (and io_errno whether the
- * record could be written). */
-static prep *prepare(worker *w, scratch *sc, const sl_article *a) {
+/* Clean and fingerprint a with w's engine and scratch, and lay out its
+ * scratch record.  NULL when memory runs out; else a prep whose st says
+ * whether the article was usable. */
+static prep *prepare(worker *w, const sl_article *a) {
     const sl_doc *clean;
     /* Duplicates need no sentences or tokens: a sixth of cleaning. */
     w->e->cl.no_segment = 1;
@@ -407,13 +411,12 @@ static prep *prepare(worker *w, scratch *sc, const sl_article *a) {
     char *at = (char *)p + ((sizeof *p + 7) & ~(size_t)7);
     p->st = SL_OK;
     p->err = NULL;
-    p->io_errno = 0;
     p->length = clean->text_len;
     p->rec_size = rec;
     p->f = f;
     memcpy(p->f.exact, clean->hash, 16);
     /* the record, in the layout scratch_get reads */
-    char *record = at;
+    p->record = at;
     uint64_t head[4] = {f.n_words, f.n_shingles | (uint64_t)f.n_paras << 32, 0, 0};
     memcpy(&head[2], clean->hash, 16);
     put(&at, head, 4, 8);
@@ -423,7 +426,6 @@ static prep *prepare(worker *w, scratch *sc, const sl_article *a) {
     p->f.seq = put(&at, f.seq, f.n_seq, 8);
     p->id = put(&at, id, lid, 1);
     p->date = clean->date ? put(&at, clean->date, ldate, 1) : NULL;
-    if (scratch_put(sc, record, rec, &p->off)) p->io_errno = errno ? errno : EIO;
     return p;
 }
 
@@ -450,8 +452,6 @@ static uint32_t exact_copy_of(sl_dedup *d, const prep *p) {
 static sl_status index_prep(sl_dedup *d, prep *p) {
     if (d->n_docs >= MM_MAX_VALUE) /* doc numbers fit in 31 bits */
         return engine_err(d->e, SL_ETOOBIG, "too many articles for one deduper");
-    if (p->io_errno)
-        return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(p->io_errno));
     const fingerprint *f = &p->f;
     d->n_m = d->n_cand = 0;
     if (++d->stamp == 0) {
@@ -495,9 +495,9 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
         nd->off = d->docs[same].off; /* the same fingerprint */
         nd->twin = d->docs[same].twin;
         d->docs[same].twin = me;
-        scratch_drop(&d->sc, p->off, p->rec_size);
     } else {
-        nd->off = p->off;
+        if (scratch_put(&d->sc, p->record, p->rec_size, &nd->off))
+            return engine_err(d->e, SL_EIO, "cannot write the scratch file: %s", strerror(errno));
         if (mm_add(&d->exact, (uint32_t)(exact_key(f->exact) >> 32), me)) return oom(d);
         for (int b = 0; b < FP_BANDS && f->n_shingles; b++)
             if (mm_add(&d->bands, (uint32_t)(keys[b] >> 32), me)) return oom(d);
@@ -512,7 +512,7 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
 
 SL_API sl_status sl_dedup_add(sl_dedup *d, const sl_article *a, const sl_dup_match **out,
                               size_t *n_out) {
-    prep *p = prepare(&d->w[0], &d->sc, a);
+    prep *p = prepare(&d->w[0], a);
     if (!p) return oom(d);
     sl_status st = p->st; /* a cleaning error has its message on d->e */
     if (st == SL_OK) st = index_prep(d, p);
@@ -536,7 +536,7 @@ typedef struct batch {
 
 static void batch_prepare(void *ctx, unsigned w, size_t i) {
     batch *b = ctx;
-    b->item[i] = prepare(&b->d->w[w], &b->d->sc, &b->a[i]);
+    b->item[i] = prepare(&b->d->w[w], &b->a[i]);
 }
 
 static int batch_consume(void *ctx, size_t i) {
