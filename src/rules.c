@@ -357,15 +357,20 @@ static int contains(const char *s, size_t n, const char *p, size_t m) {
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i first = _mm_set1_epi8(p[0]), last = _mm_set1_epi8(p[m - 1]);
-    for (; i + m - 1 + 16 <= n; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + m - 1));
-        unsigned hits = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
-        while (hits) {
-            unsigned k = (unsigned)__builtin_ctz(hits);
-            if (memcmp(s + i + k, p, m) == 0) return 1;
-            hits &= hits - 1;
+    size_t starts = n - m + 1; /* positions where p could begin */
+    if (starts >= 16) {
+        for (;; i += 16) {
+            if (i + 16 > starts) i = starts - 16; /* the last step overlaps the one before */
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + m - 1));
+            unsigned hits = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+            while (hits) {
+                unsigned k = (unsigned)__builtin_ctz(hits);
+                if (memcmp(s + i + k, p, m) == 0) return 1;
+                hits &= hits - 1;
+            }
+            if (i + 16 == starts) return 0;
         }
     }
 #endif
