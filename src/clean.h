@@ -37,7 +37,8 @@ typedef struct cleaner {
     buf nfc;            /* the NFC copy, when the input needed one */
     buf text;           /* the clean text */
     buf removed;        /* removed texts, back to back */
-    buf form;           /* scratch: matching form of one line */
+    buf form;           /* scratch: the given title's and the first line's
+                           forms, to compare them */
     buf forms;          /* the matching form of every line, each followed
                            by a NUL (the rules' regexes read to it) */
     norm_span *pform;   /* the forms of the clean paragraphs (n_para) */

@@ -388,8 +388,7 @@ int rules_match(const rules *r, const char *form, size_t n,
         unsigned char c0 = (unsigned char)form[0];
         int pass = r->all_pass;
         for (size_t i = r->by_first[c0]; i < r->by_first[c0 + 1] && !pass; i++)
-            pass = r->pre[i].s[0] == form[0] && n >= r->pre[i].len &&
-                   memcmp(form, r->pre[i].s, r->pre[i].len) == 0;
+            pass = n >= r->pre[i].len && memcmp(form, r->pre[i].s, r->pre[i].len) == 0;
         maybe = pass && regexec(&r->any, form, 0, NULL, 0) == 0;
     }
     for (size_t i = 0; i < r->n; i++) {
