@@ -313,14 +313,16 @@ typedef struct judged {
 
 /* Paragraph spans of a stored text ('\n' between paragraphs). */
 static size_t split(sl_engine *e, const char *text, size_t len) {
+    if (!len) return 0;
     size_t n = 0, start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && text[i] != '\n') continue;
+    for (;;) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t end = nl ? (size_t)(nl - text) : len;
         if (array_grow((void **)&e->cpara, &e->cap_cpara, n + 1, sizeof *e->cpara)) return (size_t)-1;
-        e->cpara[n++] = (sl_paragraph){start, i, SL_PARA_BODY};
-        start = i + 1;
+        e->cpara[n++] = (sl_paragraph){start, end, SL_PARA_BODY};
+        if (!nl) return n;
+        start = end + 1;
     }
-    return len ? n : 0;
 }
 
 /* Fingerprint a stored row (text with '\n' between paragraphs, its

@@ -82,11 +82,11 @@ typedef struct fingerprint {
     size_t n_paras;
 } fingerprint;
 
-/* The shingles two articles share: sorted, with a 4096-bit filter. */
+/* The shingles two articles share, as an open-addressing set. */
 typedef struct fp_shared {
-    const uint64_t *v;
-    size_t n;
-    uint64_t bits[64];
+    uint64_t *slot;  /* 0 is an empty slot */
+    size_t mask, cap;
+    int has_zero;    /* the shingle hash 0, which no slot can hold */
 } fp_shared;
 
 /* Scratch space reused across documents. */
