@@ -15,7 +15,8 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -fvisibility=hidden -fPIC \
 ifeq ($(WERROR),1)
 CFLAGS   += -Werror
 endif
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+# libstemmer (Debian libstemmer-dev) ships no pkg-config file.
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 
 LIB_SRC  := $(wildcard src/*.c)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
@@ -23,9 +24,9 @@ CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-DATA     := data/boilerplate.rules data/common-words.txt
+DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt
 
-.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz
+.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 
@@ -118,3 +119,12 @@ install: all
 
 clean:
 	rm -rf build build-asan demo.db demo.db-wal demo.db-shm
+
+# The background document frequencies of story terms (data/terms-df.txt),
+# from a news corpus without event labels.
+$(BUILD)/df_model: tools/df_model.c $(BUILD)/libstoryline.a
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
+
+df-model: $(BUILD)/df_model
+	$(BUILD)/df_model $(SHARED)/data/news-base/articles.jsonl > data/terms-df.txt.tmp
+	mv data/terms-df.txt.tmp data/terms-df.txt

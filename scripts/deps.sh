@@ -8,7 +8,7 @@ set -eu
 
 # package: what it provides (checked by dpkg status)
 PACKAGES="gcc make pkg-config libsqlite3-dev libutf8proc-dev libxxhash-dev
-libjansson-dev libcmocka-dev sqlite3"
+libjansson-dev libcmocka-dev libstemmer-dev sqlite3"
 
 missing=""
 for p in $PACKAGES; do

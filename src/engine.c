@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "clean.h"
 #include "engine.h"
+#include "terms.h"
 #include "json_out.h"
 #include "normalize.h"
 #include "pool.h"
@@ -130,6 +131,8 @@ SL_API sl_status sl_commit(sl_engine *e) {
     e->pending = 0;
     e->pending_bytes = 0;
     if (!e->st) return SL_OK;
+    sl_status s = storyidx_flush(e);
+    if (s != SL_OK) return s;
     return store_commit(e->st, e->err, sizeof e->err);
 }
 
@@ -137,7 +140,7 @@ static void free_slots(sl_engine *e);
 
 SL_API void sl_close(sl_engine *e) {
     if (!e) return;
-    if (e->st) store_commit(e->st, e->err, sizeof e->err);
+    if (e->st && storyidx_flush(e) == SL_OK) store_commit(e->st, e->err, sizeof e->err);
     store_close(e->st);
     rules_free(e->rules);
     clean_free(&e->cl);
@@ -153,6 +156,8 @@ SL_API void sl_close(sl_engine *e) {
     free(e->rem_off);
     segment_free(&e->seg);
     dupindex_free(e);
+    storyidx_free(e);
+    buf_free(&e->tblob);
     free_slots(e);
     free(e);
 }
@@ -222,7 +227,8 @@ static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title
 /* Store what cleaning made of a (in c, maybe another engine's cleaner;
  * f its fingerprint or NULL) and index it. */
 static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article *a,
-                               const char *title, const fingerprint *f, sl_outcome *outcome) {
+                               const char *title, const fingerprint *f, const term *terms,
+                               size_t n_terms, sl_outcome *outcome) {
     sl_status s;
     char hid[40];
     const char *id = a->id;
@@ -276,6 +282,15 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     }
     s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash, f);
     if (s != SL_OK) return s;
+    if (!terms) { /* one article at a time: its terms here */
+        if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
+        if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
+                     c->seg.n_tok, title, &terms, &n_terms))
+            return engine_err(e, SL_ENOMEM, "out of memory");
+    }
+    if (storyidx_encode(terms, n_terms, &e->tblob)) return engine_err(e, SL_ENOMEM, "out of memory");
+    s = store_terms_put(e->st, seq, e->tblob.p, e->tblob.len, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
     e->pending++;
     e->pending_bytes += c->text.len;
     if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)
@@ -287,7 +302,7 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     const char *title;
     sl_status s = run_clean(e, a, &title);
     if (s != SL_OK) return s;
-    return store_cleaned(e, &e->cl, a, title, NULL, outcome);
+    return store_cleaned(e, &e->cl, a, title, NULL, NULL, 0, outcome);
 }
 
 /* ---- sl_ingest_batch --------------------------------------------------------- */
@@ -296,6 +311,9 @@ struct ingest_slot {
     sl_engine *e;       /* cleans: no store */
     fp_ctx fp;
     fingerprint f;
+    terms_ctx *tc;      /* the article's story terms */
+    const term *terms;
+    size_t n_terms;
     const char *title;
     sl_status st;
 };
@@ -313,8 +331,14 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     struct ingest_slot *sl = &r->e->slots[i % r->e->n_slots];
     (void)w;
     sl->st = run_clean(sl->e, &r->a[i], &sl->title);
-    if (sl->st != SL_OK || !r->fingerprint) return;
+    if (sl->st != SL_OK || !r->e->st) return;
     const cleaner *c = &sl->e->cl;
+    if (terms_of(sl->tc, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
+                 c->seg.n_tok, sl->title, &sl->terms, &sl->n_terms)) {
+        sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
+        return;
+    }
+    if (!r->fingerprint) return;
     if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
     else
@@ -327,7 +351,8 @@ static int ingest_consume(void *ctx, size_t i) {
     struct ingest_slot *sl = &e->slots[i % e->n_slots];
     if (sl->st != SL_OK) return r->cb(r->ud, &r->a[i], sl->st, 0, sl->e->err);
     sl_outcome out = 0;
-    sl_status s = store_cleaned(e, &sl->e->cl, &r->a[i], sl->title, r->fingerprint ? &sl->f : NULL, &out);
+    sl_status s = store_cleaned(e, &sl->e->cl, &r->a[i], sl->title, r->fingerprint ? &sl->f : NULL,
+                                sl->terms, sl->n_terms, &out);
     return r->cb(r->ud, &r->a[i], s, s == SL_OK ? out : 0, s == SL_OK ? NULL : e->err);
 }
 
@@ -335,6 +360,7 @@ static void free_slots(sl_engine *e) {
     for (unsigned i = 0; i < e->n_slots; i++) {
         sl_close(e->slots[i].e);
         fp_ctx_free(&e->slots[i].fp);
+        terms_free(e->slots[i].tc);
     }
     free(e->slots);
     e->slots = NULL;
@@ -353,7 +379,8 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
         if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");
         e->n_slots = 2 * workers;
         for (unsigned i = 0; i < e->n_slots; i++)
-            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK) {
+            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK ||
+                !(e->slots[i].tc = terms_new())) {
                 sl_status s = engine_err(e, SL_ENOMEM, "%s", sl_errmsg(e->slots[i].e));
                 free_slots(e);
                 return s;

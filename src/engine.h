@@ -73,6 +73,15 @@ struct sl_engine {
      * slot of its own (an engine with no store, a fingerprint) */
     struct ingest_slot *slots;
     unsigned n_slots;
+    /* stories (storyidx.c) */
+    struct story_state *stories; /* the clusterer, loaded on first use */
+    int story_ok;           /* 1 loaded; 0 not yet; -1 made with other
+                               settings (story_msg says) */
+    char story_msg[512];
+    struct terms_ctx *terms; /* for articles stored without terms */
+    int64_t story_next;     /* the id the next new story takes */
+    int64_t story_upto;     /* articles up to this seq are placed */
+    buf tblob;              /* one article's terms, encoded */
 };
 
 /* Set the engine's message and return s. */
@@ -91,5 +100,14 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
 /* Relations of a stored article, for JSON. */
 sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n);
 void dupindex_free(sl_engine *e);
+
+/* Stories (storyidx.c). */
+struct term;
+/* Place the articles stored since the last call in stories, in the open
+ * transaction (sl_commit calls it before committing). */
+sl_status storyidx_flush(sl_engine *e);
+void storyidx_free(sl_engine *e);
+/* Terms as the store keeps them: 8 bytes each, little-endian. */
+int storyidx_encode(const struct term *t, size_t n, buf *out);
 
 #endif

@@ -8,6 +8,7 @@
  * prepared once per handle.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -70,6 +71,31 @@ static const char *const migrations[] = {
     "  keys BLOB NOT NULL);           -- its 32-bit keys, little-endian\n"
     "DELETE FROM dups;\n"
     "DELETE FROM meta WHERE key = 'fingerprint';\n",
+    /* 2 -> 3: stories (store_stories.c).  Stores from before have none;
+     * 'storyline recluster' makes them. */
+    "CREATE TABLE story_terms(\n"
+    "  article INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,\n"
+    "  terms BLOB NOT NULL);          -- (key u32, title u16, body u16) little-endian\n"
+    "CREATE TABLE stories(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  first_seen TEXT, last_update TEXT, -- dates of its earliest and latest article\n"
+    "  last_day INTEGER,              -- last_update as days since 1970, for the clusterer\n"
+    "  articles INTEGER NOT NULL,     -- independent reports\n"
+    "  copies INTEGER NOT NULL,       -- exact and near copies folded into them\n"
+    "  open INTEGER NOT NULL);        -- 1 while it can take new articles\n"
+    "CREATE INDEX stories_open ON stories(open) WHERE open = 1;\n"
+    "CREATE TABLE story_members(\n"
+    "  article INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,\n"
+    "  story INTEGER NOT NULL,\n"
+    "  copy_of INTEGER,               -- the article it copies (its story's), or NULL\n"
+    "  similarity REAL NOT NULL);     -- to the story when it joined\n"
+    "CREATE INDEX story_members_story ON story_members(story, article);\n"
+    "CREATE TABLE story_alias(\n"
+    "  alias INTEGER PRIMARY KEY,     -- a story merged into another\n"
+    "  story INTEGER NOT NULL);\n"
+    "CREATE TABLE story_df(\n"
+    "  part INTEGER PRIMARY KEY,      -- 0: the one part so far\n"
+    "  data BLOB NOT NULL);           -- (term key u32, articles with it u32) little-endian\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
@@ -79,6 +105,7 @@ enum {
     S_MAX_SEQ, S_DATA_VERSION, S_BY_HASH, S_TEXT, S_DUP_ADD, S_DUPS_OF, S_DUPS_ALL,
     S_SEQ, S_DEL, S_DUPS_DEL, S_META_GET, S_META_SET, S_SET_HASH, S_RELATED, N_STMT
 };
+_Static_assert(N_STMT == STORE_N_STMT, "store_int.h: STORE_N_STMT");
 
 static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT hash FROM articles WHERE id = ?1",
@@ -124,14 +151,7 @@ static const char *const stmt_sql[N_STMT] = {
                " kinds, notes, hash, n_sentences, n_tokens FROM articles ORDER BY seq",
 };
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *stmt[N_STMT];
-    int in_tx;
-    char *path;
-};
-
-static sl_status fail(store *st, char *err, size_t errlen, const char *what) {
+sl_status store_fail(store *st, char *err, size_t errlen, const char *what) {
     snprintf(err, errlen, "%s: %s", what, st && st->db ? sqlite3_errmsg(st->db) : "no database");
     return SL_ESTORE;
 }
@@ -152,7 +172,7 @@ static int user_version(store *st, int *v) {
 
 static sl_status migrate(store *st, char *err, size_t errlen) {
     int v = 0;
-    if (user_version(st, &v) != SQLITE_OK) return fail(st, err, errlen, "reading the schema version");
+    if (user_version(st, &v) != SQLITE_OK) return store_fail(st, err, errlen, "reading the schema version");
     if (v > (int)N_MIGRATIONS) {
         snprintf(err, errlen,
                  "%s: schema version %d is newer than this storyline understands (%d); "
@@ -163,7 +183,7 @@ static sl_status migrate(store *st, char *err, size_t errlen) {
     /* All steps in one transaction: a process killed while migrating
      * leaves the store as it was, never half-way (a reader refuses an
      * older version). */
-    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(st, err, errlen, "migrating");
+    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return store_fail(st, err, errlen, "migrating");
     /* Another process may have migrated while we waited for the lock. */
     if (user_version(st, &v) != SQLITE_OK) goto bad;
     for (; v < (int)N_MIGRATIONS; v++)
@@ -173,7 +193,7 @@ static sl_status migrate(store *st, char *err, size_t errlen) {
     if (exec(st, pragma) != SQLITE_OK || exec(st, "COMMIT") != SQLITE_OK) goto bad;
     return SL_OK;
 bad:;
-    sl_status s = fail(st, err, errlen, "migrating the schema");
+    sl_status s = store_fail(st, err, errlen, "migrating the schema");
     exec(st, "ROLLBACK");
     return s;
 }
@@ -223,7 +243,7 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
         if (v == 0) exec(st, "PRAGMA page_size = 65536");
         if (exec(st, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
             exec(st, "PRAGMA synchronous = NORMAL") != SQLITE_OK)
-            s = fail(st, err, errlen, path);
+            s = store_fail(st, err, errlen, path);
         else
             s = migrate(st, err, errlen);
     } else if (v == 0) {
@@ -245,7 +265,7 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
         for (int i = 0; i < N_STMT; i++) {
             if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                    &st->stmt[i], NULL) != SQLITE_OK) {
-                s = fail(st, err, errlen, "preparing statements");
+                s = store_fail(st, err, errlen, "preparing statements");
                 break;
             }
         }
@@ -262,6 +282,7 @@ void store_close(store *st) {
     if (!st) return;
     if (st->in_tx) exec(st, "COMMIT");
     for (int i = 0; i < N_STMT; i++) sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < STORE_MAX_STMT; i++) sqlite3_finalize(st->sst[i]);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -269,19 +290,19 @@ void store_close(store *st) {
 
 sl_status store_begin(store *st, char *err, size_t errlen) {
     if (st->in_tx) return SL_OK;
-    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(st, err, errlen, "starting a transaction");
+    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return store_fail(st, err, errlen, "starting a transaction");
     st->in_tx = 1;
     return SL_OK;
 }
 
 sl_status store_commit(store *st, char *err, size_t errlen) {
     if (!st->in_tx) return SL_OK;
-    if (exec(st, "COMMIT") != SQLITE_OK) return fail(st, err, errlen, "committing");
+    if (exec(st, "COMMIT") != SQLITE_OK) return store_fail(st, err, errlen, "committing");
     st->in_tx = 0;
     return SL_OK;
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v) {
+void store_bind_text(sqlite3_stmt *s, int i, const char *v) {
     if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else sqlite3_bind_null(s, i);
 }
@@ -296,7 +317,7 @@ int store_find(store *st, const char *id, unsigned char hash[16], char *err, siz
         else memset(hash, 0, 16);
         found = 1;
     } else if (rc != SQLITE_DONE) {
-        fail(st, err, errlen, "looking up an id");
+        store_fail(st, err, errlen, "looking up an id");
         found = -1;
     }
     sqlite3_reset(s);
@@ -308,23 +329,23 @@ sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
                        size_t n_rem, int *inserted, int64_t *seq_out, char *err,
                        size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_INSERT];
-    bind_text(s, 1, r->id);
+    store_bind_text(s, 1, r->id);
     sqlite3_bind_blob(s, 2, r->hash, 16, SQLITE_STATIC);
-    bind_text(s, 3, r->source);
-    bind_text(s, 4, r->url);
-    bind_text(s, 5, r->date);
-    bind_text(s, 6, r->title);
+    store_bind_text(s, 3, r->source);
+    store_bind_text(s, 4, r->url);
+    store_bind_text(s, 5, r->date);
+    store_bind_text(s, 6, r->title);
     sqlite3_bind_text(s, 7, r->text, (int)r->text_len, SQLITE_STATIC);
-    bind_text(s, 8, r->kinds);
-    bind_text(s, 9, r->extra);
-    bind_text(s, 10, r->origin);
-    bind_text(s, 11, r->notes);
+    store_bind_text(s, 8, r->kinds);
+    store_bind_text(s, 9, r->extra);
+    store_bind_text(s, 10, r->origin);
+    store_bind_text(s, 11, r->notes);
     sqlite3_bind_int64(s, 12, r->n_sentences);
     sqlite3_bind_int64(s, 13, r->n_tokens);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE) return fail(st, err, errlen, "storing an article");
+    if (rc != SQLITE_DONE) return store_fail(st, err, errlen, "storing an article");
     *inserted = sqlite3_changes(st->db) > 0;
     if (!*inserted) return SL_OK; /* the id is taken: the caller looks */
     sqlite3_int64 seq = sqlite3_last_insert_rowid(st->db);
@@ -333,39 +354,39 @@ sl_status store_insert(store *st, const store_row *r, const store_removal *rem,
     for (size_t i = 0; i < n_rem; i++) {
         sqlite3_bind_int64(s, 1, seq);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-        bind_text(s, 3, rem[i].reason);
-        bind_text(s, 4, rem[i].detail);
+        store_bind_text(s, 3, rem[i].reason);
+        store_bind_text(s, 4, rem[i].detail);
         sqlite3_bind_text(s, 5, rem[i].text, (int)rem[i].text_len, SQLITE_STATIC);
         rc = sqlite3_step(s);
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
-        if (rc != SQLITE_DONE) return fail(st, err, errlen, "storing what cleaning removed");
+        if (rc != SQLITE_DONE) return store_fail(st, err, errlen, "storing what cleaning removed");
     }
     return SL_OK;
 }
 
-static const char *col_text(sqlite3_stmt *s, int i) {
+const char *store_col_text(sqlite3_stmt *s, int i) {
     return (const char *)sqlite3_column_text(s, i);
 }
 
 /* Fill a row from a S_GET or S_LIST result. */
 static void read_row(sqlite3_stmt *s, store_row *r, int with_text) {
-    r->id = col_text(s, 1);
-    r->source = col_text(s, 2);
-    r->url = col_text(s, 3);
-    r->date = col_text(s, 4);
-    r->title = col_text(s, 5);
-    r->extra = col_text(s, 6);
-    r->origin = col_text(s, 7);
+    r->id = store_col_text(s, 1);
+    r->source = store_col_text(s, 2);
+    r->url = store_col_text(s, 3);
+    r->date = store_col_text(s, 4);
+    r->title = store_col_text(s, 5);
+    r->extra = store_col_text(s, 6);
+    r->origin = store_col_text(s, 7);
     if (with_text) {
-        r->text = col_text(s, 8);
+        r->text = store_col_text(s, 8);
         r->text_len = (size_t)sqlite3_column_bytes(s, 8);
     } else {
         r->text = NULL;
         r->text_len = (size_t)sqlite3_column_int64(s, 8);
     }
-    r->kinds = col_text(s, 9);
-    r->notes = col_text(s, 10);
+    r->kinds = store_col_text(s, 9);
+    r->notes = store_col_text(s, 10);
     r->hash = sqlite3_column_bytes(s, 11) == 16 ? sqlite3_column_blob(s, 11) : NULL;
     r->n_sentences = sqlite3_column_int64(s, 12);
     r->n_tokens = sqlite3_column_int64(s, 13);
@@ -387,7 +408,7 @@ sl_status store_get(store *st, const char *id, store_row_cb on_row,
         snprintf(err, errlen, "no article with id '%s'", id);
         out = SL_ENOTFOUND;
     } else {
-        out = fail(st, err, errlen, "reading an article");
+        out = store_fail(st, err, errlen, "reading an article");
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -395,14 +416,14 @@ sl_status store_get(store *st, const char *id, store_row_cb on_row,
     s = st->stmt[S_GET_REM];
     sqlite3_bind_int64(s, 1, seq);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        store_removal m = {col_text(s, 0), col_text(s, 1), col_text(s, 2),
+        store_removal m = {store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2),
                            (size_t)sqlite3_column_bytes(s, 2)};
         if (on_removal(ud, &m)) {
             out = SL_ENOMEM;
             break;
         }
     }
-    if (out == SL_OK && rc != SQLITE_DONE) out = fail(st, err, errlen, "reading removals");
+    if (out == SL_OK && rc != SQLITE_DONE) out = store_fail(st, err, errlen, "reading removals");
     sqlite3_reset(s);
     return out;
 }
@@ -418,7 +439,7 @@ sl_status store_list(store *st, store_row_cb on_row, void *ud, char *err, size_t
             break;
         }
     }
-    sl_status out = rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "listing articles");
+    sl_status out = rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "listing articles");
     sqlite3_reset(s);
     return out;
 }
@@ -450,7 +471,7 @@ sl_status store_stats(store *st, sl_stats *o, char *err, size_t errlen) {
     o->db_bytes = (uint64_t)(one_int(st, "PRAGMA page_count", &ok) *
                              one_int(st, "PRAGMA page_size", &ok));
     o->schema_version = (int)one_int(st, "PRAGMA user_version", &ok);
-    return ok ? SL_OK : fail(st, err, errlen, "computing statistics");
+    return ok ? SL_OK : store_fail(st, err, errlen, "computing statistics");
 }
 
 sl_status store_removed_counts(store *st, sl_count_cb cb, void *ud, char *err, size_t errlen) {
@@ -459,24 +480,24 @@ sl_status store_removed_counts(store *st, sl_count_cb cb, void *ud, char *err, s
                            "SELECT reason, count(*) AS c FROM removed GROUP BY reason"
                            " ORDER BY c DESC, reason",
                            -1, &s, NULL) != SQLITE_OK)
-        return fail(st, err, errlen, "counting removals");
+        return store_fail(st, err, errlen, "counting removals");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        if (cb(ud, col_text(s, 0), (uint64_t)sqlite3_column_int64(s, 1))) {
+        if (cb(ud, store_col_text(s, 0), (uint64_t)sqlite3_column_int64(s, 1))) {
             rc = SQLITE_DONE;
             break;
         }
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "counting removals");
+    return rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "counting removals");
 }
 
 /* ---- duplicate index --------------------------------------------------- */
 
-static sl_status step_done(store *st, sqlite3_stmt *s, char *err, size_t errlen, const char *what) {
+sl_status store_step_done(store *st, sqlite3_stmt *s, char *err, size_t errlen, const char *what) {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, what);
+    return rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, what);
 }
 
 int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, size_t errlen) {
@@ -484,10 +505,10 @@ int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, s
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(s), found = 0;
     if (rc == SQLITE_ROW) {
-        snprintf(out, n, "%s", col_text(s, 0) ? col_text(s, 0) : "");
+        snprintf(out, n, "%s", store_col_text(s, 0) ? store_col_text(s, 0) : "");
         found = 1;
     } else if (rc != SQLITE_DONE) {
-        fail(st, err, errlen, "reading the store's settings");
+        store_fail(st, err, errlen, "reading the store's settings");
         found = -1;
     }
     sqlite3_reset(s);
@@ -499,7 +520,7 @@ sl_status store_meta_set(store *st, const char *key, const char *value, char *er
     sqlite3_stmt *s = st->stmt[S_META_SET];
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-    return step_done(st, s, err, errlen, "writing the store's settings");
+    return store_step_done(st, s, err, errlen, "writing the store's settings");
 }
 
 sl_status store_bucket_get(store *st, uint32_t bucket, buf *out, char *err, size_t errlen) {
@@ -513,7 +534,7 @@ sl_status store_bucket_get(store *st, uint32_t bucket, buf *out, char *err, size
         int n = sqlite3_column_bytes(s, 0);
         if (n > 0 && buf_put(out, p, (size_t)n)) r = SL_ENOMEM;
     } else if (rc != SQLITE_DONE) {
-        r = fail(st, err, errlen, "reading the duplicate index");
+        r = store_fail(st, err, errlen, "reading the duplicate index");
     }
     sqlite3_reset(s);
     if (r == SL_ENOMEM) snprintf(err, errlen, "out of memory");
@@ -525,7 +546,7 @@ sl_status store_bucket_put(store *st, uint32_t bucket, const void *data, size_t 
     sqlite3_stmt *s = st->stmt[n ? S_BUCKET_PUT : S_BUCKET_DEL];
     sqlite3_bind_int64(s, 1, bucket);
     if (n) sqlite3_bind_blob(s, 2, data, (int)n, SQLITE_STATIC);
-    return step_done(st, s, err, errlen, "writing the duplicate index");
+    return store_step_done(st, s, err, errlen, "writing the duplicate index");
 }
 
 sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t n, char *err,
@@ -540,7 +561,7 @@ sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t 
     sqlite3_stmt *s = st->stmt[S_RECENT_PUT];
     sqlite3_bind_int64(s, 1, seq);
     sqlite3_bind_blob(s, 2, b, (int)(n * 4), SQLITE_STATIC);
-    sl_status r = step_done(st, s, err, errlen, "writing the duplicate index");
+    sl_status r = store_step_done(st, s, err, errlen, "writing the duplicate index");
     if (b != small) free(b);
     return r;
 }
@@ -548,11 +569,11 @@ sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t 
 sl_status store_recent_del(store *st, int64_t seq, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_RECENT_DEL];
     sqlite3_bind_int64(s, 1, seq);
-    return step_done(st, s, err, errlen, "writing the duplicate index");
+    return store_step_done(st, s, err, errlen, "writing the duplicate index");
 }
 
 sl_status store_recent_clear(store *st, char *err, size_t errlen) {
-    if (exec(st, "DELETE FROM recent") != SQLITE_OK) return fail(st, err, errlen, "writing the duplicate index");
+    if (exec(st, "DELETE FROM recent") != SQLITE_OK) return store_fail(st, err, errlen, "writing the duplicate index");
     return SL_OK;
 }
 
@@ -577,7 +598,7 @@ sl_status store_recent_all(store *st, store_keys_cb cb, void *ud, char *err, siz
             break;
         }
     }
-    if (r == SL_OK && rc != SQLITE_DONE) r = fail(st, err, errlen, "reading the duplicate index");
+    if (r == SL_OK && rc != SQLITE_DONE) r = store_fail(st, err, errlen, "reading the duplicate index");
     if (r == SL_ENOMEM) snprintf(err, errlen, "out of memory");
     sqlite3_reset(s);
     free(keys);
@@ -590,7 +611,7 @@ static int64_t one_value(store *st, int which, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[which];
     int rc = sqlite3_step(s);
     int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    if (rc != SQLITE_ROW) fail(st, err, errlen, "reading the store");
+    if (rc != SQLITE_ROW) store_fail(st, err, errlen, "reading the store");
     sqlite3_reset(s);
     return v;
 }
@@ -610,7 +631,7 @@ sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb
         if (cb(ud, sqlite3_column_int64(s, 0))) break;
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "looking up a hash");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "looking up a hash");
 }
 
 sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *err, size_t errlen) {
@@ -620,14 +641,14 @@ sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *e
     sl_status out = SL_OK;
     if (rc == SQLITE_ROW) {
         const void *h = sqlite3_column_blob(s, 4);
-        if (cb(ud, col_text(s, 0), col_text(s, 1), (size_t)sqlite3_column_bytes(s, 1),
-               col_text(s, 2), col_text(s, 3),
+        if (cb(ud, store_col_text(s, 0), store_col_text(s, 1), (size_t)sqlite3_column_bytes(s, 1),
+               store_col_text(s, 2), store_col_text(s, 3),
                sqlite3_column_bytes(s, 4) == 16 ? h : NULL))
             out = SL_ENOMEM;
     } else if (rc == SQLITE_DONE) {
         out = SL_ENOTFOUND;
     } else {
-        out = fail(st, err, errlen, "reading an article");
+        out = store_fail(st, err, errlen, "reading an article");
     }
     sqlite3_reset(s);
     return out;
@@ -643,8 +664,8 @@ sl_status store_dup_add(store *st, int64_t a, int64_t b, const store_dup *d, cha
     sqlite3_bind_double(s, 5, d->containment);
     sqlite3_bind_int64(s, 6, (sqlite3_int64)d->paragraphs);
     sqlite3_bind_int64(s, 7, (sqlite3_int64)d->words);
-    bind_text(s, 8, d->shared);
-    return step_done(st, s, err, errlen, "storing a duplicate relation");
+    store_bind_text(s, 8, d->shared);
+    return store_step_done(st, s, err, errlen, "storing a duplicate relation");
 }
 
 sl_status store_dups_of(store *st, int64_t seq, store_dup_cb cb, void *ud, char *err, size_t errlen) {
@@ -654,11 +675,11 @@ sl_status store_dups_of(store *st, int64_t seq, store_dup_cb cb, void *ud, char 
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         store_dup d = {sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
                        sqlite3_column_double(s, 3), (size_t)sqlite3_column_int64(s, 4),
-                       (size_t)sqlite3_column_int64(s, 5), col_text(s, 6)};
-        if (cb(ud, 0, 0, NULL, col_text(s, 0), &d, NULL, NULL, 0, 0)) break;
+                       (size_t)sqlite3_column_int64(s, 5), store_col_text(s, 6)};
+        if (cb(ud, 0, 0, NULL, store_col_text(s, 0), &d, NULL, NULL, 0, 0)) break;
     }
     sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "reading relations");
 }
 
 sl_status store_dups_all(store *st, store_dup_cb cb, void *ud, char *err, size_t errlen) {
@@ -667,16 +688,16 @@ sl_status store_dups_all(store *st, store_dup_cb cb, void *ud, char *err, size_t
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         store_dup d = {sqlite3_column_int(s, 4), sqlite3_column_double(s, 5),
                        sqlite3_column_double(s, 6), (size_t)sqlite3_column_int64(s, 7),
-                       (size_t)sqlite3_column_int64(s, 8), col_text(s, 9)};
-        if (cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), col_text(s, 2),
-               col_text(s, 3), &d, col_text(s, 10), col_text(s, 11),
+                       (size_t)sqlite3_column_int64(s, 8), store_col_text(s, 9)};
+        if (cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), store_col_text(s, 2),
+               store_col_text(s, 3), &d, store_col_text(s, 10), store_col_text(s, 11),
                (size_t)sqlite3_column_int64(s, 12), (size_t)sqlite3_column_int64(s, 13))) {
             rc = SQLITE_DONE;
             break;
         }
     }
     sqlite3_reset(s);
-    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+    return rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "reading relations");
 }
 
 int64_t store_seq(store *st, const char *id, char *err, size_t errlen) {
@@ -685,7 +706,7 @@ int64_t store_seq(store *st, const char *id, char *err, size_t errlen) {
     int rc = sqlite3_step(s);
     int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        fail(st, err, errlen, "looking up an id");
+        store_fail(st, err, errlen, "looking up an id");
         seq = -1;
     }
     sqlite3_reset(s);
@@ -696,11 +717,11 @@ int64_t store_seq(store *st, const char *id, char *err, size_t errlen) {
 sl_status store_delete(store *st, int64_t seq, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_DUPS_DEL];
     sqlite3_bind_int64(s, 1, seq);
-    sl_status r = step_done(st, s, err, errlen, "removing relations");
+    sl_status r = store_step_done(st, s, err, errlen, "removing relations");
     if (r != SL_OK) return r;
     s = st->stmt[S_DEL];
     sqlite3_bind_int64(s, 1, seq);
-    return step_done(st, s, err, errlen, "removing an article");
+    return store_step_done(st, s, err, errlen, "removing an article");
 }
 
 sl_status store_related(store *st, int64_t seq, store_seq_cb cb, void *ud, char *err,
@@ -714,7 +735,7 @@ sl_status store_related(store *st, int64_t seq, store_seq_cb cb, void *ud, char 
             return SL_ENOMEM;
         }
     sqlite3_reset(s);
-    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "reading relations");
+    return rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "reading relations");
 }
 
 sl_status store_set_hash(store *st, int64_t seq, const unsigned char hash[16], char *err,
@@ -722,19 +743,19 @@ sl_status store_set_hash(store *st, int64_t seq, const unsigned char hash[16], c
     sqlite3_stmt *s = st->stmt[S_SET_HASH];
     sqlite3_bind_int64(s, 1, seq);
     sqlite3_bind_blob(s, 2, hash, 16, SQLITE_STATIC);
-    return step_done(st, s, err, errlen, "updating a hash");
+    return store_step_done(st, s, err, errlen, "updating a hash");
 }
 
 sl_status store_index_clear(store *st, char *err, size_t errlen) {
     if (exec(st, "DELETE FROM postings; DELETE FROM recent; DELETE FROM dups;") != SQLITE_OK)
-        return fail(st, err, errlen, "clearing the duplicate index");
+        return store_fail(st, err, errlen, "clearing the duplicate index");
     return SL_OK;
 }
 
 sl_status store_seqs(store *st, store_seq_cb cb, void *ud, char *err, size_t errlen) {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, "SELECT seq FROM articles ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
-        return fail(st, err, errlen, "listing articles");
+        return store_fail(st, err, errlen, "listing articles");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         if (cb(ud, sqlite3_column_int64(s, 0))) {
@@ -742,5 +763,5 @@ sl_status store_seqs(store *st, store_seq_cb cb, void *ud, char *err, size_t err
             break;
         }
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? SL_OK : fail(st, err, errlen, "listing articles");
+    return rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "listing articles");
 }

@@ -133,4 +133,67 @@ sl_status store_index_clear(store *st, char *err, size_t errlen);
 /* Every article's seq, in ingest order. */
 sl_status store_seqs(store *st, store_seq_cb cb, void *ud, char *err, size_t errlen);
 
+/* ---- stories (store_stories.c) ------------------------------------------ */
+
+/* An article's terms (terms.h, as a blob of 8-byte records). */
+sl_status store_terms_put(store *st, int64_t seq, const void *blob, size_t n, char *err, size_t errlen);
+sl_status store_terms_of(store *st, int64_t seq, int (*cb)(void *, const void *terms, size_t n),
+                         void *ud, char *err, size_t errlen);
+/* Articles after seq `after`, in ingest order: date, terms (NULL when
+ * none are stored) and the earliest article it is an exact or near copy
+ * of (0: none).  cb returns non-zero to stop. */
+typedef int (*store_article_cb)(void *ud, int64_t seq, const char *date, const void *terms,
+                                size_t n, int64_t copy_of);
+sl_status store_story_articles(store *st, int64_t after, store_article_cb cb, void *ud, char *err,
+                               size_t errlen);
+/* The story of an article (0: none), the story an id now stands for
+ * (itself unless merged), the largest story id ever given; -1 on error. */
+int64_t store_story_of(store *st, int64_t seq, char *err, size_t errlen);
+int64_t store_story_resolve(store *st, int64_t id, char *err, size_t errlen);
+int64_t store_story_max_id(store *st, char *err, size_t errlen);
+sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t copy_of, double sim,
+                                 char *err, size_t errlen);
+/* Count one more article (a copy or an independent report) of story id,
+ * creating it; its dates widen to date. */
+sl_status store_story_update(store *st, int64_t id, const char *date, int has_day, int32_t day,
+                             int is_copy, char *err, size_t errlen);
+sl_status store_story_close(store *st, int64_t id, char *err, size_t errlen);
+sl_status store_story_alias(store *st, int64_t alias, int64_t story, char *err, size_t errlen);
+/* The clusterer's document frequencies, as one blob (stories.h). */
+sl_status store_story_df_put(store *st, const void *blob, size_t n, char *err, size_t errlen);
+sl_status store_story_df_get(store *st, int (*cb)(void *, const void *blob, size_t n), void *ud,
+                             char *err, size_t errlen);
+sl_status store_story_open_each(store *st, int (*cb)(void *, int64_t id, int has_day, int32_t last_day),
+                                void *ud, char *err, size_t errlen);
+/* The terms of a story's last `limit` independent members, newest first. */
+sl_status store_story_recent_terms(store *st, int64_t story, int limit,
+                                   int (*cb)(void *, const void *terms, size_t n), void *ud,
+                                   char *err, size_t errlen);
+/* Forget every story (before a recluster). */
+sl_status store_story_clear(store *st, char *err, size_t errlen);
+
+typedef struct store_story {
+    int64_t id;
+    const char *first_seen, *last_update;
+    int64_t articles, copies, outlets;
+} store_story;
+typedef int (*store_story_cb)(void *ud, const store_story *s);
+/* Stories with at least min_size articles (copies included) that overlap
+ * [since, until] (either may be NULL), the largest first. */
+sl_status store_stories_each(store *st, int64_t min_size, const char *since, const char *until,
+                             store_story_cb cb, void *ud, char *err, size_t errlen);
+
+typedef struct store_member {
+    int64_t seq;
+    const char *id, *date, *source, *title;
+    const char *copy_of; /* id of the article it copies, or NULL */
+    double similarity;
+    const void *terms;
+    size_t n_terms_bytes;
+} store_member;
+typedef int (*store_member_cb)(void *ud, const store_member *m);
+/* A story's articles by date, then ingest order. */
+sl_status store_story_members(store *st, int64_t story, store_member_cb cb, void *ud, char *err,
+                              size_t errlen);
+
 #endif

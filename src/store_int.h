@@ -1,0 +1,32 @@
+/*
+ * store_int.h - what the files of the store module share (store.c, the
+ * articles and the duplicate index; store_stories.c, the stories).  Not
+ * for the stages: they see store.h.
+ */
+#ifndef SL_STORE_INT_H
+#define SL_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_MAX_STMT 32 /* statements store_stories.c prepares on first use */
+#define STORE_N_STMT 26   /* store.c's own, in stmt_sql[] */
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[STORE_N_STMT];
+    sqlite3_stmt *sst[STORE_MAX_STMT];
+    int in_tx;
+    char *path;
+};
+
+/* The message "what: sqlite's error" into err; SL_ESTORE. */
+sl_status store_fail(store *st, char *err, size_t errlen, const char *what);
+/* Bind v, or NULL when v is NULL. */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+const char *store_col_text(sqlite3_stmt *s, int i);
+/* Step a statement that returns no rows, reset it; SL_OK or SL_ESTORE. */
+sl_status store_step_done(store *st, sqlite3_stmt *s, char *err, size_t errlen, const char *what);
+
+#endif

@@ -1,0 +1,666 @@
+/*
+ * stories.c - streaming clustering of articles into stories (stories.h).
+ */
+#include "stories.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void story_params_default(story_params *p) {
+    p->threshold = 0.20;
+    p->w_words = 1.0;
+    p->w_names = 0.2;
+    p->w_numbers = 0.4;
+    p->title = 2.0;
+    p->tau = 300.0;
+    p->grace = 3.0;
+}
+
+int story_params_parse(story_params *p, const char *spec) {
+    /* "th=0.2 wn=0.3 ...": the keys of story_params_string, for tuning */
+    while (spec && *spec) {
+        while (*spec == ' ' || *spec == ',') spec++;
+        if (!*spec) break;
+        char key[16];
+        double v;
+        int used;
+        if (sscanf(spec, "%15[a-z]=%lf%n", key, &v, &used) != 2) return -1;
+        if (!strcmp(key, "th")) p->threshold = v;
+        else if (!strcmp(key, "ww")) p->w_words = v;
+        else if (!strcmp(key, "wn")) p->w_names = v;
+        else if (!strcmp(key, "wd")) p->w_numbers = v;
+        else if (!strcmp(key, "title")) p->title = v;
+        else if (!strcmp(key, "tau")) p->tau = v;
+        else if (!strcmp(key, "grace")) p->grace = v;
+        else return -1;
+        spec += used;
+    }
+    return 0;
+}
+
+const char *story_params_string(const story_params *p, char *out, size_t n) {
+    snprintf(out, n, "stories1 th=%g w=%g,%g,%g title=%g tau=%g grace=%g terms=%d members=%d",
+             p->threshold, p->w_words, p->w_names, p->w_numbers, p->title, p->tau, p->grace,
+             TERMS_MAX, STORY_MEMBERS);
+    return out;
+}
+
+/* A weighted term of one article: the three kinds each a unit vector. */
+typedef struct wterm {
+    uint32_t key;
+    float w;
+} wterm;
+
+typedef struct member {
+    wterm *v;
+    uint32_t n;
+    uint8_t has[3]; /* the kinds present */
+} member;
+
+/* The sums of a story's member vectors, by key: what makes the average
+ * similarity to its members one pass over the article's terms.  v[0] sums
+ * every member; for word keys v[1] sums the members with no names and
+ * v[2] those with no numbers (they stand in for the missing kind). */
+typedef struct sums {
+    uint32_t *key;
+    float (*v)[3];
+    uint32_t cap, used;
+    uint32_t no_names, no_numbers; /* members lacking each kind */
+} sums;
+
+typedef struct ostory {
+    int64_t id;        /* 0: a free slot */
+    uint32_t gen;      /* bumped when the slot is reused */
+    int32_t last_day;
+    uint64_t touched;  /* add counter at the last update: who is least recent */
+    member m[STORY_MEMBERS];
+    uint32_t n_m, next_m; /* members held, ring position */
+    sums sum;
+} ostory;
+
+/* key -> document frequency, open addressing */
+typedef struct dfmap {
+    uint32_t *key, *df;
+    size_t cap, used;
+} dfmap;
+
+/* key -> open stories holding it: (slot, gen) pairs */
+typedef struct plist {
+    uint32_t key;
+    uint32_t n, cap, pruned; /* pruned: length after the last prune */
+    uint64_t *e;             /* slot << 32 | gen */
+} plist;
+
+struct story_state {
+    story_params p;
+    dfmap df;
+    uint64_t docs;
+    uint32_t bg_docs;
+    ostory *open;
+    size_t n_open, cap_open; /* slots in use (some free: id 0) */
+    size_t live;
+    plist *pl;
+    size_t cap_pl, used_pl;
+    uint64_t adds;
+    int32_t stream_day;
+    /* scratch */
+    wterm *vec;
+    size_t cap_vec;
+    uint32_t *hits;
+    size_t cap_hits;
+    uint32_t *touched;
+    size_t n_touched, cap_touched;
+    int64_t *closed;
+    size_t n_closed, cap_closed;
+};
+
+static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
+
+/* ---- document frequencies ------------------------------------------------ */
+
+static int df_grow(dfmap *m) {
+    size_t nc = m->cap ? m->cap * 2 : 4096;
+    uint32_t *k = calloc(nc, sizeof *k), *d = calloc(nc, sizeof *d);
+    if (!k || !d) {
+        free(k), free(d);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->key[i]) continue;
+        size_t j = mix(m->key[i]) & (nc - 1);
+        while (k[j]) j = (j + 1) & (nc - 1);
+        k[j] = m->key[i], d[j] = m->df[i];
+    }
+    free(m->key), free(m->df);
+    m->key = k, m->df = d, m->cap = nc;
+    return 0;
+}
+
+static size_t df_find(const dfmap *m, uint32_t key) {
+    size_t j = mix(key) & (m->cap - 1);
+    while (m->key[j] && m->key[j] != key) j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+static uint32_t df_get(const dfmap *m, uint32_t key) {
+    if (!m->cap) return 0;
+    size_t j = df_find(m, key);
+    return m->key[j] ? m->df[j] : 0;
+}
+
+static int df_add(story_state *s, uint32_t key, uint32_t df) {
+    dfmap *m = &s->df;
+    if (2 * (m->used + 1) > m->cap && df_grow(m)) return -1;
+    size_t j = df_find(m, key);
+    if (!m->key[j]) m->key[j] = key, m->used++;
+    m->df[j] += df;
+    return 0;
+}
+
+int story_df_load(story_state *s, const void *blob, size_t n) {
+    if (n % 8) return -1;
+    const unsigned char *p = blob;
+    for (size_t i = 0; i < n; i += 8, p += 8) {
+        uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        uint32_t d = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+        if (k && df_add(s, k, d)) return -1;
+    }
+    return 0;
+}
+
+int story_df_save(const story_state *s, buf *out) {
+    buf_reset(out);
+    if (buf_reserve(out, 8 * s->df.used)) return -1;
+    unsigned char *p = (unsigned char *)out->p;
+    for (size_t i = 0; i < s->df.cap; i++) {
+        uint32_t k = s->df.key[i], d = s->df.df[i];
+        if (!k) continue;
+        p[0] = (unsigned char)k, p[1] = (unsigned char)(k >> 8), p[2] = (unsigned char)(k >> 16);
+        p[3] = (unsigned char)(k >> 24), p[4] = (unsigned char)d, p[5] = (unsigned char)(d >> 8);
+        p[6] = (unsigned char)(d >> 16), p[7] = (unsigned char)(d >> 24);
+        p += 8;
+    }
+    out->len = 8 * s->df.used;
+    return 0;
+}
+
+void story_docs_add(story_state *s, uint64_t docs) { s->docs += docs; }
+uint64_t story_docs(const story_state *s) { return s->docs; }
+
+/* Count an article's terms. */
+static int df_count(story_state *s, const term *t, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (df_add(s, t[i].key, 1)) return -1;
+    s->docs++;
+    return 0;
+}
+
+/* ---- weighting and similarity -------------------------------------------- */
+
+/* The article's TF-IDF vector, each kind scaled to unit length, into
+ * s->vec (sorted by key, as t is). */
+static int weigh(story_state *s, const term *t, size_t n, member *out) {
+    if (array_grow((void **)&s->vec, &s->cap_vec, n + 1, sizeof *s->vec)) return -1;
+    double docs = (double)s->docs + (double)s->bg_docs + 1.0, norm[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double tf = s->p.title * t[i].title + t[i].body;
+        double df = (double)df_get(&s->df, t[i].key) + (double)terms_bg_df(t[i].key);
+        double w = tf > 0 ? (1.0 + log(tf)) * log(docs / (df + 0.5)) : 0.0;
+        if (w < 0) w = 0;
+        s->vec[i] = (wterm){t[i].key, (float)w};
+        norm[TERM_KIND(t[i].key)] += w * w;
+    }
+    out->has[0] = out->has[1] = out->has[2] = 0;
+    for (int k = 0; k < 3; k++) norm[k] = norm[k] > 0 ? 1.0 / sqrt(norm[k]) : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = TERM_KIND(s->vec[i].key);
+        if (k > 2) k = 2;
+        s->vec[i].w = (float)(s->vec[i].w * norm[k]);
+        if (s->vec[i].w > 0) out->has[k] = 1;
+    }
+    out->v = s->vec;
+    out->n = (uint32_t)n;
+    return 0;
+}
+
+/* The weighted sum of the three cosines; a kind one side lacks counts as
+ * the words' cosine (no evidence either way). */
+static double combo(const story_params *p, const member *a, const member *b) {
+    double c[3] = {0, 0, 0};
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        if (a->v[i].key < b->v[j].key) i++;
+        else if (a->v[i].key > b->v[j].key) j++;
+        else {
+            unsigned k = TERM_KIND(a->v[i].key);
+            c[k > 2 ? 2 : k] += (double)a->v[i].w * (double)b->v[j].w;
+            i++, j++;
+        }
+    }
+    double names = a->has[1] && b->has[1] ? c[1] : c[0];
+    double nums = a->has[2] && b->has[2] ? c[2] : c[0];
+    return (p->w_words * c[0] + p->w_names * names + p->w_numbers * nums) /
+           (p->w_words + p->w_names + p->w_numbers);
+}
+
+static double decay(const story_params *p, int32_t day, int32_t last) {
+    if (day == STORY_NO_DAY || last == STORY_NO_DAY || p->tau <= 0) return 1.0;
+    double gap = fabs((double)day - (double)last) - p->grace;
+    return gap > 0 ? 1.0 / (1.0 + gap / p->tau) : 1.0;
+}
+
+static const float *sums_get(const sums *m, uint32_t key) {
+    if (!m->cap) return NULL;
+    uint32_t j = (uint32_t)mix(key) & (m->cap - 1);
+    while (m->key[j] && m->key[j] != key) j = (j + 1) & (m->cap - 1);
+    return m->key[j] ? m->v[j] : NULL;
+}
+
+static int sums_add(sums *m, uint32_t key, float a, float b, float c) {
+    if (2 * (m->used + 1) > m->cap) {
+        uint32_t nc = m->cap ? m->cap * 2 : 256;
+        uint32_t *k = calloc(nc, sizeof *k);
+        float(*v)[3] = calloc(nc, sizeof *v);
+        if (!k || !v) {
+            free(k), free(v);
+            return -1;
+        }
+        for (uint32_t i = 0; i < m->cap; i++) {
+            if (!m->key[i]) continue;
+            uint32_t j = (uint32_t)mix(m->key[i]) & (nc - 1);
+            while (k[j]) j = (j + 1) & (nc - 1);
+            k[j] = m->key[i];
+            memcpy(v[j], m->v[i], sizeof *v);
+        }
+        free(m->key), free(m->v);
+        m->key = k, m->v = v, m->cap = nc;
+    }
+    uint32_t j = (uint32_t)mix(key) & (m->cap - 1);
+    while (m->key[j] && m->key[j] != key) j = (j + 1) & (m->cap - 1);
+    if (!m->key[j]) m->key[j] = key, m->used++;
+    m->v[j][0] += a, m->v[j][1] += b, m->v[j][2] += c;
+    return 0;
+}
+
+static int sums_member(sums *m, const member *d, float sign);
+
+/* The story's sums made again from its members (after one leaves). */
+static int sums_build(ostory *o) {
+    sums *m = &o->sum;
+    if (m->cap) memset(m->key, 0, m->cap * sizeof *m->key), memset(m->v, 0, m->cap * sizeof *m->v);
+    m->used = m->no_names = m->no_numbers = 0;
+    for (uint32_t i = 0; i < o->n_m; i++)
+        if (sums_member(m, &o->m[i], 1.0f)) return -1;
+    return 0;
+}
+
+/* The average of combo(a, member) over the story's members, from the
+ * sums: combo is linear in each member once the stand-ins are split out. */
+static double story_sim(const story_state *s, const ostory *o, const member *a) {
+    if (!o->n_m) return 0.0;
+    double w = 0, n = 0, d = 0, w_nonames = 0, w_nonum = 0;
+    for (uint32_t i = 0; i < a->n; i++) {
+        const float *v = sums_get(&o->sum, a->v[i].key);
+        if (!v) continue;
+        double x = a->v[i].w;
+        switch (TERM_KIND(a->v[i].key)) {
+        case TERM_WORD:
+            w += x * v[0], w_nonames += x * v[1], w_nonum += x * v[2];
+            break;
+        case TERM_NAME: n += x * v[0]; break;
+        default: d += x * v[0]; break;
+        }
+    }
+    const story_params *p = &s->p;
+    double names = a->has[1] ? n + w_nonames : w;
+    double nums = a->has[2] ? d + w_nonum : w;
+    return (p->w_words * w + p->w_names * names + p->w_numbers * nums) /
+           ((p->w_words + p->w_names + p->w_numbers) * o->n_m);
+}
+
+double story_similarity(story_state *s, const term *a, size_t na, const term *b, size_t nb) {
+    member ma, mb;
+    if (weigh(s, a, na, &ma)) return 0;
+    wterm *copy = malloc((na ? na : 1) * sizeof *copy);
+    if (!copy) return 0;
+    memcpy(copy, ma.v, na * sizeof *copy);
+    ma.v = copy;
+    double r = weigh(s, b, nb, &mb) ? 0 : combo(&s->p, &ma, &mb);
+    free(copy);
+    return r;
+}
+
+/* ---- open stories and the inverted index ---------------------------------- */
+
+static void member_free(member *m) {
+    free(m->v);
+    m->v = NULL;
+    m->n = 0;
+}
+
+static void close_slot(story_state *s, size_t slot) {
+    ostory *o = &s->open[slot];
+    if (!o->id) return;
+    if (!array_grow((void **)&s->closed, &s->cap_closed, s->n_closed + 1, sizeof *s->closed))
+        s->closed[s->n_closed++] = o->id;
+    for (uint32_t i = 0; i < o->n_m; i++) member_free(&o->m[i]);
+    o->n_m = o->next_m = 0;
+    free(o->sum.key), free(o->sum.v);
+    memset(&o->sum, 0, sizeof o->sum);
+    o->id = 0;
+    o->gen++;
+    s->live--;
+}
+
+void story_closed(story_state *s, const int64_t **ids, size_t *n) {
+    *ids = s->closed;
+    *n = s->n_closed;
+    s->n_closed = 0;
+}
+
+static plist *pl_get(story_state *s, uint32_t key, int create) {
+    if (create && 2 * (s->used_pl + 1) > s->cap_pl) {
+        size_t nc = s->cap_pl ? s->cap_pl * 2 : 4096;
+        plist *np = calloc(nc, sizeof *np);
+        if (!np) return NULL;
+        for (size_t i = 0; i < s->cap_pl; i++) {
+            if (!s->pl[i].key) continue;
+            size_t j = mix(s->pl[i].key) & (nc - 1);
+            while (np[j].key) j = (j + 1) & (nc - 1);
+            np[j] = s->pl[i];
+        }
+        free(s->pl);
+        s->pl = np;
+        s->cap_pl = nc;
+    }
+    if (!s->cap_pl) return NULL;
+    size_t j = mix(key) & (s->cap_pl - 1);
+    while (s->pl[j].key && s->pl[j].key != key) j = (j + 1) & (s->cap_pl - 1);
+    if (!s->pl[j].key) {
+        if (!create) return NULL;
+        s->pl[j].key = key;
+        s->used_pl++;
+    }
+    return &s->pl[j];
+}
+
+static int live_entry(const story_state *s, uint64_t e) {
+    size_t slot = (size_t)(e >> 32);
+    return slot < s->n_open && s->open[slot].id && s->open[slot].gen == (uint32_t)e;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Drop entries of closed stories and repeats, when a list has doubled. */
+static void pl_prune(story_state *s, plist *l) {
+    qsort(l->e, l->n, sizeof *l->e, cmp_u64);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (live_entry(s, l->e[i]) && (!k || l->e[k - 1] != l->e[i])) l->e[k++] = l->e[i];
+    l->n = k;
+    l->pruned = k;
+}
+
+static int post(story_state *s, size_t slot, const member *m) {
+    uint64_t e = (uint64_t)slot << 32 | s->open[slot].gen;
+    for (uint32_t i = 0; i < m->n; i++) {
+        plist *l = pl_get(s, m->v[i].key, 1);
+        if (!l) return -1;
+        int seen = 0;
+        for (uint32_t j = l->n > 4 ? l->n - 4 : 0; j < l->n && !seen; j++) seen = l->e[j] == e;
+        if (seen) continue;
+        if (l->n == l->cap) {
+            uint32_t nc = l->cap ? l->cap * 2 : 4;
+            uint64_t *ne = realloc(l->e, nc * sizeof *ne);
+            if (!ne) return -1;
+            l->e = ne;
+            l->cap = nc;
+        }
+        l->e[l->n++] = e;
+        if (l->n >= 16 && l->n >= 2 * l->pruned) pl_prune(s, l);
+    }
+    return 0;
+}
+
+/* A free slot for a new story (the least recently updated closes when
+ * STORY_OPEN_MAX are open). */
+static long new_slot(story_state *s) {
+    if (s->live >= STORY_OPEN_MAX) {
+        size_t old = 0;
+        uint64_t t = UINT64_MAX;
+        for (size_t i = 0; i < s->n_open; i++)
+            if (s->open[i].id && s->open[i].touched < t) t = s->open[i].touched, old = i;
+        close_slot(s, old);
+    }
+    for (size_t i = 0; i < s->n_open; i++)
+        if (!s->open[i].id) return (long)i;
+    if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open)) return -1;
+    memset(&s->open[s->n_open], 0, sizeof *s->open);
+    return (long)s->n_open++;
+}
+
+/* Close the stories the stream has left behind. */
+static void expire(story_state *s) {
+    if (s->stream_day == STORY_NO_DAY) return;
+    for (size_t i = 0; i < s->n_open; i++) {
+        ostory *o = &s->open[i];
+        if (o->id && o->last_day != STORY_NO_DAY && o->last_day < s->stream_day - STORY_OPEN_DAYS)
+            close_slot(s, i);
+    }
+}
+
+/* Keep a copy of m as the story's newest member. */
+/* Add (sign 1) or take away (-1) a member's part of the story's sums. */
+static int sums_member(sums *m, const member *d, float sign) {
+    m->no_names += sign > 0 ? !d->has[1] : -(uint32_t)!d->has[1];
+    m->no_numbers += sign > 0 ? !d->has[2] : -(uint32_t)!d->has[2];
+    for (uint32_t j = 0; j < d->n; j++) {
+        float w = sign * d->v[j].w;
+        int word = TERM_KIND(d->v[j].key) == TERM_WORD;
+        if (sums_add(m, d->v[j].key, w, word && !d->has[1] ? w : 0, word && !d->has[2] ? w : 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Keep a copy of m as the story's newest member; the oldest leaves when
+ * STORY_MEMBERS are held. */
+static int remember(story_state *s, size_t slot, const member *m) {
+    ostory *o = &s->open[slot];
+    member *d = &o->m[o->next_m];
+    if (o->n_m == STORY_MEMBERS) {
+        if (sums_member(&o->sum, d, -1.0f)) return -1;
+        member_free(d);
+    } else {
+        o->n_m++;
+    }
+    d->v = malloc((m->n ? m->n : 1) * sizeof *d->v);
+    if (!d->v) return -1;
+    memcpy(d->v, m->v, m->n * sizeof *d->v);
+    d->n = m->n;
+    memcpy(d->has, m->has, sizeof d->has);
+    o->next_m = (o->next_m + 1) % STORY_MEMBERS;
+    if (post(s, slot, d) || sums_member(&o->sum, d, 1.0f)) return -1;
+    /* once a round, the sums again from the members: no rounding drift,
+     * no keys of members gone */
+    if (o->n_m == STORY_MEMBERS && o->next_m == 0) return sums_build(o);
+    return 0;
+}
+
+static long slot_of(const story_state *s, int64_t id) {
+    for (size_t i = 0; i < s->n_open; i++)
+        if (s->open[i].id == id) return (long)i;
+    return -1;
+}
+
+static void touch(story_state *s, size_t slot, int32_t day) {
+    ostory *o = &s->open[slot];
+    o->touched = ++s->adds;
+    if (day != STORY_NO_DAY && (o->last_day == STORY_NO_DAY || day > o->last_day)) o->last_day = day;
+}
+
+int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy_of,
+              int64_t next_id, story_event *ev) {
+    ev->created = 0;
+    ev->similarity = 0;
+    if (day != STORY_NO_DAY && (s->stream_day == STORY_NO_DAY || day > s->stream_day)) {
+        s->stream_day = day;
+        if ((s->adds & 255) == 0) expire(s);
+    }
+    if (copy_of) {
+        /* a copy joins its original's story, weighed by nothing */
+        ev->story = copy_of;
+        ev->similarity = 1.0;
+        long slot = slot_of(s, copy_of);
+        if (slot >= 0) touch(s, (size_t)slot, day);
+        return 0;
+    }
+    if (df_count(s, t, n)) return -1;
+    member a;
+    if (weigh(s, t, n, &a)) return -1;
+    /* candidates: open stories by the number of terms they share */
+    if (s->cap_hits < s->n_open + 1) { /* hits are kept at 0 between calls */
+        size_t nc = 2 * (s->n_open + 1);
+        uint32_t *h = realloc(s->hits, nc * sizeof *h);
+        if (!h) return -1;
+        memset(h + s->cap_hits, 0, (nc - s->cap_hits) * sizeof *h);
+        s->hits = h;
+        s->cap_hits = nc;
+    }
+    /* the article's STORY_KEYS terms of most weight find the candidates */
+    uint32_t top[STORY_KEYS];
+    size_t nt = 0;
+    for (uint32_t i = 0; i < a.n; i++) {
+        if (a.v[i].w <= 0) continue;
+        size_t k = nt < STORY_KEYS ? nt++ : STORY_KEYS;
+        if (k == STORY_KEYS) { /* full: replace the lightest if lighter */
+            size_t m = 0;
+            for (size_t q = 1; q < STORY_KEYS; q++)
+                if (a.v[top[q]].w < a.v[top[m]].w) m = q;
+            if (a.v[top[m]].w >= a.v[i].w) continue;
+            k = m;
+        }
+        top[k] = i;
+    }
+    s->n_touched = 0;
+    for (size_t q = 0; q < nt; q++) {
+        plist *l = pl_get(s, a.v[top[q]].key, 0);
+        if (!l) continue;
+        for (uint32_t j = 0; j < l->n; j++) {
+            if (!live_entry(s, l->e[j])) continue;
+            uint32_t slot = (uint32_t)(l->e[j] >> 32);
+            if (!s->hits[slot]) {
+                if (array_grow((void **)&s->touched, &s->cap_touched, s->n_touched + 1,
+                               sizeof *s->touched))
+                    return -1;
+                s->touched[s->n_touched++] = slot;
+            }
+            if (s->hits[slot] < STORY_KEYS) s->hits[slot]++;
+        }
+    }
+    /* the STORY_CANDIDATES with most hits first (a counting sort: hits are
+     * at most STORY_KEYS; ties keep the order met) */
+    size_t nc = s->n_touched;
+    if (nc > STORY_CANDIDATES) {
+        size_t start[STORY_KEYS + 2] = {0};
+        for (size_t i = 0; i < nc; i++) start[STORY_KEYS - s->hits[s->touched[i]] + 1]++;
+        for (size_t h = 1; h <= STORY_KEYS + 1; h++) start[h] += start[h - 1];
+        if (array_grow((void **)&s->touched, &s->cap_touched, 2 * nc, sizeof *s->touched)) return -1;
+        uint32_t *sorted = s->touched + nc;
+        for (size_t i = 0; i < nc; i++) sorted[start[STORY_KEYS - s->hits[s->touched[i]]]++] = s->touched[i];
+        memcpy(s->touched, sorted, nc * sizeof *sorted);
+    }
+    long best = -1;
+    double bs = 0;
+    for (size_t i = 0; i < nc; i++) {
+        uint32_t slot = s->touched[i];
+        if (i < STORY_CANDIDATES) {
+            const ostory *o = &s->open[slot];
+            double sim = story_sim(s, o, &a) * decay(&s->p, day, o->last_day);
+            if (sim > bs || (sim == bs && best >= 0 && o->id < s->open[best].id)) {
+                bs = sim;
+                best = slot;
+            }
+        }
+        s->hits[slot] = 0;
+    }
+    if (best < 0 || bs < s->p.threshold) {
+        best = new_slot(s);
+        if (best < 0) return -1;
+        ostory *o = &s->open[best];
+        o->id = next_id;
+        o->last_day = day;
+        s->live++;
+        ev->created = 1;
+        bs = 0;
+    }
+    ev->story = s->open[best].id;
+    ev->similarity = bs;
+    touch(s, (size_t)best, day);
+    return remember(s, (size_t)best, &a);
+}
+
+int story_reopen(story_state *s, int64_t id, int32_t last_day, const term *const *members,
+                 const size_t *n_members, size_t k) {
+    long slot = new_slot(s);
+    if (slot < 0) return -1;
+    ostory *o = &s->open[slot];
+    o->id = id;
+    o->last_day = last_day;
+    s->live++;
+    touch(s, (size_t)slot, last_day);
+    for (size_t i = 0; i < k; i++) {
+        member a;
+        if (weigh(s, members[i], n_members[i], &a) || remember(s, (size_t)slot, &a)) return -1;
+    }
+    if (last_day != STORY_NO_DAY && (s->stream_day == STORY_NO_DAY || last_day > s->stream_day))
+        s->stream_day = last_day;
+    return 0;
+}
+
+story_state *story_new(const story_params *p) {
+    story_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    if (p) s->p = *p;
+    else story_params_default(&s->p);
+    s->bg_docs = terms_bg_docs();
+    s->stream_day = STORY_NO_DAY;
+    return s;
+}
+
+void story_free(story_state *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->n_open; i++) {
+        for (uint32_t j = 0; j < s->open[i].n_m; j++) member_free(&s->open[i].m[j]);
+        free(s->open[i].sum.key), free(s->open[i].sum.v);
+    }
+    free(s->open);
+    for (size_t i = 0; i < s->cap_pl; i++) free(s->pl[i].e);
+    free(s->pl);
+    free(s->df.key), free(s->df.df);
+    free(s->vec), free(s->hits), free(s->touched), free(s->closed);
+    free(s);
+}
+
+/* Days from civil date (proleptic Gregorian), after Howard Hinnant's
+ * public-domain algorithm description. */
+int32_t story_day(const char *date) {
+    if (!date) return STORY_NO_DAY;
+    int y, m, d;
+    char tail;
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3) return STORY_NO_DAY;
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1000 || y > 9999) return STORY_NO_DAY;
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}

@@ -1,0 +1,389 @@
+/*
+ * terms.c - an article's terms for story clustering (see terms.h).
+ */
+#include "terms.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "utf8.h"
+
+extern const char sl_data_stopwords_txt[];
+extern const unsigned long sl_data_stopwords_txt_len;
+extern const char sl_data_terms_df_txt[];
+extern const unsigned long sl_data_terms_df_txt_len;
+
+/* ---- shared tables, built once ------------------------------------------ */
+
+/* Open addressing, key -> value; keys are never 0 (terms_key sets a bit). */
+typedef struct table {
+    uint32_t *key, *val;
+    uint32_t mask;
+} table;
+
+static int table_init(table *t, size_t n) {
+    size_t cap = 64;
+    while (cap < 2 * n) cap *= 2;
+    t->key = calloc(cap, sizeof *t->key);
+    t->val = calloc(cap, sizeof *t->val);
+    t->mask = (uint32_t)cap - 1;
+    return t->key && t->val ? 0 : -1;
+}
+
+static uint32_t *table_slot(const table *t, uint32_t key) {
+    uint32_t i = (key * 2654435761u) & t->mask;
+    while (t->key[i] && t->key[i] != key) i = (i + 1) & t->mask;
+    return &t->key[i];
+}
+
+static uint32_t table_get(const table *t, uint32_t key) {
+    if (!t->key) return 0;
+    uint32_t *k = table_slot(t, key);
+    return *k ? t->val[k - t->key] : 0;
+}
+
+static int table_has(const table *t, uint32_t key) {
+    return t->key && *table_slot(t, key) != 0;
+}
+
+static table stop, bg;
+static uint32_t bg_docs;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Lines of an embedded file, '#' comments skipped. */
+static const char *next_line(const char **p, const char *end, size_t *n) {
+    while (*p < end) {
+        const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        *p = s + len + 1;
+        if (len && s[len - 1] == '\r') len--;
+        if (!len || s[0] == '#') continue;
+        *n = len;
+        return s;
+    }
+    return NULL;
+}
+
+static void load(void) {
+    const char *p = sl_data_stopwords_txt, *end = p + sl_data_stopwords_txt_len, *s;
+    size_t n, count = 0;
+    while (next_line(&p, end, &n)) count++;
+    if (table_init(&stop, count)) return;
+    p = sl_data_stopwords_txt;
+    while ((s = next_line(&p, end, &n))) {
+        uint32_t *k = table_slot(&stop, terms_key(TERM_NAME, s, n));
+        *k = terms_key(TERM_NAME, s, n);
+    }
+    /* terms-df.txt: "N<TAB>docs", then "kind<TAB>text<TAB>df" lines */
+    p = sl_data_terms_df_txt;
+    end = p + sl_data_terms_df_txt_len;
+    count = 0;
+    while (next_line(&p, end, &n)) count++;
+    if (table_init(&bg, count)) return;
+    p = sl_data_terms_df_txt;
+    while ((s = next_line(&p, end, &n))) {
+        const char *t1 = memchr(s, '\t', n);
+        if (!t1) continue;
+        if (t1 - s == 1 && s[0] == 'N') {
+            bg_docs = (uint32_t)strtoul(t1 + 1, NULL, 10);
+            continue;
+        }
+        const char *t2 = memchr(t1 + 1, '\t', (size_t)(s + n - t1 - 1));
+        if (!t2 || t1 - s != 1) continue;
+        unsigned kind = s[0] == 'w' ? TERM_WORD : s[0] == 'n' ? TERM_NAME : TERM_NUMBER;
+        uint32_t key = terms_key(kind, t1 + 1, (size_t)(t2 - t1 - 1));
+        uint32_t *k = table_slot(&bg, key);
+        *k = key;
+        bg.val[k - bg.key] = (uint32_t)strtoul(t2 + 1, NULL, 10);
+    }
+}
+
+uint32_t terms_key(unsigned kind, const char *s, size_t n) {
+    uint32_t h = (uint32_t)XXH3_64bits(s, n) & 0x3fffffffu;
+    return (kind << 30) | (h ? h : 1);
+}
+
+uint32_t terms_bg_docs(void) {
+    pthread_once(&once, load);
+    return bg_docs;
+}
+
+uint32_t terms_bg_df(uint32_t key) {
+    pthread_once(&once, load);
+    return table_get(&bg, key);
+}
+
+/* ---- one article ---------------------------------------------------------- */
+
+/* Stems of words seen, direct-mapped by a 64-bit hash of the word: the
+ * English stemmer costs about 2,300 instructions a word (callgrind), and
+ * news repeats its words; with 65,536 entries a thread most words hit. */
+#define STEM_CACHE 65536
+
+typedef struct stem_entry {
+    uint64_t word; /* XXH3 of the lower-case word; 0 empty */
+    uint32_t key;  /* terms_key(TERM_WORD, stem) */
+} stem_entry;
+
+struct terms_ctx {
+    struct sb_stemmer *stem;
+    stem_entry *cache;
+    segmenter seg;  /* for text given without its segments, and titles */
+    buf low;        /* one word in lower case */
+    term *t;        /* distinct terms so far */
+    size_t n, cap;
+    uint32_t *slot; /* open addressing: index into t + 1 */
+    size_t cap_slot;
+    buf words;      /* terms_each: each term's text, NUL after each */
+    size_t *text_off;
+    size_t cap_off;
+};
+
+terms_ctx *terms_new(void) {
+    pthread_once(&once, load);
+    terms_ctx *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->stem = sb_stemmer_new("english", NULL);
+    t->cache = calloc(STEM_CACHE, sizeof *t->cache);
+    if (!t->stem || !t->cache) {
+        if (t->stem) sb_stemmer_delete(t->stem);
+        free(t->cache);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void terms_free(terms_ctx *t) {
+    if (!t) return;
+    sb_stemmer_delete(t->stem);
+    free(t->cache);
+    segment_free(&t->seg);
+    buf_free(&t->low);
+    buf_free(&t->words);
+    free(t->t);
+    free(t->slot);
+    free(t->text_off);
+    free(t);
+}
+
+/* Weekdays and months are capitalised by convention, not because they
+ * name something the story is about. */
+static int calendar(const char *s, size_t n) {
+    static const char *const w[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                    "saturday", "sunday", "january", "february", "march",
+                                    "april", "june", "july", "august", "september", "october",
+                                    "november", "december"};
+    if (n < 4 || n > 9 || !strchr("mtwfsjando", s[0])) return 0;
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+        if (w[i][0] == s[0] && strlen(w[i]) == n && memcmp(w[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* Count one term (in the title or the text); its text goes to t->words
+ * when terms_each wants it.  0 or -1. */
+static int count(terms_ctx *t, uint32_t key, const char *shown, size_t shown_n, int in_title,
+                 int keep) {
+    if (t->n * 2 + 2 > t->cap_slot) {
+        size_t nc = t->cap_slot ? t->cap_slot * 2 : 1024;
+        uint32_t *ns = calloc(nc, sizeof *ns);
+        if (!ns) return -1;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = (t->t[i].key * 2654435761u) & (nc - 1);
+            while (ns[j]) j = (j + 1) & (nc - 1);
+            ns[j] = (uint32_t)i + 1;
+        }
+        free(t->slot);
+        t->slot = ns;
+        t->cap_slot = nc;
+    }
+    size_t mask = t->cap_slot - 1, j = (key * 2654435761u) & mask;
+    while (t->slot[j] && t->t[t->slot[j] - 1].key != key) j = (j + 1) & mask;
+    if (!t->slot[j]) {
+        if (array_grow((void **)&t->t, &t->cap, t->n + 1, sizeof *t->t)) return -1;
+        if (keep) {
+            if (array_grow((void **)&t->text_off, &t->cap_off, t->n + 1, sizeof *t->text_off))
+                return -1;
+            t->text_off[t->n] = t->words.len;
+            if (buf_put(&t->words, shown, shown_n) || buf_putc(&t->words, '\0')) return -1;
+        }
+        t->t[t->n] = (term){key, 0, 0};
+        t->slot[j] = (uint32_t)++t->n;
+    }
+    term *x = &t->t[t->slot[j] - 1];
+    if (in_title) {
+        if (x->title < UINT16_MAX) x->title++;
+    } else if (x->body < UINT16_MAX) {
+        x->body++;
+    }
+    return 0;
+}
+
+/* Lower-case s[0, n) into t->low, dropping a possessive 's; whether the
+ * word starts with a capital letter.  -1 when memory runs out. */
+static int lower(terms_ctx *t, const char *s, size_t n) {
+    buf_reset(&t->low);
+    if (n >= 2 && s[n - 1] == 's' && s[n - 2] == '\'') n -= 2;
+    else if (n >= 4 && s[n - 1] == 's' && (unsigned char)s[n - 2] == 0x99 &&
+             (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xe2)
+        n -= 4; /* ’s */
+    int cap = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (i == 0) cap = c >= 'A' && c <= 'Z';
+            if (buf_putc(&t->low, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) return -1;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = utf8_decode((const unsigned char *)s + i, &cp);
+        if (!k) k = 1, cp = 0xfffd;
+        if (i == 0) cap = utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        if (buf_put(&t->low, (const char *)enc, (size_t)m)) return -1;
+        i += k;
+    }
+    return cap;
+}
+
+/* The terms of the tokens tok[0, n_tok) of text, sentence starts from
+ * sent (NULL: every word may be a name, as in a title). */
+static int scan(terms_ctx *t, const char *text, const sl_span *sent, size_t n_sent,
+                const sl_token *tok, size_t n_tok, int in_title, int keep) {
+    size_t si = 0;
+    int first = 1; /* the next word starts its sentence */
+    for (size_t i = 0; i < n_tok; i++) {
+        const sl_token *k = &tok[i];
+        if (sent) {
+            while (si < n_sent && sent[si].end <= k->start) {
+                si++;
+                first = 1;
+            }
+        }
+        const char *s = text + k->start;
+        size_t n = k->end - k->start;
+        if (k->kind == SL_TOK_NUMBER) {
+            size_t digits = 0;
+            for (size_t j = 0; j < n; j++) digits += s[j] >= '0' && s[j] <= '9';
+            if (digits >= 2 && count(t, terms_key(TERM_NUMBER, s, n), s, n, in_title, keep)) return -1;
+            first = 0;
+            continue;
+        }
+        if (k->kind != SL_TOK_WORD) continue;
+        int cap = lower(t, s, n);
+        if (cap < 0) return -1;
+        int starts = first;
+        first = 0;
+        const char *w = t->low.p;
+        size_t wn = t->low.len;
+        if (wn < 2 || table_has(&stop, terms_key(TERM_NAME, w, wn))) continue;
+        if (cap && (!sent || !starts) && !calendar(w, wn) &&
+            count(t, terms_key(TERM_NAME, w, wn), w, wn, in_title, keep))
+            return -1;
+        uint64_t h = XXH3_64bits(w, wn) | 1;
+        stem_entry *c = &t->cache[h & (STEM_CACHE - 1)];
+        if (c->word == h && keep != 1) {
+            if (count(t, c->key, w, wn, in_title, keep)) return -1;
+            continue;
+        }
+        const sb_symbol *st = sb_stemmer_stem(t->stem, (const sb_symbol *)w, (int)wn);
+        if (!st) return -1;
+        size_t sn = (size_t)sb_stemmer_length(t->stem);
+        c->word = h;
+        c->key = terms_key(TERM_WORD, (const char *)st, sn);
+        if (count(t, c->key, keep == 2 ? w : (const char *)st, keep == 2 ? wn : sn, in_title, keep))
+            return -1;
+    }
+    return 0;
+}
+
+static int gather(terms_ctx *t, const char *text, size_t len, const sl_span *sent, size_t n_sent,
+                  const sl_token *tok, size_t n_tok, const char *title, int keep) {
+    t->n = 0;
+    buf_reset(&t->words);
+    if (t->slot) memset(t->slot, 0, t->cap_slot * sizeof *t->slot);
+    if (!tok) {
+        segment_reset(&t->seg);
+        for (size_t start = 0; start < len;) {
+            const char *nl = memchr(text + start, '\n', len - start);
+            size_t end = nl ? (size_t)(nl - text) : len;
+            if (segment_sentences(&t->seg, text, start, end) ||
+                segment_tokens(&t->seg, text, start, end))
+                return -1;
+            start = end + 1;
+        }
+        /* copies: the title below reuses the segmenter */
+        if (scan(t, text, t->seg.sent, t->seg.n_sent, t->seg.tok, t->seg.n_tok, 0, keep)) return -1;
+    } else if (scan(t, text, sent, n_sent, tok, n_tok, 0, keep)) {
+        return -1;
+    }
+    if (title && *title) {
+        segment_reset(&t->seg);
+        size_t tl = strlen(title);
+        if (segment_tokens(&t->seg, title, 0, tl)) return -1;
+        if (scan(t, title, NULL, 0, t->seg.tok, t->seg.n_tok, 1, keep)) return -1;
+    }
+    return 0;
+}
+
+/* Weight against the background, to choose the terms kept. */
+static double bg_weight(const term *x) {
+    double tf = 2.0 * x->title + x->body;
+    double df = terms_bg_df(x->key);
+    return (1.0 + log(tf)) * log((bg_docs + 1.0) / (df + 0.5));
+}
+
+typedef struct ranked {
+    double w;
+    term t;
+} ranked;
+
+static int by_weight(const void *a, const void *b) {
+    const ranked *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return (x->t.key > y->t.key) - (x->t.key < y->t.key);
+}
+
+static int by_key(const void *a, const void *b) {
+    uint32_t ka = ((const term *)a)->key, kb = ((const term *)b)->key;
+    return (ka > kb) - (ka < kb);
+}
+
+/* Keep the TERMS_MAX terms of highest weight. */
+static int keep_best(terms_ctx *t) {
+    if (t->n <= TERMS_MAX) return 0;
+    ranked *r = malloc(t->n * sizeof *r);
+    if (!r) return -1;
+    for (size_t i = 0; i < t->n; i++) r[i] = (ranked){bg_weight(&t->t[i]), t->t[i]};
+    qsort(r, t->n, sizeof *r, by_weight);
+    for (size_t i = 0; i < TERMS_MAX; i++) t->t[i] = r[i].t;
+    t->n = TERMS_MAX;
+    free(r);
+    return 0;
+}
+
+int terms_of(terms_ctx *t, const char *text, size_t len, const sl_span *sent, size_t n_sent,
+             const sl_token *tok, size_t n_tok, const char *title, const term **out, size_t *n) {
+    if (gather(t, text, len, sent, n_sent, tok, n_tok, title, 0) || keep_best(t)) return -1;
+    qsort(t->t, t->n, sizeof *t->t, by_key);
+    *out = t->t;
+    *n = t->n;
+    return 0;
+}
+
+int terms_each(terms_ctx *t, const char *text, size_t len, const char *title, int surface,
+               void (*cb)(void *ud, uint32_t key, const char *s, size_t n), void *ud) {
+    /* keep: 1 the stems, 2 the words as written */
+    if (gather(t, text, len, NULL, 0, NULL, 0, title, surface ? 2 : 1)) return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *s = t->words.p + t->text_off[i];
+        cb(ud, t->t[i].key, s, strlen(s));
+    }
+    return 0;
+}
