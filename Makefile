@@ -33,7 +33,7 @@ all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) include/storyline.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/cli_%.o: cli/%.c include/storyline.h | $(BUILD)/obj
+$(BUILD)/obj/cli_%.o: cli/%.c cli/cli.h include/storyline.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -Icli -c $< -o $@
 
 # Data files the library loads by default are compiled in, so the binary

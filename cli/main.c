@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "storyline.h"
 
-#define DEFAULT_DB "storyline.db"
 
 static const char *prog = "storyline";
 
@@ -34,7 +34,7 @@ static void warnx(const char *fmt, ...) {
 static const char usage_main[] =
     "usage: storyline [--version] [--help] COMMAND [ARGS]\n"
     "\n"
-    "Turn a stream of news articles into clean, segmented text in a SQLite corpus.\n"
+    "Turn a stream of news articles into clean text, copies and stories in SQLite.\n"
     "\n"
     "commands:\n"
     "  ingest PATH... | -   clean, segment and store articles (.txt trees, JSONL, stdin)\n"
@@ -46,6 +46,9 @@ static const char usage_main[] =
     "  check PATH... | -    does an article copy a stored one? (stores nothing)\n"
     "  rm ID...             remove articles, their index entries and relations\n"
     "  reindex              rebuild the duplicate index (after an upgrade)\n"
+    "  stories              the stories: articles about one event, grouped\n"
+    "  story ID             one story's timeline, copies folded under reports\n"
+    "  recluster            make the stories again with current settings\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -180,7 +183,7 @@ static const char usage_stats[] =
     "Figures about the corpus: articles, sources, text size, paragraphs,\n"
     "sentences, tokens, distinct texts, removals by reason, store size.\n";
 
-static int usage_error(const char *usage, const char *fmt, ...) {
+int usage_error(const char *usage, const char *fmt, ...) {
     va_list ap;
     fprintf(stderr, "%s: ", prog);
     va_start(ap, fmt);
@@ -192,7 +195,7 @@ static int usage_error(const char *usage, const char *fmt, ...) {
 
 /* ---- common ---------------------------------------------------------------- */
 
-static sl_engine *open_engine(const char *db, const sl_options *opt) {
+sl_engine *open_engine(const char *db, const sl_options *opt) {
     sl_engine *e = NULL;
     sl_status s = sl_open(db, opt, &e);
     if (s != SL_OK) {
@@ -204,7 +207,7 @@ static sl_engine *open_engine(const char *db, const sl_options *opt) {
 }
 
 /* Read-only commands must not create a store that is not there. */
-static sl_engine *open_existing(const char *db) {
+sl_engine *open_existing(const char *db) {
     if (access(db, F_OK) != 0) {
         warnx("%s: no such store; run 'storyline ingest --db %s PATH' first", db, db);
         return NULL;
@@ -776,14 +779,12 @@ static int cmd_dedup(int argc, char **argv) {
 
 /* ---- check, dups, rm, reindex ------------------------------------------------ */
 
-static int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json);
 
 typedef struct check_ctx {
     int json, n;
     const char *name;
 } check_ctx;
 
-static void print_json_string(const char *s);
 
 /* The article's header, printed with its first match (or after a check
  * that found none), so that a failed check prints nothing on stdout. */
@@ -814,7 +815,7 @@ static int print_match(void *ud, const sl_dup_match *m) {
 }
 
 /* A JSON string (ids and origins are UTF-8 already checked). */
-static void print_json_string(const char *s) {
+void print_json_string(const char *s) {
     putchar('"');
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -1200,7 +1201,7 @@ static int list_one(void *ud, const sl_doc *d) {
     return 0;
 }
 
-static int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json) {
+int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json) {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"json", no_argument, 0, 'j'},
@@ -1211,7 +1212,10 @@ static int simple_opts(int argc, char **argv, const char *usage, const char **db
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': *db = optarg; break;
-        case 'j': *json = 1; break;
+        case 'j':
+            if (!json) return usage_error(usage, "this command has no --json");
+            *json = 1;
+            break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -1311,6 +1315,9 @@ static const struct {
     {"check", cmd_check, usage_check},
     {"rm", cmd_rm, usage_rm},
     {"reindex", cmd_reindex, usage_reindex},
+    {"stories", cmd_stories, usage_stories},
+    {"story", cmd_story, usage_story},
+    {"recluster", cmd_recluster, usage_recluster},
 };
 
 int main(int argc, char **argv) {

@@ -476,6 +476,57 @@ SL_API size_t sl_dedup_count(const sl_dedup *d);
 SL_API const char *sl_dedup_id(const sl_dedup *d, size_t doc);
 SL_API size_t sl_dedup_representative(sl_dedup *d, size_t doc);
 
+/* ------------------------------------------------------------------------
+ * Stories: articles about one event, grouped as they arrive
+ * ------------------------------------------------------------------------ */
+
+/* One article of a story's timeline. */
+typedef struct sl_story_entry {
+    const char *id, *date, *source, *title; /* date, source, title may be NULL */
+    const char *copy_of; /* the article it copies (exact or near), or NULL:
+                            an independent report */
+    double similarity;   /* to the story when it joined (1 for a copy; 0
+                            for the article that started it) */
+} sl_story_entry;
+
+typedef struct sl_story {
+    int64_t id;
+    const char *label;          /* the title of its most central article */
+    const char *const *terms;   /* its most telling terms, up to 8 */
+    size_t n_terms;
+    const char *first_seen, *last_update; /* dates of its articles, or NULL */
+    size_t n_articles;          /* independent reports */
+    size_t n_copies;            /* exact and near copies folded under them */
+    const char *const *outlets; /* distinct sources, in order of first report */
+    size_t n_outlets;
+    const sl_story_entry *entries; /* every article: by date, then ingest order */
+    size_t n_entries;
+} sl_story;
+
+/* Everything borrowed until the callback returns; non-zero stops. */
+typedef int (*sl_story_cb)(void *ud, const sl_story *s);
+
+typedef struct sl_story_filter {
+    const char *since, *until; /* stories with articles in [since, until]
+                                  (YYYY-MM-DD; NULL: open) */
+    size_t min_size;           /* articles, copies included (0: all) */
+} sl_story_filter;
+
+/* The stories, largest first.  f may be NULL.  SL_OK, SL_ESTORE. */
+SL_API sl_status sl_stories(sl_engine *e, const sl_story_filter *f, sl_story_cb cb, void *ud);
+
+/* One story by id; the id of a story merged into another gives that one.
+ * SL_OK, SL_ENOTFOUND, SL_ESTORE. */
+SL_API sl_status sl_story_get(sl_engine *e, int64_t id, sl_story_cb cb, void *ud);
+
+/* Make every story again from the stored articles, in date order, with
+ * the current settings (after an upgrade that changed them).  Ids are
+ * given anew from 1.  SL_OK, SL_ESTORE, SL_ENOMEM. */
+SL_API sl_status sl_recluster(sl_engine *e);
+
+/* The story of a stored article: its id, 0 when it has none yet. */
+SL_API sl_status sl_story_of(sl_engine *e, const char *article_id, int64_t *story);
+
 #ifdef __cplusplus
 }
 #endif

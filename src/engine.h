@@ -75,6 +75,7 @@ struct sl_engine {
     unsigned n_slots;
     /* stories (storyidx.c) */
     struct story_state *stories; /* the clusterer, loaded on first use */
+    struct story_state *labeller; /* frequencies alone, when stories is unusable */
     int story_ok;           /* 1 loaded; 0 not yet; -1 made with other
                                settings (story_msg says) */
     char story_msg[512];

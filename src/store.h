@@ -151,8 +151,10 @@ sl_status store_story_articles(store *st, int64_t after, store_article_cb cb, vo
 int64_t store_story_of(store *st, int64_t seq, char *err, size_t errlen);
 int64_t store_story_resolve(store *st, int64_t id, char *err, size_t errlen);
 int64_t store_story_max_id(store *st, char *err, size_t errlen);
+/* day: the one it was placed by (its date's, or the article's before it
+ * in ingest order), which orders the timeline. */
 sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t copy_of, double sim,
-                                 char *err, size_t errlen);
+                                 int32_t day, char *err, size_t errlen);
 /* Count one more article (a copy or an independent report) of story id,
  * creating it; its dates widen to date. */
 sl_status store_story_update(store *st, int64_t id, const char *date, int has_day, int32_t day,
@@ -182,6 +184,9 @@ typedef int (*store_story_cb)(void *ud, const store_story *s);
  * [since, until] (either may be NULL), the largest first. */
 sl_status store_stories_each(store *st, int64_t min_size, const char *since, const char *until,
                              store_story_cb cb, void *ud, char *err, size_t errlen);
+
+/* The story id, as store_stories_each gives it (outlets 0). */
+sl_status store_story_one(store *st, int64_t id, store_story_cb cb, void *ud, char *err, size_t errlen);
 
 typedef struct store_member {
     int64_t seq;

@@ -12,7 +12,7 @@
 enum {
     Q_TERMS_PUT, Q_ARTICLES, Q_STORY_OF, Q_MEMBER_PUT, Q_STORY_UPDATE, Q_STORY_CLOSE,
     Q_DF_PUT, Q_DF_ALL, Q_OPEN, Q_RECENT_TERMS, Q_MAX_ID, Q_LIST, Q_MEMBERS, Q_RESOLVE,
-    Q_TERMS_OF, Q_ALIAS_PUT, Q_N
+    Q_TERMS_OF, Q_ALIAS_PUT, Q_ONE, Q_N
 };
 _Static_assert(Q_N <= STORE_MAX_STMT, "store_int.h: STORE_MAX_STMT");
 
@@ -25,8 +25,8 @@ static const char *const sql[Q_N] = {
                    " FROM articles a LEFT JOIN story_terms t ON t.article = a.seq"
                    " WHERE a.seq > ?1 ORDER BY a.seq",
     [Q_STORY_OF] = "SELECT story FROM story_members WHERE article = ?1",
-    [Q_MEMBER_PUT] = "INSERT OR REPLACE INTO story_members(article, story, copy_of, similarity)"
-                     " VALUES(?1, ?2, ?3, ?4)",
+    [Q_MEMBER_PUT] = "INSERT OR REPLACE INTO story_members(article, story, copy_of, similarity, day)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_STORY_UPDATE] =
         "INSERT INTO stories(id, first_seen, last_update, last_day, articles, copies, open)"
         " VALUES(?1, ?2, ?2, ?3, ?4, ?5, 1)"
@@ -46,9 +46,7 @@ static const char *const sql[Q_N] = {
                        " WHERE m.story = ?1 AND m.copy_of IS NULL ORDER BY m.article DESC LIMIT ?2",
     [Q_MAX_ID] = "SELECT coalesce(max(id), 0) FROM (SELECT max(id) AS id FROM stories"
                  " UNION ALL SELECT max(alias) FROM story_alias)",
-    [Q_LIST] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies,"
-               " (SELECT count(DISTINCT a.source) FROM story_members m JOIN articles a"
-               "  ON a.seq = m.article WHERE m.story = s.id)"
+    [Q_LIST] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies, 0"
                " FROM stories s WHERE s.articles + s.copies >= ?1"
                " AND (?2 IS NULL OR s.last_update IS NULL OR s.last_update >= ?2)"
                " AND (?3 IS NULL OR s.first_seen IS NULL OR s.first_seen <= ?3)"
@@ -57,9 +55,11 @@ static const char *const sql[Q_N] = {
                   " FROM story_members m JOIN articles a ON a.seq = m.article"
                   " LEFT JOIN articles c ON c.seq = m.copy_of"
                   " LEFT JOIN story_terms t ON t.article = m.article"
-                  " WHERE m.story = ?1 ORDER BY coalesce(a.date, ''), a.seq",
+                  " WHERE m.story = ?1 ORDER BY m.day, a.seq",
     [Q_RESOLVE] = "SELECT story FROM story_alias WHERE alias = ?1",
     [Q_TERMS_OF] = "SELECT terms FROM story_terms WHERE article = ?1",
+    [Q_ONE] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies, 0"
+              " FROM stories s WHERE s.id = ?1",
     [Q_ALIAS_PUT] = "INSERT OR REPLACE INTO story_alias(alias, story) VALUES(?1, ?2)",
 };
 
@@ -152,7 +152,7 @@ int64_t store_story_max_id(store *st, char *err, size_t errlen) {
 }
 
 sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t copy_of, double sim,
-                                 char *err, size_t errlen) {
+                                 int32_t day, char *err, size_t errlen) {
     sqlite3_stmt *s = q(st, Q_MEMBER_PUT, err, errlen);
     if (!s) return SL_ESTORE;
     sqlite3_bind_int64(s, 1, seq);
@@ -160,6 +160,7 @@ sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t 
     if (copy_of) sqlite3_bind_int64(s, 3, copy_of);
     else sqlite3_bind_null(s, 3);
     sqlite3_bind_double(s, 4, sim);
+    sqlite3_bind_int(s, 5, day);
     return store_step_done(st, s, err, errlen, "storing a story member");
 }
 
@@ -250,7 +251,7 @@ sl_status store_terms_of(store *st, int64_t seq, int (*cb)(void *, const void *t
 sl_status store_story_clear(store *st, char *err, size_t errlen) {
     if (sqlite3_exec(st->db,
                      "DELETE FROM stories; DELETE FROM story_members; DELETE FROM story_alias;"
-                     " DELETE FROM story_df; DELETE FROM meta WHERE key IN ('stories', 'story_docs')",
+                     " DELETE FROM story_df; DELETE FROM meta WHERE key IN ('stories', 'story_docs', 'stories_upto')",
                      NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(st, err, errlen, "clearing stories");
     return SL_OK;
@@ -310,4 +311,12 @@ sl_status store_story_df_get(store *st, int (*cb)(void *, const void *blob, size
     if (!s) return SL_ESTORE;
     blob_ud b = {cb, ud};
     return rows(st, s, blob_row, &b, err, errlen, "reading term frequencies");
+}
+
+sl_status store_story_one(store *st, int64_t id, store_story_cb cb, void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, Q_ONE, err, errlen);
+    if (!s) return SL_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    list_ud l = {cb, ud};
+    return rows(st, s, list_row, &l, err, errlen, "reading a story");
 }

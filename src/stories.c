@@ -11,13 +11,14 @@
 #include "buf.h"
 
 void story_params_default(story_params *p) {
-    p->threshold = 0.20;
+    p->threshold = 0.14;
     p->w_words = 1.0;
     p->w_names = 0.2;
     p->w_numbers = 0.4;
     p->title = 2.0;
     p->tau = 300.0;
     p->grace = 3.0;
+    p->background = 0.0;
 }
 
 int story_params_parse(story_params *p, const char *spec) {
@@ -36,6 +37,7 @@ int story_params_parse(story_params *p, const char *spec) {
         else if (!strcmp(key, "title")) p->title = v;
         else if (!strcmp(key, "tau")) p->tau = v;
         else if (!strcmp(key, "grace")) p->grace = v;
+        else if (!strcmp(key, "bg")) p->background = v;
         else return -1;
         spec += used;
     }
@@ -43,9 +45,9 @@ int story_params_parse(story_params *p, const char *spec) {
 }
 
 const char *story_params_string(const story_params *p, char *out, size_t n) {
-    snprintf(out, n, "stories1 th=%g w=%g,%g,%g title=%g tau=%g grace=%g terms=%d members=%d",
+    snprintf(out, n, "stories1 th=%g w=%g,%g,%g title=%g tau=%g grace=%g bg=%g terms=%d members=%d",
              p->threshold, p->w_words, p->w_names, p->w_numbers, p->title, p->tau, p->grace,
-             TERMS_MAX, STORY_MEMBERS);
+             p->background, TERMS_MAX, STORY_MEMBERS);
     return out;
 }
 
@@ -205,10 +207,11 @@ static int df_count(story_state *s, const term *t, size_t n) {
  * s->vec (sorted by key, as t is). */
 static int weigh(story_state *s, const term *t, size_t n, member *out) {
     if (array_grow((void **)&s->vec, &s->cap_vec, n + 1, sizeof *s->vec)) return -1;
-    double docs = (double)s->docs + (double)s->bg_docs + 1.0, norm[3] = {0, 0, 0};
+    double bg = s->p.background;
+    double docs = (double)s->docs + bg * s->bg_docs + 1.0, norm[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         double tf = s->p.title * t[i].title + t[i].body;
-        double df = (double)df_get(&s->df, t[i].key) + (double)terms_bg_df(t[i].key);
+        double df = (double)df_get(&s->df, t[i].key) + bg * terms_bg_df(t[i].key);
         double w = tf > 0 ? (1.0 + log(tf)) * log(docs / (df + 0.5)) : 0.0;
         if (w < 0) w = 0;
         s->vec[i] = (wterm){t[i].key, (float)w};
@@ -322,16 +325,40 @@ static double story_sim(const story_state *s, const ostory *o, const member *a) 
            ((p->w_words + p->w_names + p->w_numbers) * o->n_m);
 }
 
-double story_similarity(story_state *s, const term *a, size_t na, const term *b, size_t nb) {
-    member ma, mb;
-    if (weigh(s, a, na, &ma)) return 0;
-    wterm *copy = malloc((na ? na : 1) * sizeof *copy);
-    if (!copy) return 0;
-    memcpy(copy, ma.v, na * sizeof *copy);
-    ma.v = copy;
-    double r = weigh(s, b, nb, &mb) ? 0 : combo(&s->p, &ma, &mb);
-    free(copy);
-    return r;
+long story_central(story_state *s, const term *const *t, const size_t *n, size_t k) {
+    member *m = calloc(k ? k : 1, sizeof *m);
+    double *sum = calloc(k ? k : 1, sizeof *sum);
+    long best = k ? 0 : -1;
+    for (size_t i = 0; m && sum && i < k; i++) {
+        member a;
+        if (weigh(s, t[i], n[i], &a) || !(m[i].v = malloc((a.n ? a.n : 1) * sizeof *a.v))) {
+            best = -1;
+            break;
+        }
+        memcpy(m[i].v, a.v, a.n * sizeof *a.v);
+        m[i].n = a.n;
+        memcpy(m[i].has, a.has, sizeof a.has);
+    }
+    if (!m || !sum) best = -1;
+    for (size_t i = 0; best >= 0 && i < k; i++)
+        for (size_t j = i + 1; j < k; j++) {
+            double c = combo(&s->p, &m[i], &m[j]);
+            sum[i] += c;
+            sum[j] += c;
+        }
+    for (size_t i = 0; best >= 0 && i < k; i++)
+        if (sum[i] > sum[best]) best = (long)i;
+    for (size_t i = 0; m && i < k; i++) free(m[i].v);
+    free(m);
+    free(sum);
+    return best;
+}
+
+double story_idf(const story_state *s, uint32_t key) {
+    double docs = (double)s->docs + s->p.background * s->bg_docs + 1.0;
+    double df = (double)df_get(&s->df, key) + s->p.background * terms_bg_df(key);
+    double w = log(docs / (df + 0.5));
+    return w > 0 ? w : 0;
 }
 
 /* ---- open stories and the inverted index ---------------------------------- */

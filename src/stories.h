@@ -45,6 +45,9 @@ typedef struct story_params {
     double w_words, w_names, w_numbers; /* weights of the three cosines */
     double title;       /* a title word counts this many times */
     double tau, grace;  /* time: similarity / (1 + max(0, days - grace) / tau) */
+    double background;  /* weight of the background frequencies against the
+                           corpus's own (1: a background article counts as
+                           one of the corpus) */
 } story_params;
 
 /* The defaults, chosen on the dev files of ../shared/data (make eval). */
@@ -98,9 +101,12 @@ void story_closed(story_state *s, const int64_t **ids, size_t *n);
 
 uint64_t story_docs(const story_state *s);
 
-/* The similarity of two articles' terms (for the label: the member most
- * like the others), with the current frequencies. */
-double story_similarity(story_state *s, const term *a, size_t na, const term *b, size_t nb);
+/* Of k articles' terms, the one most like the others (the highest sum of
+ * similarities, the first on a tie), with the current frequencies: what
+ * labels a story.  -1 when memory runs out. */
+long story_central(story_state *s, const term *const *t, const size_t *n, size_t k);
+/* The inverse document frequency of a key now. */
+double story_idf(const story_state *s, uint32_t key);
 
 /* Parse a date ("YYYY-MM-DD", more after it ignored) to a day number, or
  * STORY_NO_DAY. */

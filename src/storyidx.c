@@ -10,6 +10,7 @@
  * order.  The clusterer's state (open stories, document frequencies) is
  * loaded from the store the first time a process needs it.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,8 +227,7 @@ static sl_status place(sl_engine *e, run *r) {
             if (s != SL_OK) return s;
         }
     }
-    /* the first undated ones sort before everything dated */
-    for (size_t i = 0; i < r->n && r->p[i].key_day == STORY_NO_DAY; i++) r->p[i].key_day = INT32_MIN + 1;
+    /* (undated ones before any date sort first: STORY_NO_DAY is the least) */
     /* the stories given in this run, by seq (r->p is in seq order now) */
     int64_t *seqs = malloc((r->n ? r->n : 1) * 2 * sizeof *seqs), *given = seqs + r->n;
     if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
@@ -264,7 +264,7 @@ static sl_status place(sl_engine *e, run *r) {
         }
         given[lo] = ev.story;
         s = store_story_member_put(e->st, p->seq, ev.story, copy_story ? p->copy_of : 0,
-                                   ev.similarity, e->err, sizeof e->err);
+                                   ev.similarity, p->key_day, e->err, sizeof e->err);
         if (s == SL_OK)
             s = store_story_update(e->st, ev.story, p->date, p->day != STORY_NO_DAY, p->day,
                                    copy_story != 0, e->err, sizeof e->err);
@@ -330,6 +330,263 @@ SL_API sl_status sl_recluster(sl_engine *e) {
 void storyidx_free(sl_engine *e) {
     story_free(e->stories);
     e->stories = NULL;
+    story_free(e->labeller);
+    e->labeller = NULL;
     terms_free(e->terms);
     e->terms = NULL;
+}
+
+/* ---- reading stories --------------------------------------------------- */
+
+/* The weights to label stories with: the clusterer's, or, when it is not
+ * usable (made with other settings), the stored frequencies alone. */
+static story_state *weights(sl_engine *e) {
+    if (!e->stories && e->story_ok == 0 && load(e) != SL_OK) return NULL;
+    if (e->stories) return e->stories;
+    if (!e->labeller) {
+        e->labeller = story_new(NULL);
+        if (e->labeller) store_story_df_get(e->st, load_df, e->labeller, e->err, sizeof e->err);
+    }
+    return e->labeller;
+}
+
+/* One story being described: its entries and their strings. */
+typedef struct described {
+    sl_engine *e;
+    buf str;             /* strings, NUL after each */
+    size_t *off;         /* per entry: id, date, source, title, copy_of */
+    sl_story_entry *ent;
+    term **t;            /* terms of each entry (NULL: none) */
+    size_t *nt;
+    size_t n, cap;
+    int failed;
+} described;
+
+#define NO_OFF ((size_t)-1)
+
+static size_t keep_str(described *d, const char *s) {
+    if (!s) return NO_OFF;
+    size_t off = d->str.len;
+    if (buf_puts(&d->str, s) || buf_putc(&d->str, '\0')) d->failed = 1;
+    return off;
+}
+
+static int on_member(void *ud, const store_member *m) {
+    described *d = ud;
+    if (array_grow((void **)&d->ent, &d->cap, d->n + 1, sizeof *d->ent)) {
+        d->failed = 1;
+        return 1;
+    }
+    size_t cap = d->cap;
+    size_t *o = realloc(d->off, cap * 5 * sizeof *o);
+    term **t = realloc(d->t, cap * sizeof *t);
+    size_t *nt = realloc(d->nt, cap * sizeof *nt);
+    if (o) d->off = o;
+    if (t) d->t = t;
+    if (nt) d->nt = nt;
+    if (!o || !t || !nt) {
+        d->failed = 1;
+        return 1;
+    }
+    o = d->off + 5 * d->n;
+    o[0] = keep_str(d, m->id), o[1] = keep_str(d, m->date), o[2] = keep_str(d, m->source);
+    o[3] = keep_str(d, m->title), o[4] = keep_str(d, m->copy_of);
+    d->ent[d->n].similarity = m->similarity;
+    d->t[d->n] = NULL;
+    d->nt[d->n] = 0;
+    if (m->terms && decode(m->terms, m->n_terms_bytes, &d->t[d->n], &d->nt[d->n])) d->failed = 1;
+    d->n++;
+    return d->failed;
+}
+
+static const char *at(const described *d, size_t off) {
+    return off == NO_OFF ? NULL : d->str.p + off;
+}
+
+/* The top terms: the central article's terms (as it wrote them) by how
+ * many members share them times their idf. */
+typedef struct top_terms {
+    story_state *w;
+    const described *d;
+    struct { double score; size_t off; } best[8];
+    size_t n;
+    buf *words;
+} top_terms;
+
+static void on_term(void *ud, uint32_t key, const char *s, size_t n) {
+    top_terms *t = ud;
+    if (TERM_KIND(key) == TERM_NUMBER) return;
+    /* the same text as a word and as a name: once */
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->words->p + t->best[i].off) == n && memcmp(t->words->p + t->best[i].off, s, n) == 0)
+            return;
+    double tf = 0;
+    for (size_t i = 0; i < t->d->n; i++) {
+        const term *x = t->d->t[i];
+        size_t lo = 0, hi = t->d->nt[i];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (x[mid].key < key) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < t->d->nt[i] && x[lo].key == key) tf += 1.0 + log(2.0 * x[lo].title + x[lo].body);
+    }
+    double score = tf * story_idf(t->w, key) + (TERM_KIND(key) == TERM_NAME ? 1e-3 : 0);
+    size_t k = t->n < 8 ? t->n++ : 8;
+    if (k == 8) {
+        if (score <= t->best[7].score) return;
+        k = 7;
+    }
+    for (; k > 0 && t->best[k - 1].score < score; k--) t->best[k] = t->best[k - 1];
+    t->best[k].score = score;
+    t->best[k].off = t->words->len;
+    if (buf_put(t->words, s, n) || buf_putc(t->words, '\0')) t->n = k; /* out of memory: fewer */
+}
+
+typedef struct central_text {
+    top_terms *t;
+    terms_ctx *tc;
+    const char *title;
+    int failed;
+} central_text;
+
+static int on_central(void *ud, const char *id, const char *text, size_t len, const char *kinds,
+                      const char *date, const unsigned char *hash) {
+    central_text *c = ud;
+    (void)id, (void)kinds, (void)date, (void)hash;
+    if (terms_each(c->tc, text ? text : "", len, c->title, 1, on_term, c->t)) c->failed = 1;
+    return 0;
+}
+
+static sl_status describe(sl_engine *e, const store_story *row, sl_story_cb cb, void *ud, int *stop) {
+    described d = {e, {0}, NULL, NULL, NULL, NULL, 0, 0, 0};
+    sl_status s = store_story_members(e->st, row->id, on_member, &d, e->err, sizeof e->err);
+    if (s == SL_OK && d.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    story_state *w = s == SL_OK ? weights(e) : NULL;
+    if (s == SL_OK && !w) s = e->err[0] ? SL_ESTORE : engine_err(e, SL_ENOMEM, "out of memory");
+    const char **outlets = NULL, *term_text[8];
+    buf words = {0};
+    sl_story st = {.id = row->id, .first_seen = row->first_seen, .last_update = row->last_update};
+    if (s == SL_OK) {
+        for (size_t i = 0; i < d.n; i++) {
+            const size_t *o = d.off + 5 * i;
+            d.ent[i].id = at(&d, o[0]), d.ent[i].date = at(&d, o[1]), d.ent[i].source = at(&d, o[2]);
+            d.ent[i].title = at(&d, o[3]), d.ent[i].copy_of = at(&d, o[4]);
+            if (d.ent[i].copy_of) st.n_copies++;
+            else st.n_articles++;
+        }
+        /* the label: the most central of (up to 64 of) its reports */
+        const term *ct[64];
+        size_t cn[64], ci[64], k = 0;
+        for (size_t i = 0; i < d.n && k < 64; i++)
+            if (!d.ent[i].copy_of && d.t[i]) ct[k] = d.t[i], cn[k] = d.nt[i], ci[k++] = i;
+        long c = k ? story_central(w, ct, cn, k) : -1;
+        size_t central = c >= 0 ? ci[c] : 0;
+        if (d.n) st.label = d.ent[central].title ? d.ent[central].title : d.ent[central].id;
+        if (d.n && !e->terms && !(e->terms = terms_new())) s = engine_err(e, SL_ENOMEM, "out of memory");
+        int64_t cseq = 0;
+        if (s == SL_OK && d.n) {
+            /* its seq: the members come with ids; look it up */
+            cseq = store_seq(e->st, d.ent[central].id, e->err, sizeof e->err);
+            if (cseq < 0) s = SL_ESTORE;
+        }
+        top_terms tt = {w, &d, {{0, 0}}, 0, &words};
+        if (s == SL_OK && cseq > 0) {
+            central_text ctx = {&tt, e->terms, d.ent[central].title, 0};
+            s = store_text(e->st, cseq, on_central, &ctx, e->err, sizeof e->err);
+            if (s == SL_OK && ctx.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < tt.n; i++) term_text[i] = words.p + tt.best[i].off;
+        st.terms = term_text;
+        st.n_terms = tt.n;
+        /* outlets in order of first report */
+        outlets = malloc((d.n ? d.n : 1) * sizeof *outlets);
+        if (!outlets && s == SL_OK) s = engine_err(e, SL_ENOMEM, "out of memory");
+        for (size_t i = 0; s == SL_OK && i < d.n; i++) {
+            const char *src = d.ent[i].source;
+            if (!src) continue;
+            size_t j = 0;
+            while (j < st.n_outlets && strcmp(outlets[j], src) != 0) j++;
+            if (j == st.n_outlets) outlets[st.n_outlets++] = src;
+        }
+        st.outlets = outlets;
+        st.entries = d.ent;
+        st.n_entries = d.n;
+    }
+    if (s == SL_OK && cb(ud, &st)) *stop = 1;
+    free(outlets);
+    buf_free(&words);
+    buf_free(&d.str);
+    for (size_t i = 0; i < d.n; i++) free(d.t[i]);
+    free(d.t), free(d.nt), free(d.off), free(d.ent);
+    return s;
+}
+
+static sl_status readable(sl_engine *e) {
+    if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    return SL_OK;
+}
+
+typedef struct listing {
+    sl_engine *e;
+    sl_story_cb cb;
+    void *ud;
+    sl_status s;
+    int stop;
+} listing;
+
+static int on_story(void *ud, const store_story *row) {
+    listing *l = ud;
+    l->s = describe(l->e, row, l->cb, l->ud, &l->stop);
+    return l->s != SL_OK || l->stop;
+}
+
+SL_API sl_status sl_stories(sl_engine *e, const sl_story_filter *f, sl_story_cb cb, void *ud) {
+    sl_status s = readable(e);
+    if (s != SL_OK) return s;
+    sl_story_filter none = {NULL, NULL, 0};
+    if (!f) f = &none;
+    listing l = {e, cb, ud, SL_OK, 0};
+    s = store_stories_each(e->st, (int64_t)f->min_size, f->since, f->until, on_story, &l, e->err,
+                           sizeof e->err);
+    return s != SL_OK ? s : l.s;
+}
+
+typedef struct one_story {
+    int64_t id;
+    listing *l;
+    int found;
+} one_story;
+
+static int on_one(void *ud, const store_story *row) {
+    one_story *o = ud;
+    if (row->id != o->id) return 0;
+    o->found = 1;
+    return on_story(o->l, row);
+}
+
+SL_API sl_status sl_story_get(sl_engine *e, int64_t id, sl_story_cb cb, void *ud) {
+    sl_status s = readable(e);
+    if (s != SL_OK) return s;
+    int64_t real = store_story_resolve(e->st, id, e->err, sizeof e->err);
+    if (real < 0) return SL_ESTORE;
+    listing l = {e, cb, ud, SL_OK, 0};
+    one_story o = {real, &l, 0};
+    s = store_story_one(e->st, real, on_one, &o, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    if (!o.found) return engine_err(e, SL_ENOTFOUND, "no story %lld", (long long)id);
+    return l.s;
+}
+
+SL_API sl_status sl_story_of(sl_engine *e, const char *article_id, int64_t *story) {
+    sl_status s = readable(e);
+    if (s != SL_OK) return s;
+    *story = 0;
+    int64_t seq = store_seq(e->st, article_id, e->err, sizeof e->err);
+    if (seq < 0) return SL_ESTORE;
+    if (!seq) return engine_err(e, SL_ENOTFOUND, "no article '%s'", article_id);
+    int64_t st = store_story_of(e->st, seq, e->err, sizeof e->err);
+    if (st < 0) return SL_ESTORE;
+    *story = st;
+    return SL_OK;
 }

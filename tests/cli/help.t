@@ -16,7 +16,7 @@ $ storyline version
 $ storyline --help
   usage: storyline [--version] [--help] COMMAND [ARGS]
   
-  Turn a stream of news articles into clean, segmented text in a SQLite corpus.
+  Turn a stream of news articles into clean text, copies and stories in SQLite.
   
   commands:
     ingest PATH... | -   clean, segment and store articles (.txt trees, JSONL, stdin)
@@ -28,6 +28,9 @@ $ storyline --help
     check PATH... | -    does an article copy a stored one? (stores nothing)
     rm ID...             remove articles, their index entries and relations
     reindex              rebuild the duplicate index (after an upgrade)
+    stories              the stories: articles about one event, grouped
+    story ID             one story's timeline, copies folded under reports
+    recluster            make the stories again with current settings
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   

@@ -1,0 +1,29 @@
+/*
+ * cli.h - what the files of the storyline command share (main.c, the
+ * articles and duplicates; stories.c, the stories).
+ */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include "storyline.h"
+
+#define DEFAULT_DB "storyline.db"
+
+/* "storyline CMD: message" and the usage on stderr; returns 2. */
+int usage_error(const char *usage, const char *fmt, ...);
+/* Open a store (opt may be NULL); NULL after saying why. */
+sl_engine *open_engine(const char *db, const sl_options *opt);
+/* Open an existing store read-only; NULL after saying why. */
+sl_engine *open_existing(const char *db);
+/* Parse --db, --json (json may be NULL: refused) and --help; -1 to go on,
+ * else the exit status. */
+int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json);
+/* s as a JSON string on stdout. */
+void print_json_string(const char *s);
+
+int cmd_stories(int argc, char **argv);
+int cmd_story(int argc, char **argv);
+int cmd_recluster(int argc, char **argv);
+extern const char usage_stories[], usage_story[], usage_recluster[];
+
+#endif

@@ -1,0 +1,84 @@
+# Stories: made at ingest, listed, shown as a timeline with copies folded
+# under their originals, made again by recluster.
+
+# The seeds are three stories: 002, 003 and 004 report one event (Zelensky's
+# claim and China's denial); 000 and 001 are two others.
+$ storyline ingest -q --db s.db $SHARED/seeds
+# Ids follow the first report (no dates: ingest order); the largest is
+# listed first, labelled by its most central article.
+$ storyline stories --db s.db --assignments | sed 's/_[0-9a-f]*\t/ /' | sort
+  000 1
+  001 2
+  002 3
+  003 3
+  004 3
+$ storyline stories --db s.db --json | python3 -c 'import json,sys; [print(s["id"], len(s["articles"]), s["reports"], s["copies"], s["label"][:40], "|", ",".join(s["terms"][:3])) for s in map(json.loads, sys.stdin)]'
+  3 3 3 0 Zelensky has put forth a controversial c | fighters,marking,official
+  1 1 1 0 Kiev has announced new restrictions on C | individuals,kiev,defense
+  2 1 1 0 China has tightened export controls on m | export,controls,western
+
+# A near copy of 000 (new headline, a byline, a "Read more:" list) joins
+# 000's story as a copy, not as a report of its own.
+$ { printf 'Beijing tells Kyiv to drop new sanctions plan\nBy Staff Writer\n'; tail -n +2 $SHARED/seeds/000_*.txt; printf '\nRead more:\n- Port strike enters second week\n- Ferry fares to rise in spring\n'; } > copy000.txt
+$ storyline ingest -q --db s.db copy000.txt
+$ storyline story --db s.db 1 --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["reports"], s["copies"], [(t["id"][:3], [c["id"] for c in t["copies"]]) for t in s["timeline"]])'
+  1 1 [('000', ['copy000'])]
+$ storyline story --db s.db 1
+  story 1  1 report + 1 copy, 0 outlets
+    Kiev has announced new restrictions on Chinese individuals who allegedly support Russia’s defense industry
+    terms: individuals, kiev, sanctions, vladimir, immediately, correct, mistakes, spokesman
+  
+  (no date)   -                         Kiev has announced new restrictions on Chinese individuals who allegedly support Russia’s defense industry
+                                        id 000_e8a6cf9c6403bd55
+                copy: copy000, (no date), -
+
+# Dated articles: an undated one keeps its place in ingest order.
+$ printf '{"id":"a1","date":"2026-03-02","source":"north.example","title":"Dock strike in Velmora","text":"Harbour workers in Velmora walked out over pay on Monday; the dock union said the strike would last until the port authority raised wages."}\n{"id":"a2","source":"south.example","title":"Velmora strike goes on","text":"The dock strike in Velmora went on as the union and the port authority failed to agree on wages for harbour workers."}\n{"id":"a3","date":"2026-03-04","source":"east.example","title":"Velmora dock strike ends","text":"Velmora harbour workers ended their dock strike after the port authority agreed to raise wages, the union said."}\n' > strike.jsonl
+$ storyline ingest -q --db t.db strike.jsonl && storyline stories --db t.db
+  story 1  3 reports, 3 outlets, 2026-03-02 .. 2026-03-04
+    .* (re)
+    terms: .* (re)
+$ storyline stories --db t.db --since 2026-03-05
+  no stories
+$ storyline stories --db t.db --since 2026-03-03 --json | python3 -c 'import json,sys; print([(s["first_seen"], s["last_update"], s["outlets"]) for s in map(json.loads, sys.stdin)])'
+  [('2026-03-02', '2026-03-04', ['north.example', 'south.example', 'east.example'])]
+$ storyline story --db t.db 1 | cut -c1-40
+  story 1  3 reports, 3 outlets, 2026-03-0
+    Velmora dock strike ends
+    terms: ended, agreed, raise, velmora, 
+  
+  2026-03-02  north.example             Do
+                                        id
+  (no date)   south.example             Ve
+                                        id
+  2026-03-04  east.example              Ve
+                                        id
+
+# recluster gives the same stories and ids.
+$ storyline stories --db s.db --assignments | sort > before.tsv
+$ storyline recluster --db s.db
+  reclustered s.db
+$ storyline stories --db s.db --assignments | sort | diff before.tsv - && echo same
+  same
+
+# Errors: a story that does not exist, bad options.
+$ storyline story --db s.db 99
+! storyline: no story 99
+[1]
+$ storyline story --db s.db x
+! storyline: a story id is a positive number, not 'x'
+! usage: storyline story [--db FILE] [--json] ID
+! 
+! One story's timeline: its articles by date, each with its outlet and
+! title, and the exact and near copies of each folded under it.  The id of
+! a story merged into another shows that one.
+! 
+!   --json    one object: the fields of 'stories --json' and timeline
+!             [{id, date, source, title, similarity, copies: [{id, date,
+!             source}]}]
+[2]
+$ storyline stories --db s.db --since yesterday 2>&1 | head -1
+  storyline: --since needs a date YYYY-MM-DD, not 'yesterday'
+$ storyline stories --db none.db
+! storyline: none.db: no such store; run 'storyline ingest --db none.db PATH' first
+[1]
