@@ -92,6 +92,7 @@ demo: deps
 # Accuracy on the labelled corpora in ../shared/data (tune on dev only).
 eval: all
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_dedup.sh
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_stories.sh dev test
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh

@@ -490,6 +490,8 @@ static int cmd_ingest(int argc, char **argv) {
     }
     progress_draw(&p, r, 1);
     sl_reader_close(r);
+    const char *why = sl_stories_stale(e);
+    if (why && stored) warnx("new articles are in no story: %s", why);
     sl_close(e);
     if (!quiet)
         printf("read %llu, %s %llu, already present %llu, rejected %llu\n",

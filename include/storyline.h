@@ -524,6 +524,10 @@ SL_API sl_status sl_story_get(sl_engine *e, int64_t id, sl_story_cb cb, void *ud
  * given anew from 1.  SL_OK, SL_ESTORE, SL_ENOMEM. */
 SL_API sl_status sl_recluster(sl_engine *e);
 
+/* Why new articles are not being placed in stories (the stories were
+ * made with other settings: sl_recluster() makes them again), or NULL. */
+SL_API const char *sl_stories_stale(sl_engine *e);
+
 /* The story of a stored article: its id, 0 when it has none yet. */
 SL_API sl_status sl_story_of(sl_engine *e, const char *article_id, int64_t *story);
 

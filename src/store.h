@@ -161,6 +161,9 @@ sl_status store_story_update(store *st, int64_t id, const char *date, int has_da
                              int is_copy, char *err, size_t errlen);
 sl_status store_story_close(store *st, int64_t id, char *err, size_t errlen);
 sl_status store_story_alias(store *st, int64_t alias, int64_t story, char *err, size_t errlen);
+/* Story from becomes part of into: its articles, counts and dates; its id
+ * an alias of into (and so are the ids that were aliases of it). */
+sl_status store_story_merge(store *st, int64_t into, int64_t from, char *err, size_t errlen);
 /* The clusterer's document frequencies, as one blob (stories.h). */
 sl_status store_story_df_put(store *st, const void *blob, size_t n, char *err, size_t errlen);
 sl_status store_story_df_get(store *st, int (*cb)(void *, const void *blob, size_t n), void *ud,

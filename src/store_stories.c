@@ -320,3 +320,30 @@ sl_status store_story_one(store *st, int64_t id, store_story_cb cb, void *ud, ch
     list_ud l = {cb, ud};
     return rows(st, s, list_row, &l, err, errlen, "reading a story");
 }
+
+sl_status store_story_merge(store *st, int64_t into, int64_t from, char *err, size_t errlen) {
+    char q_merge[1024];
+    snprintf(q_merge, sizeof q_merge,
+             "UPDATE story_members SET story = %lld WHERE story = %lld;"
+             "UPDATE stories SET"
+             " first_seen = (SELECT CASE WHEN f.first_seen IS NOT NULL AND (s.first_seen IS NULL"
+             "   OR f.first_seen < s.first_seen) THEN f.first_seen ELSE s.first_seen END"
+             "   FROM stories f, stories s WHERE f.id = %lld AND s.id = %lld),"
+             " last_update = (SELECT CASE WHEN f.last_update IS NOT NULL AND (s.last_update IS NULL"
+             "   OR f.last_update > s.last_update) THEN f.last_update ELSE s.last_update END"
+             "   FROM stories f, stories s WHERE f.id = %lld AND s.id = %lld),"
+             " last_day = max(coalesce(last_day, -2147483648),"
+             "   coalesce((SELECT last_day FROM stories WHERE id = %lld), -2147483648)),"
+             " articles = articles + (SELECT articles FROM stories WHERE id = %lld),"
+             " copies = copies + (SELECT copies FROM stories WHERE id = %lld)"
+             " WHERE id = %lld;"
+             "DELETE FROM stories WHERE id = %lld;"
+             "UPDATE story_alias SET story = %lld WHERE story = %lld;"
+             "INSERT OR REPLACE INTO story_alias(alias, story) VALUES(%lld, %lld);",
+             (long long)into, (long long)from, (long long)from, (long long)into, (long long)from,
+             (long long)into, (long long)from, (long long)from, (long long)from, (long long)into,
+             (long long)from, (long long)into, (long long)from, (long long)from, (long long)into);
+    if (sqlite3_exec(st->db, q_merge, NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "merging two stories");
+    return SL_OK;
+}

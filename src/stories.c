@@ -19,6 +19,7 @@ void story_params_default(story_params *p) {
     p->tau = 300.0;
     p->grace = 3.0;
     p->background = 0.0;
+    p->merge = 0.25;
 }
 
 int story_params_parse(story_params *p, const char *spec) {
@@ -38,6 +39,7 @@ int story_params_parse(story_params *p, const char *spec) {
         else if (!strcmp(key, "tau")) p->tau = v;
         else if (!strcmp(key, "grace")) p->grace = v;
         else if (!strcmp(key, "bg")) p->background = v;
+        else if (!strcmp(key, "merge")) p->merge = v;
         else return -1;
         spec += used;
     }
@@ -45,9 +47,9 @@ int story_params_parse(story_params *p, const char *spec) {
 }
 
 const char *story_params_string(const story_params *p, char *out, size_t n) {
-    snprintf(out, n, "stories1 th=%g w=%g,%g,%g title=%g tau=%g grace=%g bg=%g terms=%d members=%d",
+    snprintf(out, n, "stories1 th=%g w=%g,%g,%g title=%g tau=%g grace=%g bg=%g merge=%g terms=%d members=%d",
              p->threshold, p->w_words, p->w_names, p->w_numbers, p->title, p->tau, p->grace,
-             p->background, TERMS_MAX, STORY_MEMBERS);
+             p->background, p->merge, TERMS_MAX, STORY_MEMBERS);
     return out;
 }
 
@@ -77,7 +79,8 @@ typedef struct sums {
 typedef struct ostory {
     int64_t id;        /* 0: a free slot */
     uint32_t gen;      /* bumped when the slot is reused */
-    int32_t last_day;
+    int32_t first_day, last_day;
+    int dirty;         /* updated since the last story_merge */
     uint64_t touched;  /* add counter at the last update: who is least recent */
     member m[STORY_MEMBERS];
     uint32_t n_m, next_m; /* members held, ring position */
@@ -118,6 +121,8 @@ struct story_state {
     size_t n_touched, cap_touched;
     int64_t *closed;
     size_t n_closed, cap_closed;
+    story_merged *merged;
+    size_t n_merged, cap_merged;
 };
 
 static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
@@ -530,29 +535,16 @@ static long slot_of(const story_state *s, int64_t id) {
 static void touch(story_state *s, size_t slot, int32_t day) {
     ostory *o = &s->open[slot];
     o->touched = ++s->adds;
+    o->dirty = 1;
     if (day != STORY_NO_DAY && (o->last_day == STORY_NO_DAY || day > o->last_day)) o->last_day = day;
+    if (day != STORY_NO_DAY && (o->first_day == STORY_NO_DAY || day < o->first_day)) o->first_day = day;
 }
 
-int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy_of,
-              int64_t next_id, story_event *ev) {
-    ev->created = 0;
-    ev->similarity = 0;
-    if (day != STORY_NO_DAY && (s->stream_day == STORY_NO_DAY || day > s->stream_day)) {
-        s->stream_day = day;
-        if ((s->adds & 255) == 0) expire(s);
-    }
-    if (copy_of) {
-        /* a copy joins its original's story, weighed by nothing */
-        ev->story = copy_of;
-        ev->similarity = 1.0;
-        long slot = slot_of(s, copy_of);
-        if (slot >= 0) touch(s, (size_t)slot, day);
-        return 0;
-    }
-    if (df_count(s, t, n)) return -1;
-    member a;
-    if (weigh(s, t, n, &a)) return -1;
-    /* candidates: open stories by the number of terms they share */
+/* Open stories sharing the heaviest terms of a (not the one in slot
+ * skip), most shared first, into s->touched[0, *nc); s->hits are 0 again
+ * after.  0 or -1. */
+static int candidates(story_state *s, const member *m, long skip, size_t *count) {
+    const member a = *m;
     if (s->cap_hits < s->n_open + 1) { /* hits are kept at 0 between calls */
         size_t nc = 2 * (s->n_open + 1);
         uint32_t *h = realloc(s->hits, nc * sizeof *h);
@@ -568,11 +560,11 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
         if (a.v[i].w <= 0) continue;
         size_t k = nt < STORY_KEYS ? nt++ : STORY_KEYS;
         if (k == STORY_KEYS) { /* full: replace the lightest if lighter */
-            size_t m = 0;
+            size_t low = 0;
             for (size_t q = 1; q < STORY_KEYS; q++)
-                if (a.v[top[q]].w < a.v[top[m]].w) m = q;
-            if (a.v[top[m]].w >= a.v[i].w) continue;
-            k = m;
+                if (a.v[top[q]].w < a.v[top[low]].w) low = q;
+            if (a.v[top[low]].w >= a.v[i].w) continue;
+            k = low;
         }
         top[k] = i;
     }
@@ -583,6 +575,7 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
         for (uint32_t j = 0; j < l->n; j++) {
             if (!live_entry(s, l->e[j])) continue;
             uint32_t slot = (uint32_t)(l->e[j] >> 32);
+            if ((long)slot == skip) continue;
             if (!s->hits[slot]) {
                 if (array_grow((void **)&s->touched, &s->cap_touched, s->n_touched + 1,
                                sizeof *s->touched))
@@ -604,26 +597,50 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
         for (size_t i = 0; i < nc; i++) sorted[start[STORY_KEYS - s->hits[s->touched[i]]]++] = s->touched[i];
         memcpy(s->touched, sorted, nc * sizeof *sorted);
     }
+    for (size_t i = 0; i < nc; i++) s->hits[s->touched[i]] = 0;
+    if (nc > STORY_CANDIDATES) nc = STORY_CANDIDATES;
+    *count = nc;
+    return 0;
+}
+
+int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy_of,
+              int64_t next_id, story_event *ev) {
+    ev->created = 0;
+    ev->similarity = 0;
+    if (day != STORY_NO_DAY && (s->stream_day == STORY_NO_DAY || day > s->stream_day)) {
+        s->stream_day = day;
+        if ((s->adds & 255) == 0) expire(s);
+    }
+    if (copy_of) {
+        /* a copy joins its original's story, weighed by nothing */
+        ev->story = copy_of;
+        ev->similarity = 1.0;
+        long slot = slot_of(s, copy_of);
+        if (slot >= 0) touch(s, (size_t)slot, day);
+        return 0;
+    }
+    if (df_count(s, t, n)) return -1;
+    member a;
+    if (weigh(s, t, n, &a)) return -1;
+    size_t nc;
+    if (candidates(s, &a, -1, &nc)) return -1;
     long best = -1;
     double bs = 0;
     for (size_t i = 0; i < nc; i++) {
         uint32_t slot = s->touched[i];
-        if (i < STORY_CANDIDATES) {
-            const ostory *o = &s->open[slot];
-            double sim = story_sim(s, o, &a) * decay(&s->p, day, o->last_day);
-            if (sim > bs || (sim == bs && best >= 0 && o->id < s->open[best].id)) {
-                bs = sim;
-                best = slot;
-            }
+        const ostory *o = &s->open[slot];
+        double sim = story_sim(s, o, &a) * decay(&s->p, day, o->last_day);
+        if (sim > bs || (sim == bs && best >= 0 && o->id < s->open[best].id)) {
+            bs = sim;
+            best = slot;
         }
-        s->hits[slot] = 0;
     }
     if (best < 0 || bs < s->p.threshold) {
         best = new_slot(s);
         if (best < 0) return -1;
         ostory *o = &s->open[best];
         o->id = next_id;
-        o->last_day = day;
+        o->first_day = o->last_day = day;
         s->live++;
         ev->created = 1;
         bs = 0;
@@ -632,6 +649,67 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
     ev->similarity = bs;
     touch(s, (size_t)best, day);
     return remember(s, (size_t)best, &a);
+}
+
+/* The average similarity of story a's members to story b (average link
+ * between the two), lowered by the days between their last updates. */
+static double between(const story_state *s, const ostory *a, const ostory *b) {
+    if (!a->n_m || !b->n_m) return 0;
+    double sum = 0;
+    for (uint32_t i = 0; i < a->n_m; i++) sum += story_sim(s, b, &a->m[i]);
+    return sum / a->n_m * decay(&s->p, a->last_day, b->last_day);
+}
+
+int story_merge(story_state *s, const story_merged **out, size_t *n) {
+    s->n_merged = 0;
+    *out = s->merged;
+    *n = 0;
+    if (s->p.merge <= 0) {
+        for (size_t i = 0; i < s->n_open; i++) s->open[i].dirty = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < s->n_open; i++) {
+        ostory *a = &s->open[i];
+        if (!a->id || !a->dirty || !a->n_m) continue;
+        a->dirty = 0;
+        /* candidates from its newest member's terms */
+        const member *last = &a->m[(a->next_m + STORY_MEMBERS - 1) % STORY_MEMBERS];
+        if (a->n_m < STORY_MEMBERS) last = &a->m[a->n_m - 1];
+        size_t nc;
+        if (candidates(s, last, (long)i, &nc)) return -1;
+        long best = -1;
+        double bs = 0;
+        for (size_t k = 0; k < nc; k++) {
+            const ostory *b = &s->open[s->touched[k]];
+            double sim = between(s, a, b);
+            if (sim > bs) bs = sim, best = s->touched[k];
+        }
+        if (best < 0 || bs < s->p.merge) continue;
+        /* the older id stays: the younger's members move over */
+        ostory *b = &s->open[best];
+        ostory *keep = a->id < b->id ? a : b, *gone = a->id < b->id ? b : a;
+        size_t keep_slot = (size_t)(keep - s->open), gone_slot = (size_t)(gone - s->open);
+        if (array_grow((void **)&s->merged, &s->cap_merged, s->n_merged + 1, sizeof *s->merged))
+            return -1;
+        s->merged[s->n_merged++] = (story_merged){keep->id, gone->id, bs};
+        uint32_t k0 = gone->n_m < STORY_MEMBERS ? 0 : gone->next_m; /* oldest first */
+        for (uint32_t k = 0; k < gone->n_m; k++) {
+            member *m = &gone->m[(k0 + k) % STORY_MEMBERS];
+            if (remember(s, keep_slot, m)) return -1;
+        }
+        int32_t first = gone->first_day, lastd = gone->last_day;
+        if (first != STORY_NO_DAY && (keep->first_day == STORY_NO_DAY || first < keep->first_day))
+            keep->first_day = first;
+        if (lastd != STORY_NO_DAY && (keep->last_day == STORY_NO_DAY || lastd > keep->last_day))
+            keep->last_day = lastd;
+        size_t closed = s->n_closed;
+        close_slot(s, gone_slot);
+        s->n_closed = closed; /* merged, not closed */
+        keep->dirty = 0;
+    }
+    *out = s->merged;
+    *n = s->n_merged;
+    return 0;
 }
 
 int story_reopen(story_state *s, int64_t id, int32_t last_day, const term *const *members,
@@ -672,7 +750,7 @@ void story_free(story_state *s) {
     for (size_t i = 0; i < s->cap_pl; i++) free(s->pl[i].e);
     free(s->pl);
     free(s->df.key), free(s->df.df);
-    free(s->vec), free(s->hits), free(s->touched), free(s->closed);
+    free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged);
     free(s);
 }
 

@@ -45,6 +45,8 @@ typedef struct story_params {
     double w_words, w_names, w_numbers; /* weights of the three cosines */
     double title;       /* a title word counts this many times */
     double tau, grace;  /* time: similarity / (1 + max(0, days - grace) / tau) */
+    double merge;       /* two open stories this similar (average link
+                           between their members) become one; 0: never */
     double background;  /* weight of the background frequencies against the
                            corpus's own (1: a background article counts as
                            one of the corpus) */
@@ -94,6 +96,15 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
 /* Reopen a stored story with its last members (oldest first), on load. */
 int story_reopen(story_state *s, int64_t id, int32_t last_day, const term *const *members,
                  const size_t *n_members, size_t k);
+
+/* Join the stories updated since the last call to the open story most
+ * like each, when at least p.merge alike: the older id stays.  *out
+ * (borrowed until the next call) says which went into which. */
+typedef struct story_merged {
+    int64_t into, from;
+    double similarity;
+} story_merged;
+int story_merge(story_state *s, const story_merged **out, size_t *n);
 
 /* Stories that closed since the last call (the caller marks them so):
  * *ids borrowed until the next call. */

@@ -271,6 +271,11 @@ static sl_status place(sl_engine *e, run *r) {
     }
     free(seqs);
     if (s != SL_OK) return s;
+    const story_merged *mg;
+    size_t nm;
+    if (story_merge(ss, &mg, &nm)) return engine_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nm && s == SL_OK; i++)
+        s = store_story_merge(e->st, mg[i].into, mg[i].from, e->err, sizeof e->err);
     const int64_t *closed;
     size_t nc;
     story_closed(ss, &closed, &nc);
@@ -589,4 +594,8 @@ SL_API sl_status sl_story_of(sl_engine *e, const char *article_id, int64_t *stor
     if (st < 0) return SL_ESTORE;
     *story = st;
     return SL_OK;
+}
+
+SL_API const char *sl_stories_stale(sl_engine *e) {
+    return e->story_ok < 0 ? e->story_msg : NULL;
 }

@@ -54,6 +54,29 @@ $ storyline story --db t.db 1 | cut -c1-40
   2026-03-04  east.example              Ve
                                         id
 
+# The merge step: with a threshold no article passes, each article starts
+# a story, and at the end of the batch the three are joined into the
+# oldest; the other ids still resolve to it.
+$ SL_STORY_PARAMS='th=2 merge=0.05' storyline ingest -q --db m.db strike.jsonl && storyline stories --db m.db --assignments
+  a1	1
+  a2	1
+  a3	1
+$ storyline story --db m.db 3 --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["id"], s["reports"], s["first_seen"], s["last_update"])'
+  1 3 2026-03-02 2026-03-04
+
+# Stories made with other settings are not mixed with new ones: ingest
+# says so and stores the articles; recluster makes them again.
+$ printf '{"id":"a4","date":"2026-03-05","title":"Velmora port reopens","text":"The port of Velmora reopened after the dock strike, and harbour workers returned."}\n' > more.jsonl
+$ storyline ingest -q --db m.db more.jsonl; storyline stories --db m.db --assignments | wc -l
+  3
+! storyline: new articles are in no story: the stories were made with 'stories1 th=2 .* merge=0.05 .*', this storyline uses 'stories1 th=0.14 .*'; run 'storyline recluster' to rebuild them (re)
+$ storyline recluster --db m.db && storyline stories --db m.db --assignments
+  reclustered m.db
+  a1	1
+  a2	1
+  a3	1
+  a4	1
+
 # recluster gives the same stories and ids.
 $ storyline stories --db s.db --assignments | sort > before.tsv
 $ storyline recluster --db s.db

@@ -221,6 +221,47 @@ static void frequencies_round_trip(void **state) {
     terms_free(tc);
 }
 
+/* Stories of one event started apart (a threshold no article passes) are
+ * joined by the merge step: the older id stays. */
+static void merge_joins(void **state) {
+    (void)state;
+    terms_ctx *tc = terms_new();
+    story_params p;
+    story_params_default(&p);
+    p.threshold = 2.0; /* no article joins a story */
+    p.merge = 0.1;
+    story_state *s = story_new(&p);
+    term t[TERMS_MAX];
+    story_event ev;
+    for (int i = 0; i < 3; i++) {
+        size_t n = article(tc, 2, i, t);
+        assert_int_equal(story_add(s, t, n, 19000, 0, i + 1, &ev), 0);
+        assert_int_equal(ev.created, 1);
+    }
+    size_t n = article(tc, 0, 0, t); /* another event stays apart */
+    assert_int_equal(story_add(s, t, n, 19000, 0, 4, &ev), 0);
+    const story_merged *m;
+    size_t nm;
+    assert_int_equal(story_merge(s, &m, &nm), 0);
+    assert_int_equal(nm, 2);
+    for (size_t i = 0; i < nm; i++) {
+        assert_int_equal(m[i].into, 1);
+        assert_true(m[i].from == 2 || m[i].from == 3);
+    }
+    /* with no merge threshold nothing is joined */
+    p.merge = 0;
+    story_state *r = story_new(&p);
+    for (int i = 0; i < 3; i++) {
+        n = article(tc, 2, i, t);
+        assert_int_equal(story_add(r, t, n, 19000, 0, i + 1, &ev), 0);
+    }
+    assert_int_equal(story_merge(r, &m, &nm), 0);
+    assert_int_equal(nm, 0);
+    story_free(r);
+    story_free(s);
+    terms_free(tc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words_names_numbers),
@@ -231,6 +272,7 @@ int main(void) {
         cmocka_unit_test(time_apart),
         cmocka_unit_test(settings),
         cmocka_unit_test(frequencies_round_trip),
+        cmocka_unit_test(merge_joins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
