@@ -157,6 +157,7 @@ SL_API void sl_close(sl_engine *e) {
     segment_free(&e->seg);
     dupindex_free(e);
     storyidx_free(e);
+    for (unsigned w = 0; w < 64; w++) terms_free(e->wterms[w]);
     buf_free(&e->tblob);
     free_slots(e);
     free(e);
@@ -311,8 +312,7 @@ struct ingest_slot {
     sl_engine *e;       /* cleans: no store */
     fp_ctx fp;
     fingerprint f;
-    terms_ctx *tc;      /* the article's story terms */
-    const term *terms;
+    term terms[TERMS_MAX]; /* the article's story terms */
     size_t n_terms;
     const char *title;
     sl_status st;
@@ -329,15 +329,17 @@ typedef struct ingest_run {
 static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     ingest_run *r = ctx;
     struct ingest_slot *sl = &r->e->slots[i % r->e->n_slots];
-    (void)w;
     sl->st = run_clean(sl->e, &r->a[i], &sl->title);
     if (sl->st != SL_OK || !r->e->st) return;
     const cleaner *c = &sl->e->cl;
-    if (terms_of(sl->tc, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
-                 c->seg.n_tok, sl->title, &sl->terms, &sl->n_terms)) {
+    /* terms with the worker's context (its stem cache), kept in the slot */
+    const term *t;
+    if (terms_of(r->e->wterms[w], c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
+                 c->seg.n_tok, sl->title, &t, &sl->n_terms)) {
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
         return;
     }
+    memcpy(sl->terms, t, sl->n_terms * sizeof *t);
     if (!r->fingerprint) return;
     if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
@@ -360,7 +362,6 @@ static void free_slots(sl_engine *e) {
     for (unsigned i = 0; i < e->n_slots; i++) {
         sl_close(e->slots[i].e);
         fp_ctx_free(&e->slots[i].fp);
-        terms_free(e->slots[i].tc);
     }
     free(e->slots);
     e->slots = NULL;
@@ -379,13 +380,14 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
         if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");
         e->n_slots = 2 * workers;
         for (unsigned i = 0; i < e->n_slots; i++)
-            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK ||
-                !(e->slots[i].tc = terms_new())) {
+            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK) {
                 sl_status s = engine_err(e, SL_ENOMEM, "%s", sl_errmsg(e->slots[i].e));
                 free_slots(e);
                 return s;
             }
     }
+    for (unsigned w = 0; w < workers; w++)
+        if (!e->wterms[w] && !(e->wterms[w] = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
     ingest_run r = {e, a, e->st && e->fp_state == 1 && !e->opt.no_index, cb, ud};
     pool_fns f = {&r, ingest_prepare, ingest_consume};
     if (pool_run(&f, n, n >= 8 ? workers : 1, e->n_slots))

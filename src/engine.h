@@ -80,6 +80,7 @@ struct sl_engine {
                                settings (story_msg says) */
     char story_msg[512];
     struct terms_ctx *terms; /* for articles stored without terms */
+    struct terms_ctx *wterms[64]; /* one per sl_ingest_batch worker */
     int64_t story_next;     /* the id the next new story takes */
     int64_t story_upto;     /* articles up to this seq are placed */
     buf tblob;              /* one article's terms, encoded */

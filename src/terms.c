@@ -102,9 +102,14 @@ static void load(void) {
     }
 }
 
-uint32_t terms_key(unsigned kind, const char *s, size_t n) {
-    uint32_t h = (uint32_t)XXH3_64bits(s, n) & 0x3fffffffu;
+/* A key from the 64-bit hash of a term's text. */
+static inline uint32_t key_of(unsigned kind, uint64_t h64) {
+    uint32_t h = (uint32_t)h64 & 0x3fffffffu;
     return (kind << 30) | (h ? h : 1);
+}
+
+uint32_t terms_key(unsigned kind, const char *s, size_t n) {
+    return key_of(kind, XXH3_64bits(s, n));
 }
 
 uint32_t terms_bg_docs(void) {
@@ -138,6 +143,8 @@ struct terms_ctx {
     size_t n, cap;
     uint32_t *slot; /* open addressing: index into t + 1 */
     size_t cap_slot;
+    struct ranked *rank; /* keep_best's scratch */
+    size_t cap_rank;
     buf words;      /* terms_each: each term's text, NUL after each */
     size_t *text_off;
     size_t cap_off;
@@ -167,6 +174,7 @@ void terms_free(terms_ctx *t) {
     buf_free(&t->words);
     free(t->t);
     free(t->slot);
+    free(t->rank);
     free(t->text_off);
     free(t);
 }
@@ -282,11 +290,13 @@ static int scan(terms_ctx *t, const char *text, const sl_span *sent, size_t n_se
         first = 0;
         const char *w = t->low.p;
         size_t wn = t->low.len;
-        if (wn < 2 || table_has(&stop, terms_key(TERM_NAME, w, wn))) continue;
-        if (cap && (!sent || !starts) && !calendar(w, wn) &&
-            count(t, terms_key(TERM_NAME, w, wn), w, wn, in_title, keep))
+        if (wn < 2) continue;
+        uint64_t h64 = XXH3_64bits(w, wn); /* one hash: stopword, name, stem cache */
+        uint32_t name = key_of(TERM_NAME, h64);
+        if (table_has(&stop, name)) continue;
+        if (cap && (!sent || !starts) && !calendar(w, wn) && count(t, name, w, wn, in_title, keep))
             return -1;
-        uint64_t h = XXH3_64bits(w, wn) | 1;
+        uint64_t h = h64 | 1;
         stem_entry *c = &t->cache[h & (STEM_CACHE - 1)];
         if (c->word == h && keep != 1) {
             if (count(t, c->key, w, wn, in_title, keep)) return -1;
@@ -344,34 +354,60 @@ typedef struct ranked {
     term t;
 } ranked;
 
-static int by_weight(const void *a, const void *b) {
-    const ranked *x = a, *y = b;
-    if (x->w != y->w) return x->w > y->w ? -1 : 1;
-    return (x->t.key > y->t.key) - (x->t.key < y->t.key);
+/* x ranks before y: heavier, then the lower key (a total order, so the
+ * terms kept do not depend on the order they came in). */
+static inline int before(const ranked *x, const ranked *y) {
+    return x->w > y->w || (x->w == y->w && x->t.key < y->t.key);
 }
 
-static int by_key(const void *a, const void *b) {
-    uint32_t ka = ((const term *)a)->key, kb = ((const term *)b)->key;
-    return (ka > kb) - (ka < kb);
+/* Put the k first (by `before`) of r[0, n) in r[0, k), in any order. */
+static void select_first(ranked *r, size_t n, size_t k) {
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        ranked pivot = r[lo + (hi - lo) / 2], tmp;
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (before(&r[i], &pivot)) i++;
+            while (before(&pivot, &r[j])) j--;
+            if (i <= j) {
+                tmp = r[i], r[i] = r[j], r[j] = tmp;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) hi = j + 1;
+        else if (k >= i) lo = i;
+        else return;
+    }
 }
 
-/* Keep the TERMS_MAX terms of highest weight. */
+static void sort_by_key(term *t, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        term x = t[i];
+        size_t j = i;
+        for (; j > 0 && t[j - 1].key > x.key; j--) t[j] = t[j - 1];
+        t[j] = x;
+    }
+}
+
+/* Keep the TERMS_MAX terms of highest weight (glibc's qsort of a few
+ * hundred terms by weight cost as much as finding them). */
 static int keep_best(terms_ctx *t) {
     if (t->n <= TERMS_MAX) return 0;
-    ranked *r = malloc(t->n * sizeof *r);
-    if (!r) return -1;
+    if (array_grow((void **)&t->rank, &t->cap_rank, t->n, sizeof *t->rank)) return -1;
+    ranked *r = t->rank;
     for (size_t i = 0; i < t->n; i++) r[i] = (ranked){bg_weight(&t->t[i]), t->t[i]};
-    qsort(r, t->n, sizeof *r, by_weight);
+    select_first(r, t->n, TERMS_MAX);
     for (size_t i = 0; i < TERMS_MAX; i++) t->t[i] = r[i].t;
     t->n = TERMS_MAX;
-    free(r);
     return 0;
 }
 
 int terms_of(terms_ctx *t, const char *text, size_t len, const sl_span *sent, size_t n_sent,
              const sl_token *tok, size_t n_tok, const char *title, const term **out, size_t *n) {
     if (gather(t, text, len, sent, n_sent, tok, n_tok, title, 0) || keep_best(t)) return -1;
-    qsort(t->t, t->n, sizeof *t->t, by_key);
+    sort_by_key(t->t, t->n);
     *out = t->t;
     *n = t->n;
     return 0;

@@ -64,15 +64,25 @@ static void words_names_numbers(void **state) {
 static void keeps_the_heaviest(void **state) {
     (void)state;
     terms_ctx *tc = terms_new();
-    /* 300 distinct made-up words: only TERMS_MAX are kept */
-    char text[300 * 12];
+    /* 300 distinct made-up words, the 50 with numbers 7, 13, 19 ... three
+     * times: only TERMS_MAX are kept, and those 50 among them */
+    char text[300 * 40];
     size_t len = 0;
-    for (int i = 0; i < 300; i++) len += (size_t)sprintf(text + len, "zq%dwx ", i);
+    for (int i = 0; i < 300; i++)
+        for (int r = 0; r < (i % 6 == 1 && i < 300 ? 3 : 1); r++)
+            len += (size_t)sprintf(text + len, "zq%dwx ", i);
     const term *t;
     size_t n;
     assert_int_equal(terms_of(tc, text, len, NULL, 0, NULL, 0, NULL, &t, &n), 0);
     assert_int_equal(n, TERMS_MAX);
     for (size_t i = 1; i < n; i++) assert_true(t[i - 1].key < t[i].key);
+    for (int i = 1; i < 300; i += 6) {
+        char w[16];
+        sprintf(w, "zq%dwx", i);
+        const term *x = count_of(t, n, TERM_WORD, w);
+        assert_non_null(x);
+        assert_int_equal(x->body, 3);
+    }
     terms_free(tc);
 }
 
