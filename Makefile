@@ -96,10 +96,12 @@ eval: all
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
+	BUILD=$(BUILD) bench/stories.sh $(BUILD)/bench/articles-500mb.jsonl "10000 100000 159904"
 
 # Growth from 10k to 1M articles; needs the scale corpus (bench/scale.sh).
 bench-scale: all $(BUILD)/tests/rss $(BUILD)/tests/check_latency
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/scale.sh $(SCALE_DIR) $(SIZES)
+	BUILD=$(BUILD) bench/stories.sh $(SCALE_DIR)/docs.jsonl "$(or $(SIZES),10000 100000 1000000)"
 
 # A libFuzzer run of the JSONL parser (needs clang): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 60

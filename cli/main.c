@@ -343,9 +343,17 @@ static held *hold(const sl_article *a, const char *raw, size_t raw_len) {
 typedef struct ingest_run {
     progress *p;
     sl_reader *r;
-    uint64_t stored, present, rejected, done;
-    int fatal;
+    uint64_t stored, present, rejected, done, undated, dated;
+    int fatal, dry;
+    char first_undated[256]; /* "ID (ORIGIN)" of the first with no date */
 } ingest_run;
+
+/* A date stories can place: it starts YYYY-MM-DD. */
+static int placeable_date(const char *d) {
+    int y, m, day, n = 0;
+    return sscanf(d, "%4d-%2d-%2d%n", &y, &m, &day, &n) == 3 && n == 10 && m >= 1 && m <= 12 &&
+           day >= 1 && day <= 31;
+}
 
 static int ingested(void *ud, const sl_article *a, sl_status s, sl_outcome out, const char *err) {
     ingest_run *u = ud;
@@ -353,6 +361,19 @@ static int ingested(void *ud, const sl_article *a, sl_status s, sl_outcome out, 
     if (s == SL_OK) {
         if (out == SL_STORED) u->stored++;
         else u->present++;
+        if (out == SL_STORED && !u->dry) {
+            if (!a->date) {
+                if (!u->undated++)
+                    snprintf(u->first_undated, sizeof u->first_undated, "%s (%s)", a->id ? a->id : "",
+                             a->origin ? a->origin : "<article>");
+            } else if (placeable_date(a->date)) {
+                u->dated++;
+            } else {
+                if (u->p->on) fputs("\r\033[K", stderr);
+                warnx("%s: article %s: date '%s' is not YYYY-MM-DD; its story places it in ingest order",
+                      a->origin ? a->origin : "<article>", a->id ? a->id : "", a->date);
+            }
+        }
     } else {
         if (u->p->on) fputs("\r\033[K", stderr);
         warnx("%s: %s", a->origin ? a->origin : "<article>", err);
@@ -446,7 +467,7 @@ static int cmd_ingest(int argc, char **argv) {
     }
     progress p = {.on = !quiet && isatty(2), .start = now()};
     p.last = p.start; /* first frame after 100 ms, when the rate means something */
-    ingest_run u = {.p = &p, .r = r};
+    ingest_run u = {.p = &p, .r = r, .dry = dry};
     uint64_t n_read = 0;
     held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
     sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
@@ -490,6 +511,11 @@ static int cmd_ingest(int argc, char **argv) {
     }
     progress_draw(&p, r, 1);
     sl_reader_close(r);
+    /* Among dated articles, one without a date is placed by where it came
+     * (an input with no dates at all, a tree of .txt files, needs no word) */
+    if (u.undated && u.dated)
+        warnx("%llu article%s had no date, the first %s; placed in stories in ingest order",
+              (unsigned long long)u.undated, u.undated == 1 ? "" : "s", u.first_undated);
     const char *why = sl_stories_stale(e);
     if (why && stored) warnx("new articles are in no story: %s", why);
     sl_close(e);

@@ -53,6 +53,9 @@ const char *story_params_string(const story_params *p, char *out, size_t n) {
     return out;
 }
 
+#define ID_SLOTS 16384 /* a power of two, over twice STORY_OPEN_MAX */
+_Static_assert(ID_SLOTS >= 2 * STORY_OPEN_MAX, "ID_SLOTS");
+
 /* A weighted term of one article: the three kinds each a unit vector. */
 typedef struct wterm {
     uint32_t key;
@@ -80,7 +83,7 @@ typedef struct ostory {
     int64_t id;        /* 0: a free slot */
     uint32_t gen;      /* bumped when the slot is reused */
     int32_t first_day, last_day;
-    int dirty;         /* updated since the last story_merge */
+    int dirty;         /* started since the last story_merge */
     uint64_t touched;  /* add counter at the last update: who is least recent */
     member m[STORY_MEMBERS];
     uint32_t n_m, next_m; /* members held, ring position */
@@ -123,6 +126,7 @@ struct story_state {
     size_t n_closed, cap_closed;
     story_merged *merged;
     size_t n_merged, cap_merged;
+    struct { int64_t id; long slot; } ids[ID_SLOTS]; /* open story id -> slot */
 };
 
 static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
@@ -374,6 +378,8 @@ static void member_free(member *m) {
     m->n = 0;
 }
 
+static void id_del(story_state *s, int64_t id);
+
 static void close_slot(story_state *s, size_t slot) {
     ostory *o = &s->open[slot];
     if (!o->id) return;
@@ -383,6 +389,7 @@ static void close_slot(story_state *s, size_t slot) {
     o->n_m = o->next_m = 0;
     free(o->sum.key), free(o->sum.v);
     memset(&o->sum, 0, sizeof o->sum);
+    id_del(s, o->id);
     o->id = 0;
     o->gen++;
     s->live--;
@@ -527,15 +534,40 @@ static int remember(story_state *s, size_t slot, const member *m) {
 }
 
 static long slot_of(const story_state *s, int64_t id) {
-    for (size_t i = 0; i < s->n_open; i++)
-        if (s->open[i].id == id) return (long)i;
-    return -1;
+    for (size_t i = (size_t)mix((uint32_t)id ^ (uint32_t)(id >> 32)) & (ID_SLOTS - 1);;
+         i = (i + 1) & (ID_SLOTS - 1)) {
+        if (!s->ids[i].id) return -1;
+        if (s->ids[i].id == id) return s->ids[i].slot;
+    }
+}
+
+static void id_put(story_state *s, int64_t id, size_t slot) {
+    size_t i = (size_t)mix((uint32_t)id ^ (uint32_t)(id >> 32)) & (ID_SLOTS - 1);
+    while (s->ids[i].id) i = (i + 1) & (ID_SLOTS - 1);
+    s->ids[i].id = id;
+    s->ids[i].slot = (long)slot;
+}
+
+/* Linear probing deletes by moving later entries of the run back. */
+static void id_del(story_state *s, int64_t id) {
+    size_t i = (size_t)mix((uint32_t)id ^ (uint32_t)(id >> 32)) & (ID_SLOTS - 1);
+    while (s->ids[i].id && s->ids[i].id != id) i = (i + 1) & (ID_SLOTS - 1);
+    if (!s->ids[i].id) return;
+    s->ids[i].id = 0;
+    for (size_t j = (i + 1) & (ID_SLOTS - 1); s->ids[j].id; j = (j + 1) & (ID_SLOTS - 1)) {
+        size_t home = (size_t)mix((uint32_t)s->ids[j].id ^ (uint32_t)(s->ids[j].id >> 32)) & (ID_SLOTS - 1);
+        /* move j to i when its home is not in (i, j] (cyclically) */
+        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+            s->ids[i] = s->ids[j];
+            s->ids[j].id = 0;
+            i = j;
+        }
+    }
 }
 
 static void touch(story_state *s, size_t slot, int32_t day) {
     ostory *o = &s->open[slot];
     o->touched = ++s->adds;
-    o->dirty = 1;
     if (day != STORY_NO_DAY && (o->last_day == STORY_NO_DAY || day > o->last_day)) o->last_day = day;
     if (day != STORY_NO_DAY && (o->first_day == STORY_NO_DAY || day < o->first_day)) o->first_day = day;
 }
@@ -572,7 +604,9 @@ static int candidates(story_state *s, const member *m, long skip, size_t *count)
     for (size_t q = 0; q < nt; q++) {
         plist *l = pl_get(s, a.v[top[q]].key, 0);
         if (!l) continue;
-        for (uint32_t j = 0; j < l->n; j++) {
+        /* the newest STORY_POSTINGS stories of a list: bounded work for a
+         * term every story has (entries are appended as stories grow) */
+        for (uint32_t j = l->n > STORY_POSTINGS ? l->n - STORY_POSTINGS : 0; j < l->n; j++) {
             if (!live_entry(s, l->e[j])) continue;
             uint32_t slot = (uint32_t)(l->e[j] >> 32);
             if ((long)slot == skip) continue;
@@ -640,6 +674,8 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
         if (best < 0) return -1;
         ostory *o = &s->open[best];
         o->id = next_id;
+        o->dirty = 1; /* new: the merge step looks at it */
+        id_put(s, next_id, (size_t)best);
         o->first_day = o->last_day = day;
         s->live++;
         ev->created = 1;
@@ -651,13 +687,28 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
     return remember(s, (size_t)best, &a);
 }
 
-/* The average similarity of story a's members to story b (average link
- * between the two), lowered by the days between their last updates. */
+/* The average similarity between the members of stories a and b, from
+ * their sums (one pass over the smaller; a kind one member lacks counts
+ * as nothing here, not as the words' cosine), lowered by the days between
+ * their last updates. */
 static double between(const story_state *s, const ostory *a, const ostory *b) {
     if (!a->n_m || !b->n_m) return 0;
-    double sum = 0;
-    for (uint32_t i = 0; i < a->n_m; i++) sum += story_sim(s, b, &a->m[i]);
-    return sum / a->n_m * decay(&s->p, a->last_day, b->last_day);
+    if (a->sum.used > b->sum.used) {
+        const ostory *t = a;
+        a = b, b = t;
+    }
+    double c[3] = {0, 0, 0};
+    for (uint32_t i = 0; i < a->sum.cap; i++) {
+        if (!a->sum.key[i]) continue;
+        const float *v = sums_get(&b->sum, a->sum.key[i]);
+        if (!v) continue;
+        unsigned k = TERM_KIND(a->sum.key[i]);
+        c[k > 2 ? 2 : k] += (double)a->sum.v[i][0] * v[0];
+    }
+    const story_params *p = &s->p;
+    double sim = (p->w_words * c[0] + p->w_names * c[1] + p->w_numbers * c[2]) /
+                 ((p->w_words + p->w_names + p->w_numbers) * a->n_m * b->n_m);
+    return sim * decay(p, a->last_day, b->last_day);
 }
 
 int story_merge(story_state *s, const story_merged **out, size_t *n) {
@@ -718,6 +769,7 @@ int story_reopen(story_state *s, int64_t id, int32_t last_day, const term *const
     if (slot < 0) return -1;
     ostory *o = &s->open[slot];
     o->id = id;
+    id_put(s, id, (size_t)slot);
     o->last_day = last_day;
     s->live++;
     touch(s, (size_t)slot, last_day);

@@ -35,10 +35,11 @@
 #include "terms.h"
 
 #define STORY_MEMBERS 32     /* members a story is compared by */
-#define STORY_OPEN_MAX 20000 /* open stories at most */
+#define STORY_OPEN_MAX 5000  /* open stories at most */
 #define STORY_OPEN_DAYS 120  /* a story closes this long after its last update */
 #define STORY_CANDIDATES 16  /* stories compared an article, most shared terms first */
 #define STORY_KEYS 32        /* the article's heaviest terms find the candidates */
+#define STORY_POSTINGS 256   /* stories read a term: its newest */
 
 typedef struct story_params {
     double threshold;   /* join a story at this similarity or above */
@@ -97,8 +98,9 @@ int story_add(story_state *s, const term *t, size_t n, int32_t day, int64_t copy
 int story_reopen(story_state *s, int64_t id, int32_t last_day, const term *const *members,
                  const size_t *n_members, size_t k);
 
-/* Join the stories updated since the last call to the open story most
- * like each, when at least p.merge alike: the older id stays.  *out
+/* Join each story started since the last call to the open story most
+ * like it, when at least p.merge alike: the older id stays (a report
+ * that started a story of its own when it was one with an open story).  *out
  * (borrowed until the next call) says which went into which. */
 typedef struct story_merged {
     int64_t into, from;

@@ -266,8 +266,9 @@ static sl_status place(sl_engine *e, run *r) {
         s = store_story_member_put(e->st, p->seq, ev.story, copy_story ? p->copy_of : 0,
                                    ev.similarity, p->key_day, e->err, sizeof e->err);
         if (s == SL_OK)
-            s = store_story_update(e->st, ev.story, p->date, p->day != STORY_NO_DAY, p->day,
-                                   copy_story != 0, e->err, sizeof e->err);
+            s = store_story_update(e->st, ev.story, p->day != STORY_NO_DAY ? p->date : NULL,
+                                   p->day != STORY_NO_DAY, p->day, copy_story != 0, e->err,
+                                   sizeof e->err);
     }
     free(seqs);
     if (s != SL_OK) return s;
@@ -305,7 +306,9 @@ static void run_free(run *r) {
 }
 
 sl_status storyidx_flush(sl_engine *e) {
-    if (!e->st || e->opt.readonly || e->story_ok < 0) return SL_OK;
+    /* Bulk loading (--no-index) knows no copies yet: its articles wait
+     * for the first flush after 'storyline reindex'. */
+    if (!e->st || e->opt.readonly || e->opt.no_index || e->story_ok < 0) return SL_OK;
     sl_status s = load(e);
     if (s != SL_OK || e->story_ok < 0) return s;
     run r = {e, NULL, 0, 0, 0};

@@ -126,11 +126,13 @@ uint32_t terms_bg_df(uint32_t key) {
 
 /* Stems of words seen, direct-mapped by a 64-bit hash of the word: the
  * English stemmer costs about 2,300 instructions a word (callgrind), and
- * news repeats its words; with 65,536 entries a thread most words hit. */
-#define STEM_CACHE 65536
+ * news repeats its words.  32,768 entries of 8 bytes stay in a core's L2
+ * cache; 65,536 of 16 bytes missed it on every lookup and cost more than
+ * the stems they saved (perf, ingest of the bench file). */
+#define STEM_CACHE 32768
 
 typedef struct stem_entry {
-    uint64_t word; /* XXH3 of the lower-case word; 0 empty */
+    uint32_t word; /* the hash's high half, | 1; 0 empty */
     uint32_t key;  /* terms_key(TERM_WORD, stem) */
 } stem_entry;
 
@@ -141,7 +143,8 @@ struct terms_ctx {
     buf low;        /* one word in lower case */
     term *t;        /* distinct terms so far */
     size_t n, cap;
-    uint32_t *slot; /* open addressing: index into t + 1 */
+    uint64_t *slot; /* open addressing: generation << 32 | index into t */
+    uint32_t gen;   /* this article's generation, from 1 */
     size_t cap_slot;
     struct ranked *rank; /* keep_best's scratch */
     size_t cap_rank;
@@ -198,20 +201,23 @@ static int count(terms_ctx *t, uint32_t key, const char *shown, size_t shown_n, 
                  int keep) {
     if (t->n * 2 + 2 > t->cap_slot) {
         size_t nc = t->cap_slot ? t->cap_slot * 2 : 1024;
-        uint32_t *ns = calloc(nc, sizeof *ns);
+        uint64_t *ns = calloc(nc, sizeof *ns);
         if (!ns) return -1;
         for (size_t i = 0; i < t->n; i++) {
             size_t j = (t->t[i].key * 2654435761u) & (nc - 1);
-            while (ns[j]) j = (j + 1) & (nc - 1);
-            ns[j] = (uint32_t)i + 1;
+            while ((uint32_t)(ns[j] >> 32) == t->gen) j = (j + 1) & (nc - 1);
+            ns[j] = (uint64_t)t->gen << 32 | (uint32_t)i;
         }
         free(t->slot);
         t->slot = ns;
         t->cap_slot = nc;
     }
+    /* a slot is (article generation << 32 | index): one of an earlier
+     * article is free, so nothing is cleared between articles */
     size_t mask = t->cap_slot - 1, j = (key * 2654435761u) & mask;
-    while (t->slot[j] && t->t[t->slot[j] - 1].key != key) j = (j + 1) & mask;
-    if (!t->slot[j]) {
+    while ((uint32_t)(t->slot[j] >> 32) == t->gen && t->t[(uint32_t)t->slot[j]].key != key)
+        j = (j + 1) & mask;
+    if ((uint32_t)(t->slot[j] >> 32) != t->gen) {
         if (array_grow((void **)&t->t, &t->cap, t->n + 1, sizeof *t->t)) return -1;
         if (keep) {
             if (array_grow((void **)&t->text_off, &t->cap_off, t->n + 1, sizeof *t->text_off))
@@ -220,9 +226,9 @@ static int count(terms_ctx *t, uint32_t key, const char *shown, size_t shown_n, 
             if (buf_put(&t->words, shown, shown_n) || buf_putc(&t->words, '\0')) return -1;
         }
         t->t[t->n] = (term){key, 0, 0};
-        t->slot[j] = (uint32_t)++t->n;
+        t->slot[j] = (uint64_t)t->gen << 32 | (uint32_t)t->n++;
     }
-    term *x = &t->t[t->slot[j] - 1];
+    term *x = &t->t[(uint32_t)t->slot[j]];
     if (in_title) {
         if (x->title < UINT16_MAX) x->title++;
     } else if (x->body < UINT16_MAX) {
@@ -239,11 +245,19 @@ static int lower(terms_ctx *t, const char *s, size_t n) {
     else if (n >= 4 && s[n - 1] == 's' && (unsigned char)s[n - 2] == 0x99 &&
              (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xe2)
         n -= 4; /* ’s */
-    int cap = 0;
-    for (size_t i = 0; i < n;) {
+    int cap = n && s[0] >= 'A' && s[0] <= 'Z';
+    /* ASCII words (most) straight into the buffer */
+    size_t i = 0;
+    if (buf_reserve(&t->low, n)) return -1;
+    for (; i < n && (unsigned char)s[i] < 0x80; i++) {
+        char c = s[i];
+        t->low.p[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    t->low.len = i;
+    t->low.p[i] = '\0';
+    while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            if (i == 0) cap = c >= 'A' && c <= 'Z';
             if (buf_putc(&t->low, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) return -1;
             i++;
             continue;
@@ -296,8 +310,8 @@ static int scan(terms_ctx *t, const char *text, const sl_span *sent, size_t n_se
         if (table_has(&stop, name)) continue;
         if (cap && (!sent || !starts) && !calendar(w, wn) && count(t, name, w, wn, in_title, keep))
             return -1;
-        uint64_t h = h64 | 1;
-        stem_entry *c = &t->cache[h & (STEM_CACHE - 1)];
+        uint32_t h = (uint32_t)(h64 >> 32) | 1;
+        stem_entry *c = &t->cache[(h64 >> 8) & (STEM_CACHE - 1)];
         if (c->word == h && keep != 1) {
             if (count(t, c->key, w, wn, in_title, keep)) return -1;
             continue;
@@ -315,9 +329,13 @@ static int scan(terms_ctx *t, const char *text, const sl_span *sent, size_t n_se
 
 static int gather(terms_ctx *t, const char *text, size_t len, const sl_span *sent, size_t n_sent,
                   const sl_token *tok, size_t n_tok, const char *title, int keep) {
+    /* a new generation empties the count table (at the wrap, really) */
+    if (++t->gen == 0) {
+        if (t->slot) memset(t->slot, 0, t->cap_slot * sizeof *t->slot);
+        t->gen = 1;
+    }
     t->n = 0;
     buf_reset(&t->words);
-    if (t->slot) memset(t->slot, 0, t->cap_slot * sizeof *t->slot);
     if (!tok) {
         segment_reset(&t->seg);
         for (size_t start = 0; start < len;) {

@@ -34,12 +34,29 @@ $ storyline story --db s.db 1
 
 # Dated articles: an undated one keeps its place in ingest order.
 $ printf '{"id":"a1","date":"2026-03-02","source":"north.example","title":"Dock strike in Velmora","text":"Harbour workers in Velmora walked out over pay on Monday; the dock union said the strike would last until the port authority raised wages."}\n{"id":"a2","source":"south.example","title":"Velmora strike goes on","text":"The dock strike in Velmora went on as the union and the port authority failed to agree on wages for harbour workers."}\n{"id":"a3","date":"2026-03-04","source":"east.example","title":"Velmora dock strike ends","text":"Velmora harbour workers ended their dock strike after the port authority agreed to raise wages, the union said."}\n' > strike.jsonl
-$ storyline ingest -q --db t.db strike.jsonl && storyline stories --db t.db
+$ storyline ingest -q --db t.db strike.jsonl 2>&1 && storyline stories --db t.db
+  storyline: 1 article had no date, the first a2 (strike.jsonl:2); placed in stories in ingest order
   story 1  3 reports, 3 outlets, 2026-03-02 .. 2026-03-04
     .* (re)
     terms: .* (re)
 $ storyline stories --db t.db --since 2026-03-05
   no stories
+
+# A date that does not parse is named, and the article is placed by its
+# position; among dated articles, those with no date are counted.
+$ printf '{"id":"b1","date":"last Tuesday","title":"Velmora strike talks","text":"Talks between the dock union and the Velmora port authority on harbour workers wages went on."}\n{"id":"b2","title":"Ferries to Ostrin resume","text":"Ferries to Ostrin resumed after the strike."}\n' > odd.jsonl
+$ cat strike.jsonl odd.jsonl > both.jsonl && storyline ingest --db u.db both.jsonl
+  read 5, stored 5, already present 0, rejected 0
+! storyline: both.jsonl:4: article b1: date 'last Tuesday' is not YYYY-MM-DD; its story places it in ingest order
+! storyline: 2 articles had no date, the first a2 (both.jsonl:2); placed in stories in ingest order
+$ storyline stories --db u.db --assignments | sort
+  a1	1
+  a2	1
+  a3	1
+  b1	1
+  b2	2
+$ storyline stories --db u.db --json | python3 -c 'import json,sys; print([(s["first_seen"], s["last_update"]) for s in map(json.loads, sys.stdin)])'
+  [('2026-03-02', '2026-03-04'), (None, None)]
 $ storyline stories --db t.db --since 2026-03-03 --json | python3 -c 'import json,sys; print([(s["first_seen"], s["last_update"], s["outlets"]) for s in map(json.loads, sys.stdin)])'
   [('2026-03-02', '2026-03-04', ['north.example', 'south.example', 'east.example'])]
 $ storyline story --db t.db 1 | cut -c1-40
@@ -57,7 +74,7 @@ $ storyline story --db t.db 1 | cut -c1-40
 # The merge step: with a threshold no article passes, each article starts
 # a story, and at the end of the batch the three are joined into the
 # oldest; the other ids still resolve to it.
-$ SL_STORY_PARAMS='th=2 merge=0.05' storyline ingest -q --db m.db strike.jsonl && storyline stories --db m.db --assignments
+$ SL_STORY_PARAMS='th=2 merge=0.05' storyline ingest -q --db m.db strike.jsonl 2>/dev/null && storyline stories --db m.db --assignments
   a1	1
   a2	1
   a3	1
