@@ -27,7 +27,7 @@ for split in $SPLITS; do
         [ -f "$in" ] || { echo "eval: $in is missing" >&2; exit 1; }
         db=$OUT/$c-$split.db
         rm -f "$db" "$db-wal" "$db-shm"
-        "$BUILD/storyline" ingest --quiet --db "$db" "$in"
+        "$BUILD/storyline" ingest --quiet --db "$db" "$in" 2>"$OUT/$c-$split.log"
         "$BUILD/storyline" stories --db "$db" --assignments >"$OUT/$c-$split.tsv"
         python3 "$ROOT/tools/score_stories.py" "$in" "$OUT/$c-$split.tsv" | awk -v c="$c" -v s="$split" '
             /^articles/ { a = $2; l = $4; st = $6; gsub(",", "", a); gsub(",", "", l) }
