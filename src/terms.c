@@ -294,7 +294,12 @@ static int scan(terms_ctx *t, const char *text, const sl_span *sent, size_t n_se
         if (k->kind == SL_TOK_NUMBER) {
             size_t digits = 0;
             for (size_t j = 0; j < n; j++) digits += s[j] >= '0' && s[j] <= '9';
-            if (digits >= 2 && count(t, terms_key(TERM_NUMBER, s, n), s, n, in_title, keep)) return -1;
+            /* a year says when, which the date says better, and stories
+             * of different events share "2016"; a count, an age or a toll
+             * tells events apart */
+            int year = n == 4 && digits == 4 && (s[0] == '1' ? s[1] == '9' : s[0] == '2' && s[1] == '0');
+            if (digits >= 2 && !year && count(t, terms_key(TERM_NUMBER, s, n), s, n, in_title, keep))
+                return -1;
             first = 0;
             continue;
         }

@@ -32,7 +32,7 @@ static void words_names_numbers(void **state) {
     terms_ctx *tc = terms_new();
     assert_non_null(tc);
     const char *text = "The spokesman Lin Jian said China's ministry rejected the claims.\n"
-                       "Officials counted 155 fighters and 7 prisoners in Kyiv.";
+                       "Officials counted 155 fighters and 7 prisoners in Kyiv in 2024 and 2150.";
     const term *t;
     size_t n;
     assert_int_equal(terms_of(tc, text, strlen(text), NULL, 0, NULL, 0, "Kyiv rejects claims", &t, &n), 0);
@@ -42,6 +42,9 @@ static void words_names_numbers(void **state) {
     assert_false(has(t, n, TERM_WORD, "the"));
     assert_false(has(t, n, TERM_NUMBER, "7"));
     assert_true(has(t, n, TERM_NUMBER, "155"));
+    /* a year is the date's business; other four-digit numbers count */
+    assert_false(has(t, n, TERM_NUMBER, "2024"));
+    assert_true(has(t, n, TERM_NUMBER, "2150"));
     /* words are stemmed ("claims", "rejected"), possessives dropped */
     assert_true(has(t, n, TERM_WORD, "claim"));
     assert_true(has(t, n, TERM_WORD, "reject"));
