@@ -127,6 +127,8 @@ struct story_state {
     story_merged *merged;
     size_t n_merged, cap_merged;
     struct { int64_t id; long slot; } ids[ID_SLOTS]; /* open story id -> slot */
+    size_t *free_slots; /* closed slots, to reuse */
+    size_t n_free, cap_free;
 };
 
 static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
@@ -220,7 +222,7 @@ static int weigh(story_state *s, const term *t, size_t n, member *out) {
     double docs = (double)s->docs + bg * s->bg_docs + 1.0, norm[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         double tf = s->p.title * t[i].title + t[i].body;
-        double df = (double)df_get(&s->df, t[i].key) + bg * terms_bg_df(t[i].key);
+        double df = (double)df_get(&s->df, t[i].key) + (bg > 0 ? bg * terms_bg_df(t[i].key) : 0.0);
         double w = tf > 0 ? (1.0 + log(tf)) * log(docs / (df + 0.5)) : 0.0;
         if (w < 0) w = 0;
         s->vec[i] = (wterm){t[i].key, (float)w};
@@ -365,7 +367,7 @@ long story_central(story_state *s, const term *const *t, const size_t *n, size_t
 
 double story_idf(const story_state *s, uint32_t key) {
     double docs = (double)s->docs + s->p.background * s->bg_docs + 1.0;
-    double df = (double)df_get(&s->df, key) + s->p.background * terms_bg_df(key);
+    double df = (double)df_get(&s->df, key) + (s->p.background > 0 ? s->p.background * terms_bg_df(key) : 0.0);
     double w = log(docs / (df + 0.5));
     return w > 0 ? w : 0;
 }
@@ -393,6 +395,9 @@ static void close_slot(story_state *s, size_t slot) {
     o->id = 0;
     o->gen++;
     s->live--;
+    /* kept for the next new story (room for every slot was made when the
+     * slot was) */
+    s->free_slots[s->n_free++] = slot;
 }
 
 void story_closed(story_state *s, const int64_t **ids, size_t *n) {
@@ -478,9 +483,10 @@ static long new_slot(story_state *s) {
             if (s->open[i].id && s->open[i].touched < t) t = s->open[i].touched, old = i;
         close_slot(s, old);
     }
-    for (size_t i = 0; i < s->n_open; i++)
-        if (!s->open[i].id) return (long)i;
-    if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open)) return -1;
+    if (s->n_free) return (long)s->free_slots[--s->n_free]; /* the last closed first */
+    if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open) ||
+        array_grow((void **)&s->free_slots, &s->cap_free, s->n_open + 1, sizeof *s->free_slots))
+        return -1;
     memset(&s->open[s->n_open], 0, sizeof *s->open);
     return (long)s->n_open++;
 }
@@ -802,7 +808,7 @@ void story_free(story_state *s) {
     for (size_t i = 0; i < s->cap_pl; i++) free(s->pl[i].e);
     free(s->pl);
     free(s->df.key), free(s->df.df);
-    free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged);
+    free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged), free(s->free_slots);
     free(s);
 }
 
