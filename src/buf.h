@@ -10,6 +10,7 @@
 #define SL_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,18 @@ static inline int buf_puts(buf *b, const char *s) { return buf_put(b, s, strlen(
 static inline void buf_reset(buf *b) {
     b->len = 0;
     if (b->p) b->p[0] = '\0';
+}
+
+/* Little-endian integers in blobs the store keeps (postings, terms,
+ * frequencies): the same bytes on every machine. */
+static inline void le_put(unsigned char *p, uint32_t v, int bytes) {
+    for (int k = 0; k < bytes; k++) p[k] = (unsigned char)(v >> (8 * k));
+}
+
+static inline uint32_t le_get(const unsigned char *p, int bytes) {
+    uint32_t v = 0;
+    for (int k = 0; k < bytes; k++) v |= (uint32_t)p[k] << (8 * k);
+    return v;
 }
 
 /* Make room for need elements of size bytes in the array *p of *cap,

@@ -559,7 +559,7 @@ sl_status store_recent_put(store *st, int64_t seq, const uint32_t *keys, size_t 
         return SL_ENOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 4; k++) b[4 * i + k] = (unsigned char)(keys[i] >> (8 * k));
+        le_put(b + 4 * i, keys[i], 4);
     sqlite3_stmt *s = st->stmt[S_RECENT_PUT];
     sqlite3_bind_int64(s, 1, seq);
     sqlite3_bind_blob(s, 2, b, (int)(n * 4), SQLITE_STATIC);
@@ -593,8 +593,7 @@ sl_status store_recent_all(store *st, store_keys_cb cb, void *ud, char *err, siz
             break;
         }
         for (size_t i = 0; i < n; i++)
-            keys[i] = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 |
-                      (uint32_t)b[4 * i + 3] << 24;
+            keys[i] = le_get(b + 4 * i, 4);
         if (cb(ud, sqlite3_column_int64(s, 0), keys, n)) {
             r = SL_ENOMEM;
             break;

@@ -174,13 +174,16 @@ sl_status store_story_open_each(store *st, int (*cb)(void *, int64_t id, int has
 sl_status store_story_recent_terms(store *st, int64_t story, int limit,
                                    int (*cb)(void *, const void *terms, size_t n), void *ud,
                                    char *err, size_t errlen);
+/* Placing a batch in stories as one step inside the open transaction:
+ * op 0 starts it, 1 keeps it, 2 undoes it. */
+sl_status store_story_savepoint(store *st, int op, char *err, size_t errlen);
 /* Forget every story (before a recluster). */
 sl_status store_story_clear(store *st, char *err, size_t errlen);
 
 typedef struct store_story {
     int64_t id;
     const char *first_seen, *last_update;
-    int64_t articles, copies, outlets;
+    int64_t articles, copies;
 } store_story;
 typedef int (*store_story_cb)(void *ud, const store_story *s);
 /* Stories with at least min_size articles (copies included) that overlap
@@ -188,7 +191,7 @@ typedef int (*store_story_cb)(void *ud, const store_story *s);
 sl_status store_stories_each(store *st, int64_t min_size, const char *since, const char *until,
                              store_story_cb cb, void *ud, char *err, size_t errlen);
 
-/* The story id, as store_stories_each gives it (outlets 0). */
+/* The story id, as store_stories_each gives it. */
 sl_status store_story_one(store *st, int64_t id, store_story_cb cb, void *ud, char *err, size_t errlen);
 
 typedef struct store_member {

@@ -46,7 +46,7 @@ static const char *const sql[Q_N] = {
                        " WHERE m.story = ?1 AND m.copy_of IS NULL ORDER BY m.article DESC LIMIT ?2",
     [Q_MAX_ID] = "SELECT coalesce(max(id), 0) FROM (SELECT max(id) AS id FROM stories"
                  " UNION ALL SELECT max(alias) FROM story_alias)",
-    [Q_LIST] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies, 0"
+    [Q_LIST] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies"
                " FROM stories s WHERE s.articles + s.copies >= ?1"
                " AND (?2 IS NULL OR s.last_update IS NULL OR s.last_update >= ?2)"
                " AND (?3 IS NULL OR s.first_seen IS NULL OR s.first_seen <= ?3)"
@@ -58,7 +58,7 @@ static const char *const sql[Q_N] = {
                   " WHERE m.story = ?1 ORDER BY m.day, a.seq",
     [Q_RESOLVE] = "SELECT story FROM story_alias WHERE alias = ?1",
     [Q_TERMS_OF] = "SELECT terms FROM story_terms WHERE article = ?1",
-    [Q_ONE] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies, 0"
+    [Q_ONE] = "SELECT s.id, s.first_seen, s.last_update, s.articles, s.copies"
               " FROM stories s WHERE s.id = ?1",
     [Q_ALIAS_PUT] = "INSERT OR REPLACE INTO story_alias(alias, story) VALUES(?1, ?2)",
 };
@@ -265,8 +265,7 @@ typedef struct list_ud {
 static int list_row(void *ud, sqlite3_stmt *s) {
     list_ud *l = ud;
     store_story r = {sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
-                     sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
-                     sqlite3_column_int64(s, 5)};
+                     sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
     return l->cb(l->ud, &r);
 }
 
@@ -345,5 +344,13 @@ sl_status store_story_merge(store *st, int64_t into, int64_t from, char *err, si
              (long long)from, (long long)into, (long long)from, (long long)from, (long long)into);
     if (sqlite3_exec(st->db, q_merge, NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(st, err, errlen, "merging two stories");
+    return SL_OK;
+}
+
+sl_status store_story_savepoint(store *st, int op, char *err, size_t errlen) {
+    static const char *const sql_of[] = {"SAVEPOINT stories", "RELEASE stories",
+                                         "ROLLBACK TO stories; RELEASE stories"};
+    if (sqlite3_exec(st->db, sql_of[op], NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "placing articles in stories");
     return SL_OK;
 }

@@ -178,8 +178,7 @@ int story_df_load(story_state *s, const void *blob, size_t n) {
     if (n % 8) return -1;
     const unsigned char *p = blob;
     for (size_t i = 0; i < n; i += 8, p += 8) {
-        uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        uint32_t d = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+        uint32_t k = le_get(p, 4), d = le_get(p + 4, 4);
         if (k && df_add(s, k, d)) return -1;
     }
     return 0;
@@ -192,9 +191,8 @@ int story_df_save(const story_state *s, buf *out) {
     for (size_t i = 0; i < s->df.cap; i++) {
         uint32_t k = s->df.key[i], d = s->df.df[i];
         if (!k) continue;
-        p[0] = (unsigned char)k, p[1] = (unsigned char)(k >> 8), p[2] = (unsigned char)(k >> 16);
-        p[3] = (unsigned char)(k >> 24), p[4] = (unsigned char)d, p[5] = (unsigned char)(d >> 8);
-        p[6] = (unsigned char)(d >> 16), p[7] = (unsigned char)(d >> 24);
+        le_put(p, k, 4);
+        le_put(p + 4, d, 4);
         p += 8;
     }
     out->len = 8 * s->df.used;

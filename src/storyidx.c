@@ -26,11 +26,9 @@ int storyidx_encode(const term *t, size_t n, buf *out) {
     if (buf_reserve(out, 8 * n)) return -1;
     unsigned char *p = (unsigned char *)out->p;
     for (size_t i = 0; i < n; i++, p += 8) {
-        uint32_t k = t[i].key;
-        p[0] = (unsigned char)k, p[1] = (unsigned char)(k >> 8);
-        p[2] = (unsigned char)(k >> 16), p[3] = (unsigned char)(k >> 24);
-        p[4] = (unsigned char)t[i].title, p[5] = (unsigned char)(t[i].title >> 8);
-        p[6] = (unsigned char)t[i].body, p[7] = (unsigned char)(t[i].body >> 8);
+        le_put(p, t[i].key, 4);
+        le_put(p + 4, t[i].title, 2);
+        le_put(p + 6, t[i].body, 2);
     }
     out->len = 8 * n;
     return 0;
@@ -43,8 +41,7 @@ static int decode(const void *blob, size_t n, term **out, size_t *count) {
     if (!t) return -1;
     const unsigned char *p = blob;
     for (size_t i = 0; i < k; i++, p += 8)
-        t[i] = (term){(uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24,
-                      (uint16_t)(p[4] | p[5] << 8), (uint16_t)(p[6] | p[7] << 8)};
+        t[i] = (term){le_get(p, 4), (uint16_t)le_get(p + 4, 2), (uint16_t)le_get(p + 6, 2)};
     *out = t;
     *count = k;
     return 0;
@@ -177,11 +174,6 @@ static int by_day(const void *a, const void *b) {
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-static int by_seq(const void *a, const void *b) {
-    int64_t x = ((const pending *)a)->seq, y = ((const pending *)b)->seq;
-    return (x > y) - (x < y);
-}
-
 /* The terms of a stored article that has none (stored before stories). */
 typedef struct text_ud {
     sl_engine *e;
@@ -232,6 +224,7 @@ static sl_status place(sl_engine *e, run *r) {
     int64_t *seqs = malloc((r->n ? r->n : 1) * 2 * sizeof *seqs), *given = seqs + r->n;
     if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < r->n; i++) seqs[i] = r->p[i].seq, given[i] = 0;
+    int64_t upto = r->n ? seqs[r->n - 1] : e->story_upto;
     qsort(r->p, r->n, sizeof *r->p, by_day);
     for (size_t i = 0; i < r->n && s == SL_OK; i++) {
         pending *p = &r->p[i];
@@ -284,9 +277,8 @@ static sl_status place(sl_engine *e, run *r) {
     if (s == SL_OK && story_df_save(ss, &e->tblob)) s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s == SL_OK) s = store_story_df_put(e->st, e->tblob.p, e->tblob.len, e->err, sizeof e->err);
     char v[32];
-    qsort(r->p, r->n, sizeof *r->p, by_seq);
     if (s == SL_OK && r->n) {
-        e->story_upto = r->p[r->n - 1].seq;
+        e->story_upto = upto; /* the last of the run in ingest order */
         snprintf(v, sizeof v, "%lld", (long long)e->story_upto);
         s = store_meta_set(e->st, "stories_upto", v, e->err, sizeof e->err);
     }
@@ -315,7 +307,23 @@ sl_status storyidx_flush(sl_engine *e) {
     s = store_story_articles(e->st, e->story_upto, collect, &r, e->err, sizeof e->err);
     if (s == SL_OK && r.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s == SL_OK && r.n) {
-        if ((s = store_begin(e->st, e->err, sizeof e->err)) == SL_OK) s = place(e, &r);
+        /* all of a batch's placing or none: a failure leaves no story
+         * half updated, and the clusterer is loaded again from the store */
+        if ((s = store_begin(e->st, e->err, sizeof e->err)) == SL_OK &&
+            (s = store_story_savepoint(e->st, 0, e->err, sizeof e->err)) == SL_OK) {
+            s = place(e, &r);
+            if (s == SL_OK) {
+                s = store_story_savepoint(e->st, 1, e->err, sizeof e->err);
+            } else {
+                char keep[sizeof e->err];
+                snprintf(keep, sizeof keep, "%s", e->err);
+                store_story_savepoint(e->st, 2, e->err, sizeof e->err);
+                snprintf(e->err, sizeof e->err, "%s", keep);
+                story_free(e->stories);
+                e->stories = NULL;
+                e->story_ok = 0;
+            }
+        }
     }
     run_free(&r);
     return s;
