@@ -109,6 +109,9 @@ enum {
 };
 _Static_assert(N_STMT == STORE_N_STMT, "store_int.h: STORE_N_STMT");
 
+/* Writes are upserts, never INSERT OR REPLACE: a REPLACE may delete
+ * rows, so SQLite copies each page the statement touches into a statement
+ * journal first, 64 KiB a page here (store_stories.c measured it). */
 static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT hash FROM articles WHERE id = ?1",
     [S_INSERT] = "INSERT INTO articles(id, hash, source, url, date, title, text, kinds,"
@@ -121,17 +124,22 @@ static const char *const stmt_sql[N_STMT] = {
               " notes, hash, n_sentences, n_tokens FROM articles WHERE id = ?1",
     [S_GET_REM] = "SELECT reason, detail, text FROM removed WHERE article = ?1 ORDER BY n",
     [S_BUCKET_GET] = "SELECT data FROM postings WHERE bucket = ?1",
-    [S_BUCKET_PUT] = "INSERT OR REPLACE INTO postings(bucket, data) VALUES(?1, ?2)",
+    [S_BUCKET_PUT] = "INSERT INTO postings(bucket, data) VALUES(?1, ?2)"
+                      " ON CONFLICT(bucket) DO UPDATE SET data = excluded.data",
     [S_BUCKET_DEL] = "DELETE FROM postings WHERE bucket = ?1",
-    [S_RECENT_PUT] = "INSERT OR REPLACE INTO recent(article, keys) VALUES(?1, ?2)",
+    [S_RECENT_PUT] = "INSERT INTO recent(article, keys) VALUES(?1, ?2)"
+                      " ON CONFLICT(article) DO UPDATE SET keys = excluded.keys",
     [S_RECENT_DEL] = "DELETE FROM recent WHERE article = ?1",
     [S_RECENT_ALL] = "SELECT article, keys FROM recent ORDER BY article",
     [S_MAX_SEQ] = "SELECT max(seq) FROM articles",
     [S_DATA_VERSION] = "PRAGMA data_version",
     [S_BY_HASH] = "SELECT seq FROM articles WHERE hash = ?1",
     [S_TEXT] = "SELECT id, text, kinds, date, hash FROM articles WHERE seq = ?1",
-    [S_DUP_ADD] = "INSERT OR REPLACE INTO dups(a, b, kind, similarity, containment, paragraphs,"
-                  " words, shared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_DUP_ADD] = "INSERT INTO dups(a, b, kind, similarity, containment, paragraphs,"
+                  " words, shared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                  " ON CONFLICT(a, b) DO UPDATE SET kind = excluded.kind,"
+                  " similarity = excluded.similarity, containment = excluded.containment,"
+                  " paragraphs = excluded.paragraphs, words = excluded.words, shared = excluded.shared",
     [S_DUPS_OF] = "SELECT x.id, d.kind, d.similarity, d.containment, d.paragraphs, d.words, d.shared"
                   " FROM dups d JOIN articles x ON x.seq = d.b WHERE d.a = ?1"
                   " UNION ALL"
@@ -146,7 +154,8 @@ static const char *const stmt_sql[N_STMT] = {
     [S_DEL] = "DELETE FROM articles WHERE seq = ?1",
     [S_DUPS_DEL] = "DELETE FROM dups WHERE a = ?1 OR b = ?1",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-    [S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+    [S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [S_SET_HASH] = "UPDATE articles SET hash = ?2 WHERE seq = ?1",
     [S_RELATED] = "SELECT a FROM dups WHERE b = ?1 UNION SELECT b FROM dups WHERE a = ?1 ORDER BY 1",
     [S_LIST] = "SELECT seq, id, source, url, date, title, extra, origin, length(CAST(text AS BLOB)),"
