@@ -142,6 +142,7 @@ SL_API void sl_close(sl_engine *e) {
     if (!e) return;
     if (e->st && storyidx_flush(e) == SL_OK) store_commit(e->st, e->err, sizeof e->err);
     store_close(e->st);
+    free((void *)e->stored_keys);
     rules_free(e->rules);
     clean_free(&e->cl);
     buf_free(&e->kbuf);
@@ -225,8 +226,26 @@ static sl_status run_clean(sl_engine *e, const sl_article *a, const char **title
     return SL_OK;
 }
 
+/* ---- exact keys stored lately (engine.h) ---------------------------------- */
+
+static uint64_t stored_key(const unsigned char hash[16]) {
+    return ((uint64_t)le_get(hash, 4) << 32 | le_get(hash + 4, 4)) | 1;
+}
+
+static int stored_key_seen(sl_engine *e, const unsigned char hash[16]) {
+    uint64_t k = stored_key(hash);
+    return e->stored_keys &&
+           atomic_load_explicit(&e->stored_keys[k & (STORED_KEYS - 1)], memory_order_relaxed) == k;
+}
+
+static void stored_key_put(sl_engine *e, const unsigned char hash[16]) {
+    uint64_t k = stored_key(hash);
+    if (e->stored_keys) atomic_store_explicit(&e->stored_keys[k & (STORED_KEYS - 1)], k, memory_order_relaxed);
+}
+
 /* Store what cleaning made of a (in c, maybe another engine's cleaner;
- * f its fingerprint or NULL) and index it. */
+ * f its fingerprint or NULL) and index it.  n_terms TERMS_SKIPPED: the
+ * worker took it for an exact copy and made no terms. */
 static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article *a,
                                const char *title, const fingerprint *f, const term *terms,
                                size_t n_terms, sl_outcome *outcome) {
@@ -283,6 +302,17 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     }
     s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash, f);
     if (s != SL_OK) return s;
+    stored_key_put(e, c->hash);
+    int indexed = e->fp_state == 1 && !e->opt.no_index;
+    if (n_terms == TERMS_SKIPPED && (!indexed || e->exact_of)) {
+        /* An exact copy is not weighed: no terms are stored, and placing
+         * makes them from the text should it ever stand alone (its
+         * original removed).  Bulk loading knows no copies yet: the same. */
+        terms = NULL;
+        n_terms = 0;
+        goto counted;
+    }
+    if (n_terms == TERMS_SKIPPED) terms = NULL; /* not a copy after all */
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
@@ -292,6 +322,7 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     if (storyidx_encode(terms, n_terms, &e->tblob)) return engine_err(e, SL_ENOMEM, "out of memory");
     s = store_terms_put(e->st, seq, e->tblob.p, e->tblob.len, e->err, sizeof e->err);
     if (s != SL_OK) return s;
+counted:
     e->pending++;
     e->pending_bytes += c->text.len;
     if (e->pending >= e->opt.batch_articles || e->pending_bytes >= e->opt.batch_bytes)
@@ -332,7 +363,12 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     sl->st = run_clean(sl->e, &r->a[i], &sl->title);
     if (sl->st != SL_OK || !r->e->st) return;
     const cleaner *c = &sl->e->cl;
-    /* terms with the worker's context (its stem cache), kept in the slot */
+    /* terms with the worker's context (its stem cache), kept in the slot;
+     * none for what looks like an exact copy of an article just stored */
+    if (stored_key_seen(r->e, c->hash)) {
+        sl->n_terms = TERMS_SKIPPED;
+        goto fingerprint;
+    }
     const term *t;
     if (terms_of(r->e->wterms[w], c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
                  c->seg.n_tok, sl->title, &t, &sl->n_terms)) {
@@ -340,6 +376,7 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
         return;
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
+fingerprint:
     if (!r->fingerprint) return;
     if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
@@ -386,6 +423,8 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
                 return s;
             }
     }
+    if (e->st && !e->stored_keys && !(e->stored_keys = calloc(STORED_KEYS, sizeof *e->stored_keys)))
+        return engine_err(e, SL_ENOMEM, "out of memory");
     for (unsigned w = 0; w < workers; w++)
         if (!e->wterms[w] && !(e->wterms[w] = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
     ingest_run r = {e, a, e->st && e->fp_state == 1 && !e->opt.no_index, cb, ud};

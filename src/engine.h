@@ -6,6 +6,8 @@
 #ifndef SL_ENGINE_H
 #define SL_ENGINE_H
 
+#include <stdatomic.h>
+
 #include "buf.h"
 #include "clean.h"
 #include "fingerprint.h"
@@ -84,7 +86,15 @@ struct sl_engine {
     int64_t story_next;     /* the id the next new story takes */
     int64_t story_upto;     /* articles up to this seq are placed */
     buf tblob;              /* one article's terms, encoded */
+    /* The exact keys (first 8 bytes) of articles this engine stored
+     * lately, direct-mapped: a batch worker that meets one skips the story
+     * terms of what will be an exact copy (they join their original's
+     * story unweighed).  Written by the storing thread only; a worker
+     * that reads a stale slot just does the work.  NULL until needed. */
+    _Atomic uint64_t *stored_keys;
 };
+#define STORED_KEYS 131072 /* a power of two; 1 MiB */
+#define TERMS_SKIPPED ((size_t)-1)
 
 /* Set the engine's message and return s. */
 sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);

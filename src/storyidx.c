@@ -174,7 +174,7 @@ static int by_day(const void *a, const void *b) {
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* The terms of a stored article that has none (stored before stories). */
+/* The terms of a stored article from its text (missing_terms). */
 typedef struct text_ud {
     sl_engine *e;
     pending *p;
@@ -197,6 +197,20 @@ static int terms_from_text(void *ud, const char *id, const char *text, size_t le
     return 0;
 }
 
+/* The terms of an article stored without them (before stories, or as an
+ * exact copy that now stands alone), made from its text and kept. */
+static sl_status missing_terms(sl_engine *e, pending *p) {
+    text_ud t = {e, p, 0};
+    sl_status s = store_text(e->st, p->seq, terms_from_text, &t, e->err, sizeof e->err);
+    if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    if (s != SL_OK) return s;
+    buf b = {0};
+    if (storyidx_encode(p->t, p->n, &b)) return engine_err(e, SL_ENOMEM, "out of memory");
+    s = store_terms_put(e->st, p->seq, b.p, b.len, e->err, sizeof e->err);
+    buf_free(&b);
+    return s;
+}
+
 static sl_status place(sl_engine *e, run *r) {
     story_state *ss = e->stories;
     sl_status s = SL_OK;
@@ -207,17 +221,6 @@ static sl_status place(sl_engine *e, run *r) {
         pending *p = &r->p[i];
         if (p->day != STORY_NO_DAY) last = p->day;
         p->key_day = p->day != STORY_NO_DAY ? p->day : last;
-        if (!p->t) {
-            text_ud t = {e, p, 0};
-            s = store_text(e->st, p->seq, terms_from_text, &t, e->err, sizeof e->err);
-            if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
-            if (s != SL_OK) return s;
-            buf b = {0};
-            if (storyidx_encode(p->t, p->n, &b)) return engine_err(e, SL_ENOMEM, "out of memory");
-            s = store_terms_put(e->st, p->seq, b.p, b.len, e->err, sizeof e->err);
-            buf_free(&b);
-            if (s != SL_OK) return s;
-        }
     }
     /* (undated ones before any date sort first: STORY_NO_DAY is the least) */
     /* the stories given in this run, by seq (r->p is in seq order now) */
@@ -243,6 +246,7 @@ static sl_status place(sl_engine *e, run *r) {
                 if (copy_story < 0) s = SL_ESTORE;
             }
         }
+        if (s == SL_OK && !copy_story && !p->t) s = missing_terms(e, p);
         story_event ev;
         if (s == SL_OK && story_add(ss, p->t, p->n, p->day, copy_story, e->story_next, &ev))
             s = engine_err(e, SL_ENOMEM, "out of memory");

@@ -101,6 +101,23 @@ $ storyline recluster --db s.db
 $ storyline stories --db s.db --assignments | sort | diff before.tsv - && echo same
   same
 
+# An exact copy (the same text under another id and headline) ingested
+# with its original joins the original's story unweighed: no story terms
+# are kept for it.  With the original removed it stands alone, and
+# recluster makes its terms from its text.
+$ { head -n 1 strike.jsonl; head -n 1 strike.jsonl | sed 's/"id":"a1"/"id":"c1"/; s/Dock strike in Velmora/Velmora dockers walk out/'; } > exact.jsonl
+$ storyline ingest -q --db x.db exact.jsonl && storyline stories --db x.db --assignments
+  a1	1
+  c1	1
+$ storyline dups --db x.db --json | python3 -c 'import json,sys; [print(d["kind"], d["members"]) for d in map(json.loads, sys.stdin)]'
+  exact ['a1', 'c1']
+$ sqlite3 x.db 'SELECT a.id FROM story_terms t JOIN articles a ON a.seq = t.article'
+  a1
+$ storyline rm --db x.db a1 >/dev/null && storyline recluster --db x.db >/dev/null && storyline stories --db x.db --assignments
+  c1	1
+$ sqlite3 x.db 'SELECT a.id, length(t.terms) > 0 FROM story_terms t JOIN articles a ON a.seq = t.article'
+  c1|1
+
 # Errors: a story that does not exist, bad options.
 $ storyline story --db s.db 99
 ! storyline: no story 99
