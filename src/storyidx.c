@@ -229,8 +229,13 @@ static sl_status place(sl_engine *e, run *r) {
     for (size_t i = 0; i < r->n; i++) seqs[i] = r->p[i].seq, given[i] = 0;
     int64_t upto = r->n ? seqs[r->n - 1] : e->story_upto;
     qsort(r->p, r->n, sizeof *r->p, by_day);
-    for (size_t i = 0; i < r->n && s == SL_OK; i++) {
+    /* The reports first, then the copies: a copy may be dated before its
+     * original, and it joins the original's story, which must be known
+     * by then (a copy is not weighed, so its turn changes no other). */
+    for (size_t k = 0; k < 2 * r->n && s == SL_OK; k++) {
+        size_t i = k % r->n;
         pending *p = &r->p[i];
+        if ((p->copy_of != 0) != (k >= r->n)) continue;
         int64_t copy_story = 0;
         if (p->copy_of) {
             /* its original: placed in this run already, or stored */
