@@ -113,7 +113,9 @@ $ storyline dups --db x.db --json | python3 -c 'import json,sys; [print(d["kind"
   exact ['a1', 'c1']
 $ sqlite3 x.db 'SELECT a.id FROM story_terms t JOIN articles a ON a.seq = t.article'
   a1
-$ storyline rm --db x.db a1 >/dev/null && storyline recluster --db x.db >/dev/null && storyline stories --db x.db --assignments
+$ storyline rm --db x.db a1 >/dev/null && sqlite3 x.db 'PRAGMA foreign_key_check; SELECT count(*) FROM story_members'
+  1
+$ storyline recluster --db x.db >/dev/null && storyline stories --db x.db --assignments
   c1	1
 $ sqlite3 x.db 'SELECT a.id, length(t.terms) > 0 FROM story_terms t JOIN articles a ON a.seq = t.article'
   c1|1
