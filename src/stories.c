@@ -81,7 +81,6 @@ typedef struct sums {
 
 typedef struct ostory {
     int64_t id;        /* 0: a free slot */
-    uint32_t gen;      /* bumped when the slot is reused */
     int32_t first_day, last_day;
     int dirty;         /* started since the last story_merge */
     uint64_t touched;  /* add counter at the last update: who is least recent */
@@ -129,6 +128,11 @@ struct story_state {
     struct { int64_t id; long slot; } ids[ID_SLOTS]; /* open story id -> slot */
     size_t *free_slots; /* closed slots, to reuse */
     size_t n_free, cap_free;
+    /* per slot, bumped when its story closes: a posting (slot, gen) is of
+     * an open story while the gens agree.  Apart from the slots, as the
+     * candidate walk reads one for every posting. */
+    uint32_t *gens;
+    size_t cap_gens;
 };
 
 static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
@@ -391,7 +395,7 @@ static void close_slot(story_state *s, size_t slot) {
     memset(&o->sum, 0, sizeof o->sum);
     id_del(s, o->id);
     o->id = 0;
-    o->gen++;
+    s->gens[slot]++;
     s->live--;
     /* kept for the next new story (room for every slot was made when the
      * slot was) */
@@ -432,7 +436,7 @@ static plist *pl_get(story_state *s, uint32_t key, int create) {
 
 static int live_entry(const story_state *s, uint64_t e) {
     size_t slot = (size_t)(e >> 32);
-    return slot < s->n_open && s->open[slot].id && s->open[slot].gen == (uint32_t)e;
+    return slot < s->n_open && s->gens[slot] == (uint32_t)e;
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -451,7 +455,7 @@ static void pl_prune(story_state *s, plist *l) {
 }
 
 static int post(story_state *s, size_t slot, const member *m) {
-    uint64_t e = (uint64_t)slot << 32 | s->open[slot].gen;
+    uint64_t e = (uint64_t)slot << 32 | s->gens[slot];
     for (uint32_t i = 0; i < m->n; i++) {
         plist *l = pl_get(s, m->v[i].key, 1);
         if (!l) return -1;
@@ -483,9 +487,11 @@ static long new_slot(story_state *s) {
     }
     if (s->n_free) return (long)s->free_slots[--s->n_free]; /* the last closed first */
     if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open) ||
-        array_grow((void **)&s->free_slots, &s->cap_free, s->n_open + 1, sizeof *s->free_slots))
+        array_grow((void **)&s->free_slots, &s->cap_free, s->n_open + 1, sizeof *s->free_slots) ||
+        array_grow((void **)&s->gens, &s->cap_gens, s->n_open + 1, sizeof *s->gens))
         return -1;
     memset(&s->open[s->n_open], 0, sizeof *s->open);
+    s->gens[s->n_open] = 0;
     return (long)s->n_open++;
 }
 
@@ -576,6 +582,40 @@ static void touch(story_state *s, size_t slot, int32_t day) {
     if (day != STORY_NO_DAY && (o->first_day == STORY_NO_DAY || day < o->first_day)) o->first_day = day;
 }
 
+/* x weighs more than y in m (ties: the earlier term): a total order. */
+static inline int heavier(const member *m, uint32_t x, uint32_t y) {
+    return m->v[x].w > m->v[y].w || (m->v[x].w == m->v[y].w && x < y);
+}
+
+/* The indices of m's STORY_KEYS heaviest terms of positive weight, in any
+ * order, into top (room for TERMS_MAX); their number.  A selection, as
+ * replacing the lightest of those kept cost a scan of them per term. */
+static size_t heaviest(const member *m, uint32_t *top) {
+    size_t n = 0;
+    for (uint32_t i = 0; i < m->n && n < TERMS_MAX; i++)
+        if (m->v[i].w > 0) top[n++] = i;
+    if (n <= STORY_KEYS) return n;
+    size_t lo = 0, hi = n; /* the STORY_KEYS first by `heavier` into top[0, STORY_KEYS) */
+    while (hi - lo > 1) {
+        uint32_t pivot = top[lo + (hi - lo) / 2], t;
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (heavier(m, top[i], pivot)) i++;
+            while (heavier(m, pivot, top[j])) j--;
+            if (i <= j) {
+                t = top[i], top[i] = top[j], top[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (STORY_KEYS <= j) hi = j + 1;
+        else if (STORY_KEYS >= i) lo = i;
+        else break;
+    }
+    return STORY_KEYS;
+}
+
 /* Open stories sharing the heaviest terms of a (not the one in slot
  * skip), most shared first, into s->touched[0, *nc); s->hits are 0 again
  * after.  0 or -1. */
@@ -590,20 +630,8 @@ static int candidates(story_state *s, const member *m, long skip, size_t *count)
         s->cap_hits = nc;
     }
     /* the article's STORY_KEYS terms of most weight find the candidates */
-    uint32_t top[STORY_KEYS];
-    size_t nt = 0;
-    for (uint32_t i = 0; i < a.n; i++) {
-        if (a.v[i].w <= 0) continue;
-        size_t k = nt < STORY_KEYS ? nt++ : STORY_KEYS;
-        if (k == STORY_KEYS) { /* full: replace the lightest if lighter */
-            size_t low = 0;
-            for (size_t q = 1; q < STORY_KEYS; q++)
-                if (a.v[top[q]].w < a.v[top[low]].w) low = q;
-            if (a.v[top[low]].w >= a.v[i].w) continue;
-            k = low;
-        }
-        top[k] = i;
-    }
+    uint32_t top[TERMS_MAX];
+    size_t nt = heaviest(&a, top);
     s->n_touched = 0;
     for (size_t q = 0; q < nt; q++) {
         plist *l = pl_get(s, a.v[top[q]].key, 0);
@@ -807,6 +835,7 @@ void story_free(story_state *s) {
     free(s->pl);
     free(s->df.key), free(s->df.df);
     free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged), free(s->free_slots);
+    free(s->gens);
     free(s);
 }
 
