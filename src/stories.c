@@ -83,7 +83,6 @@ typedef struct ostory {
     int64_t id;        /* 0: a free slot */
     int32_t first_day, last_day;
     int dirty;         /* started since the last story_merge */
-    uint64_t touched;  /* add counter at the last update: who is least recent */
     member m[STORY_MEMBERS];
     uint32_t n_m, next_m; /* members held, ring position */
     sums sum;
@@ -133,6 +132,12 @@ struct story_state {
      * candidate walk reads one for every posting. */
     uint32_t *gens;
     size_t cap_gens;
+    /* the open stories from least to most recently updated, a list
+     * through the slots (-1 ends it; prev -2: not in it): the one to close
+     * when STORY_OPEN_MAX are open, without a scan of them all */
+    int32_t *lru_prev, *lru_next;
+    size_t cap_prev, cap_next;
+    int32_t lru_head, lru_tail;
 };
 
 static inline size_t mix(uint32_t k) { return (size_t)(k * 2654435761u); }
@@ -384,6 +389,24 @@ static void member_free(member *m) {
 
 static void id_del(story_state *s, int64_t id);
 
+static void lru_unlink(story_state *s, size_t slot) {
+    int32_t p = s->lru_prev[slot], n = s->lru_next[slot];
+    if (p == -2) return;
+    if (p >= 0) s->lru_next[p] = n;
+    else s->lru_head = n;
+    if (n >= 0) s->lru_prev[n] = p;
+    else s->lru_tail = p;
+    s->lru_prev[slot] = -2;
+}
+
+static void lru_push(story_state *s, size_t slot) {
+    s->lru_prev[slot] = s->lru_tail;
+    s->lru_next[slot] = -1;
+    if (s->lru_tail >= 0) s->lru_next[s->lru_tail] = (int32_t)slot;
+    else s->lru_head = (int32_t)slot;
+    s->lru_tail = (int32_t)slot;
+}
+
 static void close_slot(story_state *s, size_t slot) {
     ostory *o = &s->open[slot];
     if (!o->id) return;
@@ -394,6 +417,7 @@ static void close_slot(story_state *s, size_t slot) {
     free(o->sum.key), free(o->sum.v);
     memset(&o->sum, 0, sizeof o->sum);
     id_del(s, o->id);
+    lru_unlink(s, slot);
     o->id = 0;
     s->gens[slot]++;
     s->live--;
@@ -478,20 +502,17 @@ static int post(story_state *s, size_t slot, const member *m) {
 /* A free slot for a new story (the least recently updated closes when
  * STORY_OPEN_MAX are open). */
 static long new_slot(story_state *s) {
-    if (s->live >= STORY_OPEN_MAX) {
-        size_t old = 0;
-        uint64_t t = UINT64_MAX;
-        for (size_t i = 0; i < s->n_open; i++)
-            if (s->open[i].id && s->open[i].touched < t) t = s->open[i].touched, old = i;
-        close_slot(s, old);
-    }
+    if (s->live >= STORY_OPEN_MAX && s->lru_head >= 0) close_slot(s, (size_t)s->lru_head);
     if (s->n_free) return (long)s->free_slots[--s->n_free]; /* the last closed first */
     if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open) ||
         array_grow((void **)&s->free_slots, &s->cap_free, s->n_open + 1, sizeof *s->free_slots) ||
-        array_grow((void **)&s->gens, &s->cap_gens, s->n_open + 1, sizeof *s->gens))
+        array_grow((void **)&s->gens, &s->cap_gens, s->n_open + 1, sizeof *s->gens) ||
+        array_grow((void **)&s->lru_prev, &s->cap_prev, s->n_open + 1, sizeof *s->lru_prev) ||
+        array_grow((void **)&s->lru_next, &s->cap_next, s->n_open + 1, sizeof *s->lru_next))
         return -1;
     memset(&s->open[s->n_open], 0, sizeof *s->open);
     s->gens[s->n_open] = 0;
+    s->lru_prev[s->n_open] = -2;
     return (long)s->n_open++;
 }
 
@@ -577,7 +598,9 @@ static void id_del(story_state *s, int64_t id) {
 
 static void touch(story_state *s, size_t slot, int32_t day) {
     ostory *o = &s->open[slot];
-    o->touched = ++s->adds;
+    ++s->adds;
+    lru_unlink(s, slot);
+    lru_push(s, slot);
     if (day != STORY_NO_DAY && (o->last_day == STORY_NO_DAY || day > o->last_day)) o->last_day = day;
     if (day != STORY_NO_DAY && (o->first_day == STORY_NO_DAY || day < o->first_day)) o->first_day = day;
 }
@@ -821,6 +844,7 @@ story_state *story_new(const story_params *p) {
     else story_params_default(&s->p);
     s->bg_docs = terms_bg_docs();
     s->stream_day = STORY_NO_DAY;
+    s->lru_head = s->lru_tail = -1;
     return s;
 }
 
@@ -835,7 +859,7 @@ void story_free(story_state *s) {
     free(s->pl);
     free(s->df.key), free(s->df.df);
     free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged), free(s->free_slots);
-    free(s->gens);
+    free(s->gens), free(s->lru_prev), free(s->lru_next);
     free(s);
 }
 
