@@ -155,10 +155,16 @@ int64_t store_story_max_id(store *st, char *err, size_t errlen);
  * in ingest order), which orders the timeline. */
 sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t copy_of, double sim,
                                  int32_t day, char *err, size_t errlen);
-/* Count one more article (a copy or an independent report) of story id,
- * creating it; its dates widen to date. */
-sl_status store_story_update(store *st, int64_t id, const char *date, int has_day, int32_t day,
-                             int is_copy, char *err, size_t errlen);
+/* A batch's articles of story id, creating it: reports and copies more,
+ * its dates widened to [first, last] (NULL: no dated article) and its
+ * last day to last_day. */
+typedef struct store_story_add {
+    int64_t id;
+    const char *first, *last;
+    int32_t last_day;
+    int64_t reports, copies;
+} store_story_add;
+sl_status store_story_update(store *st, const store_story_add *a, char *err, size_t errlen);
 sl_status store_story_close(store *st, int64_t id, char *err, size_t errlen);
 sl_status store_story_alias(store *st, int64_t alias, int64_t story, char *err, size_t errlen);
 /* Story from becomes part of into: its articles, counts and dates; its id

@@ -36,15 +36,15 @@ static const char *const sql[Q_N] = {
                      " similarity = excluded.similarity, day = excluded.day",
     [Q_STORY_UPDATE] =
         "INSERT INTO stories(id, first_seen, last_update, last_day, articles, copies, open)"
-        " VALUES(?1, ?2, ?2, ?3, ?4, ?5, 1)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1)"
         " ON CONFLICT(id) DO UPDATE SET"
         " first_seen = CASE WHEN ?2 IS NOT NULL AND (first_seen IS NULL OR ?2 < first_seen)"
         "   THEN ?2 ELSE first_seen END,"
-        " last_update = CASE WHEN ?2 IS NOT NULL AND (last_update IS NULL OR ?2 > last_update)"
-        "   THEN ?2 ELSE last_update END,"
-        " last_day = CASE WHEN ?3 IS NOT NULL AND (last_day IS NULL OR ?3 > last_day)"
-        "   THEN ?3 ELSE last_day END,"
-        " articles = articles + ?4, copies = copies + ?5",
+        " last_update = CASE WHEN ?3 IS NOT NULL AND (last_update IS NULL OR ?3 > last_update)"
+        "   THEN ?3 ELSE last_update END,"
+        " last_day = CASE WHEN ?4 IS NOT NULL AND (last_day IS NULL OR ?4 > last_day)"
+        "   THEN ?4 ELSE last_day END,"
+        " articles = articles + ?5, copies = copies + ?6",
     [Q_STORY_CLOSE] = "UPDATE stories SET open = 0 WHERE id = ?1",
     [Q_DF_PUT] = "INSERT INTO story_df(part, data) VALUES(0, ?1)"
                  " ON CONFLICT(part) DO UPDATE SET data = excluded.data",
@@ -173,16 +173,16 @@ sl_status store_story_member_put(store *st, int64_t seq, int64_t story, int64_t 
     return store_step_done(st, s, err, errlen, "storing a story member");
 }
 
-sl_status store_story_update(store *st, int64_t id, const char *date, int has_day, int32_t day,
-                             int is_copy, char *err, size_t errlen) {
+sl_status store_story_update(store *st, const store_story_add *a, char *err, size_t errlen) {
     sqlite3_stmt *s = q(st, Q_STORY_UPDATE, err, errlen);
     if (!s) return SL_ESTORE;
-    sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, date);
-    if (has_day) sqlite3_bind_int(s, 3, day);
-    else sqlite3_bind_null(s, 3);
-    sqlite3_bind_int(s, 4, !is_copy);
-    sqlite3_bind_int(s, 5, is_copy);
+    sqlite3_bind_int64(s, 1, a->id);
+    store_bind_text(s, 2, a->first);
+    store_bind_text(s, 3, a->last);
+    if (a->first) sqlite3_bind_int(s, 4, a->last_day);
+    else sqlite3_bind_null(s, 4);
+    sqlite3_bind_int64(s, 5, a->reports);
+    sqlite3_bind_int64(s, 6, a->copies);
     return store_step_done(st, s, err, errlen, "storing a story");
 }
 

@@ -197,6 +197,51 @@ static int terms_from_text(void *ud, const char *id, const char *text, size_t le
     return 0;
 }
 
+/* What a batch adds to each story it touches, in the order first met. */
+typedef struct tally {
+    store_story_add *a;
+    size_t n, cap;
+    int32_t *slot; /* open addressing over a: index + 1, 0 empty */
+    size_t cap_slot;
+} tally;
+
+static int tally_add(tally *t, int64_t story, const pending *p, int is_copy) {
+    if (2 * (t->n + 1) > t->cap_slot) {
+        size_t nc = t->cap_slot ? 2 * t->cap_slot : 256;
+        int32_t *ns = calloc(nc, sizeof *ns);
+        if (!ns) return -1;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = (size_t)((uint64_t)t->a[i].id * 0x9e3779b97f4a7c15u >> 32) & (nc - 1);
+            while (ns[j]) j = (j + 1) & (nc - 1);
+            ns[j] = (int32_t)i + 1;
+        }
+        free(t->slot);
+        t->slot = ns;
+        t->cap_slot = nc;
+    }
+    size_t j = (size_t)((uint64_t)story * 0x9e3779b97f4a7c15u >> 32) & (t->cap_slot - 1);
+    while (t->slot[j] && t->a[t->slot[j] - 1].id != story) j = (j + 1) & (t->cap_slot - 1);
+    if (!t->slot[j]) {
+        if (array_grow((void **)&t->a, &t->cap, t->n + 1, sizeof *t->a)) return -1;
+        t->a[t->n] = (store_story_add){story, NULL, NULL, 0, 0, 0};
+        t->slot[j] = (int32_t)++t->n;
+    }
+    store_story_add *x = &t->a[t->slot[j] - 1];
+    if (is_copy) x->copies++;
+    else x->reports++;
+    if (p->day != STORY_NO_DAY && p->date) {
+        if (!x->first || p->day > x->last_day) x->last_day = p->day;
+        if (!x->first || strcmp(p->date, x->first) < 0) x->first = p->date;
+        if (!x->last || strcmp(p->date, x->last) > 0) x->last = p->date;
+    }
+    return 0;
+}
+
+static void tally_free(tally *t) {
+    free(t->a);
+    free(t->slot);
+}
+
 /* The terms of an article stored without them (before stories, or as an
  * exact copy that now stands alone), made from its text and kept. */
 static sl_status missing_terms(sl_engine *e, pending *p) {
@@ -228,6 +273,7 @@ static sl_status place(sl_engine *e, run *r) {
     if (!seqs) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < r->n; i++) seqs[i] = r->p[i].seq, given[i] = 0;
     int64_t upto = r->n ? seqs[r->n - 1] : e->story_upto;
+    tally tl = {0};
     qsort(r->p, r->n, sizeof *r->p, by_day);
     /* The reports first, then the copies: a copy may be dated before its
      * original, and it joins the original's story, which must be known
@@ -267,12 +313,13 @@ static sl_status place(sl_engine *e, run *r) {
         given[lo] = ev.story;
         s = store_story_member_put(e->st, p->seq, ev.story, copy_story ? p->copy_of : 0,
                                    ev.similarity, p->key_day, e->err, sizeof e->err);
-        if (s == SL_OK)
-            s = store_story_update(e->st, ev.story, p->day != STORY_NO_DAY ? p->date : NULL,
-                                   p->day != STORY_NO_DAY, p->day, copy_story != 0, e->err,
-                                   sizeof e->err);
+        if (s == SL_OK && tally_add(&tl, ev.story, p, copy_story != 0))
+            s = engine_err(e, SL_ENOMEM, "out of memory");
     }
     free(seqs);
+    /* one row update a story, not one an article */
+    for (size_t i = 0; i < tl.n && s == SL_OK; i++) s = store_story_update(e->st, &tl.a[i], e->err, sizeof e->err);
+    tally_free(&tl);
     if (s != SL_OK) return s;
     const story_merged *mg;
     size_t nm;
