@@ -120,6 +120,14 @@ $ storyline recluster --db x.db >/dev/null && storyline stories --db x.db --assi
 $ sqlite3 x.db 'SELECT a.id, length(t.terms) > 0 FROM story_terms t JOIN articles a ON a.seq = t.article'
   c1|1
 
+# Bulk loading knows no copies: the copy keeps no terms either, and once
+# reindexed it joins its original's story.
+$ storyline ingest --no-index -q --db y.db exact.jsonl 2>/dev/null; storyline reindex --db y.db >/dev/null && storyline stories --db y.db --assignments
+  a1	1
+  c1	1
+$ sqlite3 y.db 'SELECT a.id FROM story_terms t JOIN articles a ON a.seq = t.article'
+  a1
+
 # Errors: a story that does not exist, bad options.
 $ storyline story --db s.db 99
 ! storyline: no story 99
