@@ -5,10 +5,11 @@
  * weighed by TF-IDF: document frequencies counted as articles arrive, on
  * top of background frequencies from a news corpus (terms.h), so that the
  * first articles of a corpus are weighed as well as the later ones.  Its
- * words, names and numbers are three unit vectors.  The open stories that
+ * words, names, numbers and, once more, the terms of its title are four
+ * unit vectors.  The open stories that
  * share its terms (an inverted index over their recent members) are the
  * candidates; the similarity to a story is the average, over its last
- * STORY_MEMBERS members, of a weighted sum of the three cosines, lowered
+ * STORY_MEMBERS members, of a weighted sum of the four cosines, lowered
  * by the days since the story was last updated.  The best story at or
  * above the threshold takes the article; otherwise it starts a story.
  * Exact and near copies join their original's story without being
@@ -43,7 +44,8 @@
 
 typedef struct story_params {
     double threshold;   /* join a story at this similarity or above */
-    double w_words, w_names, w_numbers; /* weights of the three cosines */
+    double w_words, w_names, w_numbers; /* weights of the cosines */
+    double w_titles;    /* weight of the cosine of the titles' terms */
     double title;       /* a title word counts this many times */
     double tau, grace;  /* time: similarity / (1 + max(0, days - grace) / tau) */
     double merge;       /* two open stories this similar (average link
@@ -55,7 +57,7 @@ typedef struct story_params {
 
 /* The defaults, chosen on the dev files of ../shared/data (make eval). */
 void story_params_default(story_params *p);
-/* "stories1 th=0.20 w=1,0.2,0.4 title=2 tau=300 grace=3", stored with a
+/* "stories1 th=0.14 w=1,0.2,0.4,0.2 title=2 tau=300 grace=3 ...", stored with a
  * corpus: stories made with other settings are rebuilt, not mixed. */
 const char *story_params_string(const story_params *p, char *out, size_t n);
 

@@ -98,7 +98,7 @@ static sl_status load(sl_engine *e) {
     story_params p;
     story_params_default(&p);
     if (story_params_parse(&p, getenv("SL_STORY_PARAMS")))
-        return engine_err(e, SL_EINVAL, "SL_STORY_PARAMS: expected key=value pairs (th, ww, wn, wd, title, tau, grace)");
+        return engine_err(e, SL_EINVAL, "SL_STORY_PARAMS: expected key=value pairs (th, ww, wn, wd, wt, title, tau, grace, bg, merge)");
     char mine[200], stored[200];
     story_params_string(&p, mine, sizeof mine);
     int found = store_meta_get(e->st, "stories", stored, sizeof stored, e->err, sizeof e->err);
