@@ -329,31 +329,43 @@ sl_status store_story_one(store *st, int64_t id, store_story_cb cb, void *ud, ch
     return rows(st, s, list_row, &l, err, errlen, "reading a story");
 }
 
+/* Story ?2 into story ?1.  Run statement by statement with the two ids
+ * bound: a formatted string of them outgrew its buffer once the ids had
+ * six digits (a merge on a 1M-article corpus failed). */
+static const char q_merge[] =
+    "UPDATE story_members SET story = ?1 WHERE story = ?2;"
+    "UPDATE stories SET"
+    " first_seen = (SELECT CASE WHEN f.first_seen IS NOT NULL AND (s.first_seen IS NULL"
+    "   OR f.first_seen < s.first_seen) THEN f.first_seen ELSE s.first_seen END"
+    "   FROM stories f, stories s WHERE f.id = ?2 AND s.id = ?1),"
+    " last_update = (SELECT CASE WHEN f.last_update IS NOT NULL AND (s.last_update IS NULL"
+    "   OR f.last_update > s.last_update) THEN f.last_update ELSE s.last_update END"
+    "   FROM stories f, stories s WHERE f.id = ?2 AND s.id = ?1),"
+    " last_day = max(coalesce(last_day, -2147483648),"
+    "   coalesce((SELECT last_day FROM stories WHERE id = ?2), -2147483648)),"
+    " articles = articles + (SELECT articles FROM stories WHERE id = ?2),"
+    " copies = copies + (SELECT copies FROM stories WHERE id = ?2)"
+    " WHERE id = ?1;"
+    "DELETE FROM stories WHERE id = ?2;"
+    "UPDATE story_alias SET story = ?1 WHERE story = ?2;"
+    "INSERT INTO story_alias(alias, story) VALUES(?2, ?1)"
+    " ON CONFLICT(alias) DO UPDATE SET story = excluded.story;";
+
 sl_status store_story_merge(store *st, int64_t into, int64_t from, char *err, size_t errlen) {
-    char q_merge[1024];
-    snprintf(q_merge, sizeof q_merge,
-             "UPDATE story_members SET story = %lld WHERE story = %lld;"
-             "UPDATE stories SET"
-             " first_seen = (SELECT CASE WHEN f.first_seen IS NOT NULL AND (s.first_seen IS NULL"
-             "   OR f.first_seen < s.first_seen) THEN f.first_seen ELSE s.first_seen END"
-             "   FROM stories f, stories s WHERE f.id = %lld AND s.id = %lld),"
-             " last_update = (SELECT CASE WHEN f.last_update IS NOT NULL AND (s.last_update IS NULL"
-             "   OR f.last_update > s.last_update) THEN f.last_update ELSE s.last_update END"
-             "   FROM stories f, stories s WHERE f.id = %lld AND s.id = %lld),"
-             " last_day = max(coalesce(last_day, -2147483648),"
-             "   coalesce((SELECT last_day FROM stories WHERE id = %lld), -2147483648)),"
-             " articles = articles + (SELECT articles FROM stories WHERE id = %lld),"
-             " copies = copies + (SELECT copies FROM stories WHERE id = %lld)"
-             " WHERE id = %lld;"
-             "DELETE FROM stories WHERE id = %lld;"
-             "UPDATE story_alias SET story = %lld WHERE story = %lld;"
-             "INSERT INTO story_alias(alias, story) VALUES(%lld, %lld)"
-             " ON CONFLICT(alias) DO UPDATE SET story = excluded.story;",
-             (long long)into, (long long)from, (long long)from, (long long)into, (long long)from,
-             (long long)into, (long long)from, (long long)from, (long long)from, (long long)into,
-             (long long)from, (long long)into, (long long)from, (long long)from, (long long)into);
-    if (sqlite3_exec(st->db, q_merge, NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(st, err, errlen, "merging two stories");
+    const char *next = q_merge;
+    while (*next) {
+        sqlite3_stmt *s;
+        const char *tail;
+        if (sqlite3_prepare_v2(st->db, next, -1, &s, &tail) != SQLITE_OK)
+            return store_fail(st, err, errlen, "merging two stories");
+        if (!s) break; /* only white space left */
+        sqlite3_bind_int64(s, 1, into);
+        sqlite3_bind_int64(s, 2, from);
+        int rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (rc != SQLITE_DONE) return store_fail(st, err, errlen, "merging two stories");
+        next = tail;
+    }
     return SL_OK;
 }
 

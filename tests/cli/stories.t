@@ -81,6 +81,14 @@ $ SL_STORY_PARAMS='th=2 merge=0.05' storyline ingest -q --db m.db strike.jsonl 2
 $ storyline story --db m.db 3 --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["id"], s["reports"], s["first_seen"], s["last_update"])'
   1 3 2026-03-02 2026-03-04
 
+# The same with story ids of 19 digits (a merge's statements once came
+# from a formatted string that such ids outgrew).
+$ export SL_STORY_PARAMS='th=2 merge=0.05'; printf '{"id":"z0","title":"Ferries to Ostrin resume","text":"Ferries to Ostrin resumed after the winter."}\n' | storyline ingest -q --db big.db - 2>/dev/null && sqlite3 big.db 'INSERT INTO stories VALUES(4000000000000000000, NULL, NULL, NULL, 0, 0, 0)' && storyline ingest -q --db big.db strike.jsonl 2>/dev/null; storyline stories --db big.db --assignments; unset SL_STORY_PARAMS
+  a1	4000000000000000001
+  a2	4000000000000000001
+  a3	4000000000000000001
+  z0	1
+
 # Stories made with other settings are not mixed with new ones: ingest
 # says so and stores the articles; recluster makes them again.
 $ printf '{"id":"a4","date":"2026-03-05","title":"Velmora port reopens","text":"The port of Velmora reopened after the dock strike, and harbour workers returned."}\n' > more.jsonl
