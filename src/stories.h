@@ -57,7 +57,7 @@ typedef struct story_params {
 
 /* The defaults, chosen on the dev files of ../shared/data (make eval). */
 void story_params_default(story_params *p);
-/* "stories1 th=0.14 w=1,0.2,0.4,0.2 title=2 tau=300 grace=3 ...", stored with a
+/* "stories1 th=0.14 w=1,0.2,0.6,0.25 title=2 tau=300 grace=3 ...", stored with a
  * corpus: stories made with other settings are rebuilt, not mixed. */
 const char *story_params_string(const story_params *p, char *out, size_t n);
 
