@@ -140,12 +140,12 @@ sl_status store_terms_put(store *st, int64_t seq, const void *blob, size_t n, ch
 sl_status store_terms_of(store *st, int64_t seq, int (*cb)(void *, const void *terms, size_t n),
                          void *ud, char *err, size_t errlen);
 /* Articles after seq `after`, in ingest order: date, terms (NULL when
- * none are stored) and the earliest article it is an exact or near copy
- * of (0: none).  cb returns non-zero to stop. */
+ * none are stored, or always without with_terms) and the earliest article
+ * it is an exact or near copy of (0: none).  cb returns non-zero to stop. */
 typedef int (*store_article_cb)(void *ud, int64_t seq, const char *date, const void *terms,
                                 size_t n, int64_t copy_of);
-sl_status store_story_articles(store *st, int64_t after, store_article_cb cb, void *ud, char *err,
-                               size_t errlen);
+sl_status store_story_articles(store *st, int64_t after, int with_terms, store_article_cb cb,
+                               void *ud, char *err, size_t errlen);
 /* The story of an article (0: none), the story an id now stands for
  * (itself unless merged), the largest story id ever given; -1 on error. */
 int64_t store_story_of(store *st, int64_t seq, char *err, size_t errlen);

@@ -10,7 +10,7 @@
 #include "store_int.h"
 
 enum {
-    Q_TERMS_PUT, Q_ARTICLES, Q_STORY_OF, Q_MEMBER_PUT, Q_STORY_UPDATE, Q_STORY_CLOSE,
+    Q_TERMS_PUT, Q_ARTICLES, Q_ARTICLES_BARE, Q_STORY_OF, Q_MEMBER_PUT, Q_STORY_UPDATE, Q_STORY_CLOSE,
     Q_DF_PUT, Q_DF_ALL, Q_OPEN, Q_RECENT_TERMS, Q_MAX_ID, Q_LIST, Q_MEMBERS, Q_RESOLVE,
     Q_TERMS_OF, Q_ALIAS_PUT, Q_ONE, Q_N
 };
@@ -29,6 +29,10 @@ static const char *const sql[Q_N] = {
                    " (SELECT min(d.b) FROM dups d WHERE d.a = a.seq AND d.kind IN (1, 2))"
                    " FROM articles a LEFT JOIN story_terms t ON t.article = a.seq"
                    " WHERE a.seq > ?1 ORDER BY a.seq",
+    /* the same without the terms (read one by one as they are placed) */
+    [Q_ARTICLES_BARE] = "SELECT a.seq, a.date, NULL,"
+                        " (SELECT min(d.b) FROM dups d WHERE d.a = a.seq AND d.kind IN (1, 2))"
+                        " FROM articles a WHERE a.seq > ?1 ORDER BY a.seq",
     [Q_STORY_OF] = "SELECT story FROM story_members WHERE article = ?1",
     [Q_MEMBER_PUT] = "INSERT INTO story_members(article, story, copy_of, similarity, day)"
                      " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(article) DO UPDATE SET"
@@ -116,9 +120,9 @@ static int article_row(void *ud, sqlite3_stmt *s) {
                  sqlite3_column_int64(s, 3));
 }
 
-sl_status store_story_articles(store *st, int64_t after, store_article_cb cb, void *ud, char *err,
-                               size_t errlen) {
-    sqlite3_stmt *s = q(st, Q_ARTICLES, err, errlen);
+sl_status store_story_articles(store *st, int64_t after, int with_terms, store_article_cb cb,
+                               void *ud, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, with_terms ? Q_ARTICLES : Q_ARTICLES_BARE, err, errlen);
     if (!s) return SL_ESTORE;
     sqlite3_bind_int64(s, 1, after);
     articles_ud a = {cb, ud};

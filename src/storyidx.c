@@ -148,6 +148,7 @@ typedef struct run {
     pending *p;
     size_t n, cap;
     int failed;
+    int bare; /* terms are read as each article is placed, not held */
 } run;
 
 static int collect(void *ud, int64_t seq, const char *date, const void *blob, size_t n,
@@ -242,6 +243,29 @@ static void tally_free(tally *t) {
     free(t->slot);
 }
 
+static sl_status missing_terms(sl_engine *e, pending *p);
+
+typedef struct terms_ud {
+    pending *p;
+    int failed;
+} terms_ud;
+
+static int terms_row(void *ud, const void *blob, size_t n) {
+    terms_ud *t = ud;
+    if (decode(blob, n, &t->p->t, &t->p->n)) t->failed = 1;
+    return t->failed;
+}
+
+/* The stored terms of an article, or made from its text when it has
+ * none. */
+static sl_status stored_terms(sl_engine *e, pending *p) {
+    terms_ud t = {p, 0};
+    sl_status s = store_terms_of(e->st, p->seq, terms_row, &t, e->err, sizeof e->err);
+    if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    if (s != SL_OK) return s;
+    return p->t ? SL_OK : missing_terms(e, p);
+}
+
 /* The terms of an article stored without them (before stories, or as an
  * exact copy that now stands alone), made from its text and kept. */
 static sl_status missing_terms(sl_engine *e, pending *p) {
@@ -297,10 +321,14 @@ static sl_status place(sl_engine *e, run *r) {
                 if (copy_story < 0) s = SL_ESTORE;
             }
         }
-        if (s == SL_OK && !copy_story && !p->t) s = missing_terms(e, p);
+        if (s == SL_OK && !copy_story && !p->t) s = r->bare ? stored_terms(e, p) : missing_terms(e, p);
         story_event ev;
         if (s == SL_OK && story_add(ss, p->t, p->n, p->day, copy_story, e->story_next, &ev))
             s = engine_err(e, SL_ENOMEM, "out of memory");
+        if (r->bare) { /* the clusterer keeps what it needs */
+            free(p->t);
+            p->t = NULL;
+        }
         if (s != SL_OK) break;
         if (ev.created) e->story_next++;
         p->story = ev.story;
@@ -353,14 +381,18 @@ static void run_free(run *r) {
     free(r->p);
 }
 
-sl_status storyidx_flush(sl_engine *e) {
+/* Place the articles stored since the last placing.  bare: read each
+ * one's terms as it is placed rather than all of them first (recluster,
+ * where they are every article's: memory stays bounded by the open
+ * stories and the articles' dates, for one random read an article). */
+static sl_status flush_stories(sl_engine *e, int bare) {
     /* Bulk loading (--no-index) knows no copies yet: its articles wait
      * for the first flush after 'storyline reindex'. */
     if (!e->st || e->opt.readonly || e->opt.no_index || e->story_ok < 0) return SL_OK;
     sl_status s = load(e);
     if (s != SL_OK || e->story_ok < 0) return s;
-    run r = {e, NULL, 0, 0, 0};
-    s = store_story_articles(e->st, e->story_upto, collect, &r, e->err, sizeof e->err);
+    run r = {e, NULL, 0, 0, 0, bare};
+    s = store_story_articles(e->st, e->story_upto, !bare, collect, &r, e->err, sizeof e->err);
     if (s == SL_OK && r.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s == SL_OK && r.n) {
         /* all of a batch's placing or none: a failure leaves no story
@@ -385,6 +417,8 @@ sl_status storyidx_flush(sl_engine *e) {
     return s;
 }
 
+sl_status storyidx_flush(sl_engine *e) { return flush_stories(e, 0); }
+
 SL_API sl_status sl_recluster(sl_engine *e) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
     if (e->opt.readonly) return engine_err(e, SL_EINVAL, "the store is open read-only");
@@ -394,7 +428,7 @@ SL_API sl_status sl_recluster(sl_engine *e) {
     story_free(e->stories);
     e->stories = NULL;
     e->story_ok = 0;
-    if (s == SL_OK) s = storyidx_flush(e);
+    if (s == SL_OK) s = flush_stories(e, 1);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
     return s;
 }
