@@ -303,16 +303,13 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash, f);
     if (s != SL_OK) return s;
     stored_key_put(e, c->hash);
-    int indexed = e->fp_state == 1 && !e->opt.no_index;
-    if (n_terms == TERMS_SKIPPED && (!indexed || e->exact_of)) {
+    if (n_terms == TERMS_SKIPPED) {
         /* An exact copy is not weighed: no terms are stored, and placing
          * makes them from the text should it ever stand alone (its
          * original removed).  Bulk loading knows no copies yet: the same. */
-        terms = NULL;
-        n_terms = 0;
-        goto counted;
+        if (e->exact_of || e->fp_state != 1 || e->opt.no_index) goto counted;
+        terms = NULL; /* not a copy after all: its terms here */
     }
-    if (n_terms == TERMS_SKIPPED) terms = NULL; /* not a copy after all */
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,

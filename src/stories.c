@@ -64,7 +64,7 @@ const char *story_params_string(const story_params *p, char *out, size_t n) {
 #define ID_SLOTS 16384 /* a power of two, over twice STORY_OPEN_MAX */
 _Static_assert(ID_SLOTS >= 2 * STORY_OPEN_MAX, "ID_SLOTS");
 
-/* A weighted term of one article: the three kinds each a unit vector. */
+/* A weighted term of one article: each of the four kinds a unit vector. */
 typedef struct wterm {
     uint32_t key;
     float w;
@@ -143,8 +143,8 @@ struct story_state {
     /* the open stories from least to most recently updated, a list
      * through the slots (-1 ends it; prev -2: not in it): the one to close
      * when STORY_OPEN_MAX are open, without a scan of them all */
-    int32_t *lru_prev, *lru_next;
-    size_t cap_prev, cap_next;
+    struct lru { int32_t prev, next; } *lru;
+    size_t cap_lru;
     int32_t lru_head, lru_tail;
 };
 
@@ -267,7 +267,7 @@ static int weigh(story_state *s, const term *t, size_t n, member *out) {
     return 0;
 }
 
-/* The weighted sum of the three cosines; a kind one side lacks counts as
+/* The weighted sum of the four cosines; a kind one side lacks counts as
  * the words' cosine (no evidence either way). */
 static double combo(const story_params *p, const member *a, const member *b) {
     double c[4] = {0, 0, 0, 0};
@@ -411,19 +411,18 @@ static void member_free(member *m) {
 static void id_del(story_state *s, int64_t id);
 
 static void lru_unlink(story_state *s, size_t slot) {
-    int32_t p = s->lru_prev[slot], n = s->lru_next[slot];
+    int32_t p = s->lru[slot].prev, n = s->lru[slot].next;
     if (p == -2) return;
-    if (p >= 0) s->lru_next[p] = n;
+    if (p >= 0) s->lru[p].next = n;
     else s->lru_head = n;
-    if (n >= 0) s->lru_prev[n] = p;
+    if (n >= 0) s->lru[n].prev = p;
     else s->lru_tail = p;
-    s->lru_prev[slot] = -2;
+    s->lru[slot].prev = -2;
 }
 
 static void lru_push(story_state *s, size_t slot) {
-    s->lru_prev[slot] = s->lru_tail;
-    s->lru_next[slot] = -1;
-    if (s->lru_tail >= 0) s->lru_next[s->lru_tail] = (int32_t)slot;
+    s->lru[slot] = (struct lru){s->lru_tail, -1};
+    if (s->lru_tail >= 0) s->lru[s->lru_tail].next = (int32_t)slot;
     else s->lru_head = (int32_t)slot;
     s->lru_tail = (int32_t)slot;
 }
@@ -528,12 +527,11 @@ static long new_slot(story_state *s) {
     if (array_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open) ||
         array_grow((void **)&s->free_slots, &s->cap_free, s->n_open + 1, sizeof *s->free_slots) ||
         array_grow((void **)&s->gens, &s->cap_gens, s->n_open + 1, sizeof *s->gens) ||
-        array_grow((void **)&s->lru_prev, &s->cap_prev, s->n_open + 1, sizeof *s->lru_prev) ||
-        array_grow((void **)&s->lru_next, &s->cap_next, s->n_open + 1, sizeof *s->lru_next))
+        array_grow((void **)&s->lru, &s->cap_lru, s->n_open + 1, sizeof *s->lru))
         return -1;
     memset(&s->open[s->n_open], 0, sizeof *s->open);
     s->gens[s->n_open] = 0;
-    s->lru_prev[s->n_open] = -2;
+    s->lru[s->n_open].prev = -2;
     return (long)s->n_open++;
 }
 
@@ -879,7 +877,7 @@ void story_free(story_state *s) {
     free(s->pl);
     free(s->df.key), free(s->df.df);
     free(s->vec), free(s->hits), free(s->touched), free(s->closed), free(s->merged), free(s->free_slots);
-    free(s->gens), free(s->lru_prev), free(s->lru_next);
+    free(s->gens), free(s->lru);
     free(s);
 }
 

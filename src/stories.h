@@ -6,17 +6,17 @@
  * top of background frequencies from a news corpus (terms.h), so that the
  * first articles of a corpus are weighed as well as the later ones.  Its
  * words, names, numbers and, once more, the terms of its title are four
- * unit vectors.  The open stories that
- * share its terms (an inverted index over their recent members) are the
- * candidates; the similarity to a story is the average, over its last
- * STORY_MEMBERS members, of a weighted sum of the four cosines, lowered
- * by the days since the story was last updated.  The best story at or
- * above the threshold takes the article; otherwise it starts a story.
- * Exact and near copies join their original's story without being
- * weighed (they are not independent reports).  A story closes when the
- * stream has moved STORY_OPEN_DAYS past its last update, or when more
- * than STORY_OPEN_MAX are open (the least recently updated goes): memory
- * is bounded by the open stories, not by the articles seen.
+ * unit vectors.  The open stories that share its terms (an inverted index
+ * over their recent members) are the candidates; the similarity to a
+ * story is the average, over its last STORY_MEMBERS members, of a
+ * weighted sum of the four cosines, lowered by the days since the story
+ * was last updated.  The best story at or above the threshold takes the
+ * article; otherwise it starts a story.  Exact and near copies join their
+ * original's story without being weighed (they are not independent
+ * reports).  A story closes when the stream has moved STORY_OPEN_DAYS
+ * past its last update, or when more than STORY_OPEN_MAX are open (the
+ * least recently updated goes): memory is bounded by the open stories,
+ * not by the articles seen.
  *
  * Average link over recent members rather than a centroid: on the dev
  * corpora a centroid lets a story drift to a second event of the same

@@ -243,7 +243,19 @@ static void tally_free(tally *t) {
     free(t->slot);
 }
 
-static sl_status missing_terms(sl_engine *e, pending *p);
+/* The terms of an article stored without them (before stories, or as an
+ * exact copy that now stands alone), made from its text and kept. */
+static sl_status missing_terms(sl_engine *e, pending *p) {
+    text_ud t = {e, p, 0};
+    sl_status s = store_text(e->st, p->seq, terms_from_text, &t, e->err, sizeof e->err);
+    if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
+    if (s != SL_OK) return s;
+    buf b = {0};
+    if (storyidx_encode(p->t, p->n, &b)) return engine_err(e, SL_ENOMEM, "out of memory");
+    s = store_terms_put(e->st, p->seq, b.p, b.len, e->err, sizeof e->err);
+    buf_free(&b);
+    return s;
+}
 
 typedef struct terms_ud {
     pending *p;
@@ -264,20 +276,6 @@ static sl_status stored_terms(sl_engine *e, pending *p) {
     if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
     if (s != SL_OK) return s;
     return p->t ? SL_OK : missing_terms(e, p);
-}
-
-/* The terms of an article stored without them (before stories, or as an
- * exact copy that now stands alone), made from its text and kept. */
-static sl_status missing_terms(sl_engine *e, pending *p) {
-    text_ud t = {e, p, 0};
-    sl_status s = store_text(e->st, p->seq, terms_from_text, &t, e->err, sizeof e->err);
-    if (s == SL_OK && t.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
-    if (s != SL_OK) return s;
-    buf b = {0};
-    if (storyidx_encode(p->t, p->n, &b)) return engine_err(e, SL_ENOMEM, "out of memory");
-    s = store_terms_put(e->st, p->seq, b.p, b.len, e->err, sizeof e->err);
-    buf_free(&b);
-    return s;
 }
 
 static sl_status place(sl_engine *e, run *r) {
