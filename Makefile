@@ -19,14 +19,14 @@ endif
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 
 LIB_SRC  := $(wildcard src/*.c)
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o $(BUILD)/obj/ner_model.o
 CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt
 
-.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model
+.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model ner-model
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 
@@ -46,6 +46,10 @@ $(BUILD)/obj/embedded.c: $(BUILD)/embed $(DATA)
 
 $(BUILD)/obj/embedded.o: $(BUILD)/obj/embedded.c
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# The NER model (make ner-model) goes into read-only data as it is.
+$(BUILD)/obj/ner_model.o: src/ner_model.S data/ner.model | $(BUILD)/obj
+	$(CC) -c $< -o $@
 
 $(BUILD)/libstoryline.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -93,6 +97,7 @@ demo: deps
 eval: all
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_dedup.sh
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_stories.sh dev test
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_ner.sh dev test
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
@@ -127,6 +132,14 @@ clean:
 # from a news corpus without event labels.
 $(BUILD)/df_model: tools/df_model.c $(BUILD)/libstoryline.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
+
+# Retrain the NER model from CoNLL-2003 (train; the epoch chosen on dev).
+$(BUILD)/train_ner: tools/train_ner.c src/ner.c src/ner.h src/buf.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -DNER_NO_DEFAULT -o $@ tools/train_ner.c src/ner.c $(LDFLAGS) $(LDLIBS)
+
+ner-model: $(BUILD)/train_ner
+	$(BUILD)/train_ner $(SHARED)/data/conll2003/train.conll $(SHARED)/data/conll2003/dev.conll data/ner.model.tmp
+	mv data/ner.model.tmp data/ner.model
 
 df-model: $(BUILD)/df_model
 	$(BUILD)/df_model $(SHARED)/data/news-base/articles.jsonl > data/terms-df.txt.tmp

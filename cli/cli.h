@@ -26,4 +26,7 @@ int cmd_story(int argc, char **argv);
 int cmd_recluster(int argc, char **argv);
 extern const char usage_stories[], usage_story[], usage_recluster[];
 
+int cmd_tag(int argc, char **argv);
+extern const char usage_tag[];
+
 #endif

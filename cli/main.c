@@ -49,10 +49,11 @@ static const char usage_main[] =
     "  stories              the stories: articles about one event, grouped\n"
     "  story ID             one story's timeline, copies folded under reports\n"
     "  recluster            make the stories again with current settings\n"
+    "  tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
-    "Every command takes --db FILE (default " DEFAULT_DB ").  See storyline(1).\n";
+    "Commands with a store take --db FILE (default " DEFAULT_DB ").  See storyline(1).\n";
 
 static const char usage_ingest[] =
     "usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]\n"
@@ -1346,6 +1347,7 @@ static const struct {
     {"stories", cmd_stories, usage_stories},
     {"story", cmd_story, usage_story},
     {"recluster", cmd_recluster, usage_recluster},
+    {"tag", cmd_tag, usage_tag},
 };
 
 int main(int argc, char **argv) {

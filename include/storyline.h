@@ -52,7 +52,8 @@ typedef enum sl_status {
     SL_ENOTFOUND = 11,/* no such article */
     SL_ECONFLICT = 12,/* the id is already stored with different text */
     SL_EVERSION = 13, /* the store was made by a newer storyline */
-    SL_ERULES = 14    /* a rules data file is malformed */
+    SL_ERULES = 14,   /* a rules data file is malformed */
+    SL_EMODEL = 15    /* a model built into storyline is unusable */
 } sl_status;
 
 /* A static English description of a status code.  Never NULL. */
@@ -530,6 +531,28 @@ SL_API const char *sl_stories_stale(sl_engine *e);
 
 /* The story of a stored article: its id, 0 when it has none yet. */
 SL_API sl_status sl_story_of(sl_engine *e, const char *article_id, int64_t *story);
+
+/* ---- named entities -------------------------------------------------------- */
+
+/* A named entity in a text: bytes [start, end), and its type: "PER",
+ * "ORG", "LOC" or "MISC" (the CoNLL-2003 types). */
+typedef struct sl_mention {
+    size_t start, end;
+    const char *type;
+} sl_mention;
+
+/* Tag n tokens (one sentence, each tok[i] of len[i] bytes of UTF-8) with
+ * the built-in model: tags[i] gets "O", "B-PER", "I-PER", ... (IOB2;
+ * static strings).  SL_OK, SL_ENOMEM, SL_EMODEL. */
+SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len, size_t n,
+                               const char **tags);
+
+/* The named entities of text[0, len) (UTF-8; split into sentences and
+ * tokens as sl_segment does, a line break ends a paragraph).  *out
+ * lives until the next call on e.  SL_OK, SL_EUTF8 (err says the byte),
+ * SL_ENOMEM, SL_EMODEL. */
+SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
+                                size_t *n);
 
 #ifdef __cplusplus
 }

@@ -81,6 +81,16 @@ static inline uint32_t le_get(const unsigned char *p, int bytes) {
 
 /* Make room for need elements of size bytes in the array *p of *cap,
  * doubling from 64.  0, or -1 when memory runs out (*p is unchanged). */
+/* A 64-bit finaliser (from MurmurHash3): spreads every input bit. */
+static inline uint64_t mix64(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
 static inline int array_grow(void **p, size_t *cap, size_t need, size_t size) {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap : 64;

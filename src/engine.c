@@ -44,6 +44,7 @@ static const char *const status_text[] = {
     [SL_ECONFLICT] = "id conflict",
     [SL_EVERSION] = "unsupported store version",
     [SL_ERULES] = "malformed rules file",
+    [SL_EMODEL] = "unusable model",
 };
 
 SL_API const char *sl_strerror(sl_status code) {
@@ -158,6 +159,7 @@ SL_API void sl_close(sl_engine *e) {
     segment_free(&e->seg);
     dupindex_free(e);
     storyidx_free(e);
+    entities_free(e);
     for (unsigned w = 0; w < 64; w++) terms_free(e->wterms[w]);
     buf_free(&e->tblob);
     free_slots(e);

@@ -76,6 +76,14 @@ struct sl_engine {
     struct ingest_slot *slots;
     unsigned n_slots;
     /* stories (storyidx.c) */
+    /* named entities (entities.c), the model loaded on first use */
+    struct ner_model *ner;
+    struct ner_scratch *ner_s;
+    uint8_t *ner_tags;
+    struct ner_tok *ner_tok;
+    size_t cap_ner;
+    sl_mention *mentions;
+    size_t cap_mentions;
     struct story_state *stories; /* the clusterer, loaded on first use */
     struct story_state *labeller; /* frequencies alone, when stories is unusable */
     int story_ok;           /* 1 loaded; 0 not yet; -1 made with other
@@ -98,6 +106,8 @@ struct sl_engine {
 
 /* Set the engine's message and return s. */
 sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);
+/* entities.c: what sl_close frees of the tagger */
+void entities_free(sl_engine *e);
 
 /* The duplicate index (dupindex.c). */
 /* After the store is open: check the fingerprint parameters, index an

@@ -47,16 +47,6 @@ static const unsigned char word_byte[256] = {
 };
 #endif
 
-/* A 64-bit finaliser (from MurmurHash3): spreads every input bit. */
-static inline uint64_t mix64(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static inline uint64_t rotl(uint64_t x, int r) {
     r &= 63;
     return r ? (x << r) | (x >> (64 - r)) : x;

@@ -31,10 +31,11 @@ $ storyline --help
     stories              the stories: articles about one event, grouped
     story ID             one story's timeline, copies folded under reports
     recluster            make the stories again with current settings
+    tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   
-  Every command takes --db FILE (default storyline.db).  See storyline(1).
+  Commands with a store take --db FILE (default storyline.db).  See storyline(1).
 
 # -h and "help" with no command print the same text.
 $ storyline -h | diff - <(storyline --help) && echo same

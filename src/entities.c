@@ -1,0 +1,104 @@
+/*
+ * entities.c - named entities through the public API (storyline.h):
+ * the built-in model of ner.h, loaded on first use, over tokens given or
+ * over text split by the segmenter.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ner.h"
+#include "utf8.h"
+
+static sl_status ready(sl_engine *e, size_t n) {
+    if (!e->ner) {
+        char msg[256];
+        if (!(e->ner = ner_default(msg, sizeof msg)))
+            return engine_err(e, SL_EMODEL, "the built-in NER model: %s", msg);
+    }
+    if (!e->ner_s && !(e->ner_s = calloc(1, sizeof *e->ner_s))) return engine_err(e, SL_ENOMEM, "out of memory");
+    if (n > e->cap_ner) {
+        size_t nc = n * 2;
+        uint8_t *t = realloc(e->ner_tags, nc);
+        if (t) e->ner_tags = t;
+        ner_tok *k = realloc(e->ner_tok, nc * sizeof *k);
+        if (k) e->ner_tok = k;
+        if (!t || !k) return engine_err(e, SL_ENOMEM, "out of memory");
+        e->cap_ner = nc;
+    }
+    return SL_OK;
+}
+
+SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len, size_t n,
+                               const char **tags) {
+    sl_status s = ready(e, n);
+    if (s != SL_OK) return s;
+    for (size_t i = 0; i < n; i++) e->ner_tok[i] = (ner_tok){tok[i], (uint32_t)len[i]};
+    if (ner_tag(e->ner, e->ner_s, e->ner_tok, n, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) tags[i] = ner_tag_names[e->ner_tags[i]];
+    return SL_OK;
+}
+
+static const char *const type_names[] = {"PER", "ORG", "LOC", "MISC"};
+
+/* The entities of one sentence, tokens tk[0, n) of text, onto e->mentions. */
+static sl_status sentence(sl_engine *e, const char *text, const sl_token *tk, size_t n, size_t *count) {
+    sl_status s = ready(e, n);
+    if (s != SL_OK) return s;
+    for (size_t i = 0; i < n; i++) e->ner_tok[i] = (ner_tok){text + tk[i].start, (uint32_t)(tk[i].end - tk[i].start)};
+    if (ner_tag(e->ner, e->ner_s, e->ner_tok, n, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    const uint8_t *tg = e->ner_tags;
+    for (size_t i = 0; i < n; i++) {
+        if (tg[i] == NER_O) continue;
+        int type = (tg[i] + 1) / 2;
+        size_t j = i + 1;
+        while (j < n && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
+        if (array_grow((void **)&e->mentions, &e->cap_mentions, *count + 1, sizeof *e->mentions))
+            return engine_err(e, SL_ENOMEM, "out of memory");
+        e->mentions[(*count)++] = (sl_mention){tk[i].start, tk[j - 1].end, type_names[type - 1]};
+        i = j - 1;
+    }
+    return SL_OK;
+}
+
+SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
+                                size_t *n) {
+    *out = NULL;
+    *n = 0;
+    size_t bad, count = 0;
+    if (utf8_check(text, len, &bad) != UTF8_OK)
+        return engine_err(e, SL_EUTF8, "invalid UTF-8 or a NUL at byte %zu", bad);
+    segmenter *sg = &e->seg;
+    for (size_t p = 0; p < len;) {
+        size_t q = p;
+        while (q < len && text[q] != '\n') q++;
+        segment_reset(sg);
+        if (segment_sentences(sg, text, p, q)) return engine_err(e, SL_ENOMEM, "out of memory");
+        for (size_t k = 0; k < sg->n_sent; k++) {
+            size_t first = sg->n_tok;
+            if (segment_tokens(sg, text, sg->sent[k].start, sg->sent[k].end))
+                return engine_err(e, SL_ENOMEM, "out of memory");
+            sl_status s = sentence(e, text, sg->tok + first, sg->n_tok - first, &count);
+            if (s != SL_OK) return s;
+        }
+        p = q + 1;
+    }
+    *out = e->mentions;
+    *n = count;
+    return SL_OK;
+}
+
+void entities_free(sl_engine *e) {
+    ner_free(e->ner);
+    e->ner = NULL;
+    if (e->ner_s) ner_scratch_free(e->ner_s);
+    free(e->ner_s);
+    e->ner_s = NULL;
+    free(e->ner_tags);
+    free(e->ner_tok);
+    free(e->mentions);
+    e->ner_tags = NULL;
+    e->ner_tok = NULL;
+    e->mentions = NULL;
+    e->cap_ner = e->cap_mentions = 0;
+}

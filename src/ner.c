@@ -1,0 +1,280 @@
+/*
+ * ner.c - the named-entity tagger of ner.h: features, model file, Viterbi.
+ */
+#include "ner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "buf.h"
+
+const char *const ner_tag_names[NER_TAGS] = {"O",     "B-PER", "I-PER",  "B-ORG", "I-ORG",
+                                             "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
+
+int ner_allowed(int a, int b) {
+    if (b == NER_O || (b & 1)) return 1; /* O and B-X follow anything */
+    return a != NER_TAGS && a != NER_O && (a + 1) / 2 == (b + 1) / 2; /* I-X after B-X, I-X */
+}
+
+/* ---- features ------------------------------------------------------------ */
+
+/* The forms of a token that features are made of, each hashed once. */
+enum { F_WORD, F_LOWER, F_PRE1, F_PRE4 = F_PRE1 + 3, F_SUF1, F_SUF4 = F_SUF1 + 3, F_SHAPE,
+       F_LONGSHAPE, NER_FORMS };
+
+static uint64_t hash(const char *s, size_t n, unsigned form) {
+    return XXH3_64bits_withSeed(s, n, form + 1);
+}
+
+/* The length of the first k characters of s[0, n) (UTF-8), and of the
+ * last k. */
+static size_t first_chars(const char *s, size_t n, int k) {
+    size_t i = 0;
+    while (i < n && k > 0) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        k--;
+    }
+    return i;
+}
+
+static size_t last_chars(const char *s, size_t n, int k) {
+    size_t i = n;
+    while (i > 0 && k > 0) {
+        i--;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+        k--;
+    }
+    return n - i;
+}
+
+/* X for an upper-case letter, x lower, d digit, the byte itself else
+ * (non-ASCII letters: x, as case folding needs tables we do not need
+ * here).  collapsed: runs of one class as one. */
+static size_t shape(const char *s, size_t n, char *out, size_t cap, int collapsed) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char x = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
+               : c >= 0x80 ? 'x' : (char)c;
+        if (c >= 0x80 && (c & 0xC0) == 0x80) continue; /* one letter a character */
+        if (collapsed && k && out[k - 1] == x) continue;
+        out[k++] = x;
+    }
+    return k;
+}
+
+int ner_prepare(ner_scratch *s, const ner_tok *t, size_t n) {
+    if (n + 2 > s->cap) {
+        size_t nc = (n + 2) * 2;
+        uint64_t *th = realloc(s->th, nc * NER_FORMS * sizeof *th);
+        if (th) s->th = th;
+        float *sc = realloc(s->score, nc * NER_TAGS * sizeof *sc);
+        if (sc) s->score = sc;
+        uint8_t *b = realloc(s->back, nc * NER_TAGS);
+        if (b) s->back = b;
+        if (!th || !sc || !b) return -1;
+        s->cap = nc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *h = s->th + i * NER_FORMS;
+        const char *w = t[i].s;
+        size_t len = t[i].n;
+        char low[64], sh[16];
+        size_t ln = len < sizeof low ? len : sizeof low;
+        for (size_t j = 0; j < ln; j++) {
+            unsigned char c = (unsigned char)w[j];
+            low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        h[F_WORD] = hash(w, len, F_WORD);
+        h[F_LOWER] = hash(low, ln, F_LOWER);
+        for (int k = 0; k < 4; k++) {
+            h[F_PRE1 + k] = hash(low, first_chars(low, ln, k + 1), F_PRE1 + k);
+            size_t m = last_chars(low, ln, k + 1);
+            h[F_SUF1 + k] = hash(low + ln - m, m, F_SUF1 + k);
+        }
+        h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
+        h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
+    }
+    return 0;
+}
+
+/* A sentence set in capitals (a headline): most of its words are. */
+static int all_caps(const ner_tok *t, size_t n) {
+    size_t words = 0, caps = 0;
+    for (size_t i = 0; i < n; i++) {
+        int lower = 0, upper = 0;
+        for (uint32_t j = 0; j < t[i].n; j++) {
+            unsigned char c = (unsigned char)t[i].s[j];
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+        }
+        if (lower || upper) words++, caps += upper && !lower;
+    }
+    return words >= 3 && caps * 10 >= words * 8;
+}
+
+/* Beyond the sentence: one hash a form for the start, one for the end. */
+#define EDGE_START 0x5bd1e9955bd1e995ULL
+#define EDGE_END 0x2545f4914f6cdd1dULL
+
+size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
+                    uint32_t *out) {
+    const uint64_t *h0 = s->th + i * NER_FORMS;
+    const uint64_t *hp = i > 0 ? h0 - NER_FORMS : NULL, *hn = i + 1 < n ? h0 + NER_FORMS : NULL;
+    const uint64_t *hp2 = i > 1 ? h0 - 2 * NER_FORMS : NULL, *hn2 = i + 2 < n ? h0 + 2 * NER_FORMS : NULL;
+#define AT(p, f, edge) ((p) ? (p)[f] : (edge) + (f))
+    uint64_t lp = AT(hp, F_LOWER, EDGE_START), ln = AT(hn, F_LOWER, EDGE_END);
+    uint64_t sp = AT(hp, F_SHAPE, EDGE_START), sn = AT(hn, F_SHAPE, EDGE_END);
+    uint64_t f[NER_MAX_FEATURES];
+    size_t k = 0;
+    f[k++] = 1;
+    f[k++] = h0[F_WORD];
+    f[k++] = h0[F_LOWER];
+    for (int j = 0; j < 4; j++) f[k++] = h0[F_PRE1 + j];
+    for (int j = 0; j < 4; j++) f[k++] = h0[F_SUF1 + j];
+    f[k++] = h0[F_SHAPE];
+    f[k++] = h0[F_LONGSHAPE];
+    f[k++] = lp;
+    f[k++] = ln;
+    f[k++] = AT(hp2, F_LOWER, EDGE_START * 3);
+    f[k++] = AT(hn2, F_LOWER, EDGE_END * 3);
+    f[k++] = sp * 31 + h0[F_SHAPE];
+    f[k++] = h0[F_SHAPE] * 31 + sn;
+    f[k++] = lp * 31 + h0[F_LOWER];
+    f[k++] = h0[F_LOWER] * 31 + ln;
+    f[k++] = (i == 0) * 7 + h0[F_SHAPE];
+    f[k++] = AT(hp, F_WORD, EDGE_START);
+    f[k++] = AT(hn, F_WORD, EDGE_END);
+    f[k++] = all_caps(t, n) ? h0[F_LOWER] + 11 : 13;
+    f[k++] = (sp * 31 + h0[F_SHAPE]) * 31 + sn;
+    f[k++] = lp * 31 + h0[F_SHAPE];
+    f[k++] = h0[F_SHAPE] * 31 + ln;
+    f[k++] = AT(hp, F_SUF1 + 2, EDGE_START);
+    f[k++] = AT(hn, F_SUF1 + 2, EDGE_END);
+#undef AT
+    /* each template its own rows: the template's number in the mix */
+    for (size_t j = 0; j < k; j++) out[j] = (uint32_t)(mix64(f[j] + (uint64_t)(j + 1) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+    return k;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_t *back, size_t n,
+                 uint8_t *tags) {
+    if (!n) return;
+    for (int b = 0; b < NER_TAGS; b++) score[b] += trans[NER_TAGS][b];
+    for (size_t i = 1; i < n; i++) {
+        float *prev = score + (i - 1) * NER_TAGS, *cur = score + i * NER_TAGS;
+        for (int b = 0; b < NER_TAGS; b++) {
+            int arg = 0;
+            float best = prev[0] + trans[0][b];
+            for (int a = 1; a < NER_TAGS; a++) {
+                float v = prev[a] + trans[a][b];
+                if (v > best) best = v, arg = a;
+            }
+            cur[b] += best;
+            back[i * NER_TAGS + b] = (uint8_t)arg;
+        }
+    }
+    int t = 0;
+    const float *last = score + (n - 1) * NER_TAGS;
+    for (int b = 1; b < NER_TAGS; b++)
+        if (last[b] > last[t]) t = b;
+    for (size_t i = n; i-- > 0;) {
+        tags[i] = (uint8_t)t;
+        if (i) t = back[i * NER_TAGS + t];
+    }
+}
+
+int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags) {
+    if (!n) return 0;
+    if (ner_prepare(s, t, n)) return -1;
+    uint32_t rows[NER_MAX_FEATURES];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = ner_features(s, t, n, i, m->bits, rows);
+        int32_t acc[NER_TAGS] = {0};
+        for (size_t j = 0; j < k; j++) {
+            const int16_t *w = m->w + (size_t)rows[j] * NER_TAGS;
+            for (int b = 0; b < NER_TAGS; b++) acc[b] += w[b];
+        }
+        float *sc = s->score + i * NER_TAGS;
+        for (int b = 0; b < NER_TAGS; b++) sc[b] = (float)acc[b] * m->scale;
+    }
+    ner_viterbi((const float(*)[NER_TAGS])m->trans, s->score, s->back, n, tags);
+    return 0;
+}
+
+void ner_scratch_free(ner_scratch *s) {
+    free(s->th);
+    free(s->score);
+    free(s->back);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- the model file -------------------------------------------------------- */
+
+static const char MAGIC[8] = {'S', 'L', 'N', 'E', 'R', 0, 0, 1};
+
+ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
+    const unsigned char *p = data;
+    if (n < NER_HEADER || memcmp(p, MAGIC, 7) != 0) {
+        snprintf(err, errlen, "not a storyline NER model (no SLNER header)");
+        return NULL;
+    }
+    if (p[7] != MAGIC[7]) {
+        snprintf(err, errlen, "NER model format %u; this build reads format %u", p[7], MAGIC[7]);
+        return NULL;
+    }
+    uint32_t tags = le_get(p + 8, 4), bits = le_get(p + 12, 4);
+    uint32_t feats = le_get(p + 16, 4), sc = le_get(p + 24, 4);
+    uint64_t sum = le_get(p + 32, 4) | (uint64_t)le_get(p + 36, 4) << 32;
+    if (tags != NER_TAGS || bits < 8 || bits > 26) {
+        snprintf(err, errlen, "NER model has %u tags and %u bits; expected %d tags, 8 to 26 bits", tags,
+                 bits, NER_TAGS);
+        return NULL;
+    }
+    if (feats != NER_FEATURES_VERSION) {
+        snprintf(err, errlen, "NER model was trained with features version %u; this build has %d (retrain: make ner-model)",
+                 feats, NER_FEATURES_VERSION);
+        return NULL;
+    }
+    size_t trans = sizeof(float) * (NER_TAGS + 1) * NER_TAGS, rows = (size_t)1 << bits;
+    size_t want = NER_HEADER + trans + rows * NER_TAGS * sizeof(int16_t);
+    if (n != want) {
+        snprintf(err, errlen, "NER model is %zu bytes; its header says %zu", n, want);
+        return NULL;
+    }
+    if (XXH64(p + NER_HEADER, n - NER_HEADER, 0) != sum) {
+        snprintf(err, errlen, "NER model checksum does not match: the file is damaged");
+        return NULL;
+    }
+    ner_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->bits = bits;
+    memcpy(&m->scale, &sc, sizeof m->scale);
+    memcpy(m->trans, p + NER_HEADER, trans);
+    m->w = (const int16_t *)(p + NER_HEADER + trans); /* 64 + 360: 2-byte aligned */
+    return m;
+}
+
+#ifndef NER_NO_DEFAULT /* the trainer has no model yet */
+/* data/ner.model, linked in by the build (ner_model.S) */
+extern const unsigned char sl_ner_model[];
+extern const unsigned char sl_ner_model_end[];
+
+ner_model *ner_default(char *err, size_t errlen) {
+    return ner_load(sl_ner_model, (size_t)(sl_ner_model_end - sl_ner_model), err, errlen);
+}
+#endif
+
+void ner_free(ner_model *m) {
+    if (!m) return;
+    free(m->owned);
+    free(m);
+}

@@ -1,0 +1,89 @@
+/*
+ * ner.h - named entities: PER, ORG, LOC and MISC (the CoNLL-2003 types),
+ * tagged in IOB2 by a linear model over hashed features of each token and
+ * its neighbours, decoded with Viterbi (first-order transitions).
+ *
+ * The model is data: tools/train_ner.c learns it from CoNLL-format text
+ * (an averaged structured perceptron) and writes data/ner.model, which
+ * the build links into the library (ner_default).  The file format:
+ *
+ *   header, 64 bytes, little-endian:
+ *     "SLNER\0\0\1"      magic (the last byte: format 1)
+ *     u32 tags           NER_TAGS
+ *     u32 bits           the feature table has 1 << bits rows
+ *     u32 features       NER_FEATURES_VERSION the model was trained with
+ *     u32 reserved       0
+ *     f32 scale          a weight is its int16 times scale
+ *     u32 reserved       0
+ *     u64 checksum       XXH64 (seed 0) of everything after the header
+ *     24 bytes           0
+ *   f32 trans[NER_TAGS + 1][NER_TAGS]   from tag (the last row: the start)
+ *                                       to tag; -inf where IOB2 forbids
+ *   i16 w[1 << bits][NER_TAGS]
+ */
+#ifndef SL_NER_H
+#define SL_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { NER_O, NER_B_PER, NER_I_PER, NER_B_ORG, NER_I_ORG, NER_B_LOC, NER_I_LOC, NER_B_MISC,
+       NER_I_MISC, NER_TAGS };
+
+/* Bumped whenever ner_features changes what it emits: a model trained
+ * with other features is refused. */
+#define NER_FEATURES_VERSION 1
+#define NER_MAX_FEATURES 40 /* features a token at most */
+#define NER_HEADER 64
+
+extern const char *const ner_tag_names[NER_TAGS]; /* "O", "B-PER", ... */
+
+/* A token: bytes of UTF-8, not NUL-terminated. */
+typedef struct ner_tok {
+    const char *s;
+    uint32_t n;
+} ner_tok;
+
+typedef struct ner_model {
+    uint32_t bits;
+    float scale;
+    float trans[NER_TAGS + 1][NER_TAGS];
+    const int16_t *w;  /* [1 << bits][NER_TAGS] */
+    void *owned;       /* what ner_free frees (the weights when copied) */
+} ner_model;
+
+/* Read a model from data[0, n) (kept, not copied: it must outlive the
+ * model).  NULL with a message naming what is wrong in err. */
+ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen);
+/* The model built into the library (data/ner.model at build time). */
+ner_model *ner_default(char *err, size_t errlen);
+void ner_free(ner_model *m);
+
+/* Per-thread scratch for features and decoding, reused across calls. */
+typedef struct ner_scratch {
+    uint64_t *th;       /* per token: hashes of its forms (NER_FORMS each) */
+    float *score;       /* per token: NER_TAGS */
+    uint8_t *back;      /* per token: NER_TAGS */
+    size_t cap;
+} ner_scratch;
+void ner_scratch_free(ner_scratch *s);
+
+/* The feature rows of token i of the sentence t[0, n), into
+ * out[NER_MAX_FEATURES]; their number.  Call ner_prepare first (it fills
+ * s->th).  Shared by the tagger and the trainer. */
+int ner_prepare(ner_scratch *s, const ner_tok *t, size_t n);
+size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
+                    uint32_t *out);
+
+/* Tag the sentence t[0, n) into tags[n].  0, or -1 when memory runs out. */
+int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags);
+
+/* Viterbi over per-token scores (score[n][NER_TAGS]) and transitions;
+ * the best tags into tags[n].  back is scratch of n * NER_TAGS. */
+void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_t *back, size_t n,
+                 uint8_t *tags);
+
+/* Whether IOB2 allows tag b after tag a (a == NER_TAGS: the start). */
+int ner_allowed(int a, int b);
+
+#endif

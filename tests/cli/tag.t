@@ -1,0 +1,47 @@
+# Named entities with the built-in model: raw text, JSON, CoNLL tokens.
+# The sentences are ours; people, places and bodies of the seeds' story.
+
+# Text: one line per entity, LINE:START-END (bytes), type, text.
+$ printf 'Ukrainian President Volodymyr Zelensky said on Tuesday that Chinese citizens fight for Russia.\nLin Jian, a spokesman in Beijing, denied it.\n' | storyline tag
+  1:0-9	MISC	Ukrainian
+  1:20-38	PER	Volodymyr Zelensky
+  1:60-67	MISC	Chinese
+  1:87-93	LOC	Russia
+  2:0-8	PER	Lin Jian
+  2:25-32	LOC	Beijing
+
+# JSON: one object per line, offsets in characters (the dash is three
+# bytes and one character), what ../shared/tools/score_ner.py reads.
+$ printf 'Zelensky met Putin in Kyiv \xe2\x80\x94 the talks in Minsk were short.\nno names here\n' | storyline tag --json
+  {"char_entities":[[0,8,"PER","Zelensky"],[13,18,"PER","Putin"],[22,26,"LOC","Kyiv"],[42,47,"LOC","Minsk"]]}
+  {"char_entities":[]}
+
+# CoNLL: each line back with its tag; sentences stay apart, -DOCSTART-
+# gets O.
+$ printf -- '-DOCSTART- -X- O\n\nLin X\nJian X\nspoke X\nin X\nBeijing X\n.\n\nThe X\nEuropean X\nCommission X\nagreed X\n' | storyline tag --conll
+  -DOCSTART- -X- O O
+  
+  Lin X B-PER
+  Jian X I-PER
+  spoke X O
+  in X O
+  Beijing X B-LOC
+  . O
+  
+  The X O
+  European X B-ORG
+  Commission X I-ORG
+  agreed X O
+
+# Bad input: the line is named, the next lines are still tagged.
+$ printf 'Zelensky spoke.\n\xff\xfe bad\nZelensky met Putin in Kyiv.\n' | storyline tag
+  1:0-8	PER	Zelensky
+  3:0-8	PER	Zelensky
+  3:13-18	PER	Putin
+  3:22-26	LOC	Kyiv
+! storyline: <stdin>:2: invalid UTF-8 or a NUL at byte 0
+[1]
+$ storyline tag --conll --json 2>err.txt; echo "exit $?"; head -n 1 err.txt; tail -n +2 err.txt | diff - <(storyline help tag) && echo "then the tag usage"
+  exit 2
+  storyline: --conll writes CoNLL; it takes no --json
+  then the tag usage

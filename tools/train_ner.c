@@ -1,0 +1,319 @@
+/*
+ * train_ner.c - learn the named-entity model of src/ner.h from CoNLL text.
+ *
+ *   train_ner [--bits B] [--epochs N] TRAIN.conll DEV.conll OUT.model
+ *
+ * An averaged structured perceptron: each training sentence is decoded
+ * with Viterbi under the current weights and, where it is wrong, the
+ * features of the gold tags gain one and those of the predicted tags lose
+ * one (transitions alike).  The average over every step is kept; after
+ * each epoch it is scored on DEV (entity-level exact match, as
+ * conlleval), and the best epoch's average is written.  The test file is
+ * never read here.  Sentences are visited in an order shuffled by a fixed
+ * seed, so a run is repeatable.
+ *
+ * CoNLL input: the token in the first column, the IOB2 tag in the last,
+ * a blank line between sentences; -DOCSTART- lines are skipped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "buf.h"
+#include "ner.h"
+
+typedef struct sentence {
+    size_t first, n; /* tokens[first, first + n) */
+} sentence;
+
+typedef struct corpus {
+    buf text;           /* the tokens' bytes, NUL after each */
+    size_t *off;        /* per token */
+    uint8_t *gold;
+    size_t n_tok, cap_tok;
+    sentence *sent;
+    size_t n_sent, cap_sent;
+} corpus;
+
+static int tag_of(const char *s) {
+    for (int t = 0; t < NER_TAGS; t++)
+        if (!strcmp(s, ner_tag_names[t])) return t;
+    return -1;
+}
+
+static void die(const char *msg) {
+    fprintf(stderr, "train_ner: %s\n", msg);
+    exit(1);
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return p;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    while (nc < need) nc *= 2;
+    p = realloc(p, nc * size);
+    if (!p) die("out of memory");
+    *cap = nc;
+    return p;
+}
+
+static void read_conll(const char *path, corpus *c) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    char line[4096];
+    size_t start = 0, lineno = 0;
+    for (;;) {
+        char *got = fgets(line, sizeof line, f);
+        lineno++;
+        size_t len = got ? strlen(line) : 0;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (!got || !len || !strncmp(line, "-DOCSTART-", 10)) {
+            if (c->n_tok > start) {
+                c->sent = grow(c->sent, &c->cap_sent, c->n_sent + 1, sizeof *c->sent);
+                c->sent[c->n_sent++] = (sentence){start, c->n_tok - start};
+            }
+            start = c->n_tok;
+            if (!got) break;
+            continue;
+        }
+        char *sp = strchr(line, ' '), *last = strrchr(line, ' ');
+        if (!sp) sp = strchr(line, '\t'), last = strrchr(line, '\t');
+        if (!sp) {
+            fprintf(stderr, "train_ner: %s:%zu: expected a token and a tag\n", path, lineno);
+            exit(1);
+        }
+        int t = tag_of(last + 1);
+        if (t < 0) {
+            fprintf(stderr, "train_ner: %s:%zu: '%s' is not an IOB2 tag\n", path, lineno, last + 1);
+            exit(1);
+        }
+        size_t need = c->n_tok + 1, cap = c->cap_tok;
+        c->off = grow(c->off, &cap, need, sizeof *c->off);
+        cap = c->cap_tok;
+        c->gold = grow(c->gold, &cap, need, 1);
+        c->cap_tok = cap;
+        c->off[c->n_tok] = c->text.len;
+        c->gold[c->n_tok] = (uint8_t)t;
+        c->n_tok++;
+        if (buf_put(&c->text, line, (size_t)(sp - line)) || buf_putc(&c->text, '\0')) die("out of memory");
+    }
+    fclose(f);
+}
+
+/* The tokens of sentence s as ner_tok. */
+static void tokens(const corpus *c, const sentence *s, ner_tok *t) {
+    for (size_t i = 0; i < s->n; i++) {
+        const char *w = c->text.p + c->off[s->first + i];
+        t[i] = (ner_tok){w, (uint32_t)strlen(w)};
+    }
+}
+
+/* ---- the perceptron ----------------------------------------------------- */
+
+typedef struct model {
+    uint32_t bits;
+    float *w;          /* weights */
+    double *u;         /* the sum of step * change, for the average */
+    float trans[NER_TAGS + 1][NER_TAGS];
+    double utrans[NER_TAGS + 1][NER_TAGS];
+    double step;
+} model;
+
+static void update(model *m, const uint32_t *rows, size_t k, int tag, float d) {
+    for (size_t j = 0; j < k; j++) {
+        size_t at = (size_t)rows[j] * NER_TAGS + (size_t)tag;
+        m->w[at] += d;
+        m->u[at] += m->step * d;
+    }
+}
+
+/* Scores of every token of a sentence under weights w (the current or
+ * the averaged), then Viterbi. */
+static void decode(const float *w, const float trans[NER_TAGS + 1][NER_TAGS], uint32_t bits,
+                   ner_scratch *s, const ner_tok *t, size_t n, uint32_t *rows, size_t *nrows,
+                   uint8_t *tags) {
+    if (ner_prepare(s, t, n)) die("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        size_t k = ner_features(s, t, n, i, bits, rows + i * NER_MAX_FEATURES);
+        nrows[i] = k;
+        float *sc = s->score + i * NER_TAGS;
+        for (int b = 0; b < NER_TAGS; b++) sc[b] = 0;
+        for (size_t j = 0; j < k; j++) {
+            const float *r = w + (size_t)rows[i * NER_MAX_FEATURES + j] * NER_TAGS;
+            for (int b = 0; b < NER_TAGS; b++) sc[b] += r[b];
+        }
+    }
+    ner_viterbi(trans, s->score, s->back, n, tags);
+}
+
+/* Entities (type, start, end) of a tag sequence, as conlleval counts them. */
+static size_t chunks(const uint8_t *tags, size_t n, size_t *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = tags[i];
+        if (t == NER_O) continue;
+        int type = (t + 1) / 2;
+        if (!(t & 1) && i > 0 && tags[i - 1] != NER_O && (tags[i - 1] + 1) / 2 == type) continue;
+        size_t j = i + 1;
+        while (j < n && tags[j] != NER_O && !(tags[j] & 1) && (tags[j] + 1) / 2 == type) j++;
+        out[k++] = (size_t)type << 48 | i << 24 | j;
+    }
+    return k;
+}
+
+static double score_dev(const model *m, const float *avg, const float avgtrans[NER_TAGS + 1][NER_TAGS],
+                        const corpus *dev, ner_scratch *s) {
+    size_t tp = 0, np = 0, ng = 0;
+    ner_tok *t = NULL;
+    uint32_t *rows = NULL;
+    size_t *nrows = NULL, *cg = NULL, *cp = NULL, cap = 0;
+    uint8_t *pred = NULL;
+    for (size_t q = 0; q < dev->n_sent; q++) {
+        const sentence *se = &dev->sent[q];
+        if (se->n > cap) {
+            cap = se->n * 2;
+            t = realloc(t, cap * sizeof *t);
+            rows = realloc(rows, cap * NER_MAX_FEATURES * sizeof *rows);
+            nrows = realloc(nrows, cap * sizeof *nrows);
+            cg = realloc(cg, cap * sizeof *cg);
+            cp = realloc(cp, cap * sizeof *cp);
+            pred = realloc(pred, cap);
+            if (!t || !rows || !nrows || !cg || !cp || !pred) die("out of memory");
+        }
+        tokens(dev, se, t);
+        decode(avg, avgtrans, m->bits, s, t, se->n, rows, nrows, pred);
+        size_t a = chunks(dev->gold + se->first, se->n, cg), b = chunks(pred, se->n, cp);
+        ng += a, np += b;
+        for (size_t i = 0; i < a; i++)
+            for (size_t j = 0; j < b; j++)
+                if (cg[i] == cp[j]) tp++;
+    }
+    free(t), free(rows), free(nrows), free(cg), free(cp), free(pred);
+    double p = np ? (double)tp / np : 0, r = ng ? (double)tp / ng : 0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+static void average(const model *m, float *avg, float avgtrans[NER_TAGS + 1][NER_TAGS]) {
+    size_t n = ((size_t)1 << m->bits) * NER_TAGS;
+    for (size_t i = 0; i < n; i++) avg[i] = m->w[i] - (float)(m->u[i] / m->step);
+    for (int a = 0; a <= NER_TAGS; a++)
+        for (int b = 0; b < NER_TAGS; b++)
+            avgtrans[a][b] = ner_allowed(a, b) ? m->trans[a][b] - (float)(m->utrans[a][b] / m->step) : -1e30f;
+}
+
+static void write_model(const char *path, uint32_t bits, const float *avg,
+                        const float trans[NER_TAGS + 1][NER_TAGS]) {
+    size_t n = ((size_t)1 << bits) * NER_TAGS;
+    float mx = 0;
+    for (size_t i = 0; i < n; i++) mx = fabsf(avg[i]) > mx ? fabsf(avg[i]) : mx;
+    float scale = mx > 0 ? mx / 32767.0f : 1.0f;
+    size_t tsize = sizeof(float) * (NER_TAGS + 1) * NER_TAGS;
+    size_t size = NER_HEADER + tsize + n * sizeof(int16_t);
+    unsigned char *p = calloc(1, size);
+    if (!p) die("out of memory");
+    memcpy(p, "SLNER\0\0\1", 8);
+    le_put(p + 8, NER_TAGS, 4);
+    le_put(p + 12, bits, 4);
+    le_put(p + 16, NER_FEATURES_VERSION, 4);
+    uint32_t sc;
+    memcpy(&sc, &scale, 4);
+    le_put(p + 24, sc, 4);
+    memcpy(p + NER_HEADER, trans, tsize);
+    int16_t *q = (int16_t *)(p + NER_HEADER + tsize);
+    for (size_t i = 0; i < n; i++) q[i] = (int16_t)lrintf(avg[i] / scale);
+    uint64_t sum = XXH64(p + NER_HEADER, size - NER_HEADER, 0);
+    le_put(p + 32, (uint32_t)sum, 4);
+    le_put(p + 36, (uint32_t)(sum >> 32), 4);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, 1, size, f) != size || fclose(f)) {
+        perror(path);
+        exit(1);
+    }
+    free(p);
+    fprintf(stderr, "train_ner: wrote %s (%zu bytes)\n", path, size);
+}
+
+int main(int argc, char **argv) {
+    uint32_t bits = 20;
+    int epochs = 12, a = 1;
+    for (; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a += 2) {
+        if (a + 1 >= argc) die("an option needs a value");
+        if (!strcmp(argv[a], "--bits")) bits = (uint32_t)atoi(argv[a + 1]);
+        else if (!strcmp(argv[a], "--epochs")) epochs = atoi(argv[a + 1]);
+        else die("options: --bits B, --epochs N");
+    }
+    if (argc - a != 3) die("usage: train_ner [--bits B] [--epochs N] TRAIN.conll DEV.conll OUT.model");
+    if (bits < 8 || bits > 26 || epochs < 1) die("--bits 8 to 26, --epochs at least 1");
+    corpus tr = {0}, dev = {0};
+    read_conll(argv[a], &tr);
+    read_conll(argv[a + 1], &dev);
+    fprintf(stderr, "train_ner: %zu sentences (%zu tokens) to learn from, %zu to choose the epoch by\n",
+            tr.n_sent, tr.n_tok, dev.n_sent);
+    model m = {.bits = bits, .step = 1};
+    size_t n = ((size_t)1 << bits) * NER_TAGS;
+    m.w = calloc(n, sizeof *m.w);
+    m.u = calloc(n, sizeof *m.u);
+    float *avg = malloc(n * sizeof *avg), *best = malloc(n * sizeof *best);
+    float avgtrans[NER_TAGS + 1][NER_TAGS], besttrans[NER_TAGS + 1][NER_TAGS];
+    if (!m.w || !m.u || !avg || !best) die("out of memory");
+    for (int x = 0; x <= NER_TAGS; x++)
+        for (int y = 0; y < NER_TAGS; y++) m.trans[x][y] = ner_allowed(x, y) ? 0 : -1e30f;
+    size_t *order = malloc(tr.n_sent * sizeof *order), maxn = 0;
+    for (size_t i = 0; i < tr.n_sent; i++) {
+        order[i] = i;
+        if (tr.sent[i].n > maxn) maxn = tr.sent[i].n;
+    }
+    ner_tok *t = malloc(maxn * sizeof *t);
+    uint32_t *rows = malloc(maxn * NER_MAX_FEATURES * sizeof *rows);
+    size_t *nrows = malloc(maxn * sizeof *nrows);
+    uint8_t *pred = malloc(maxn);
+    if (!order || !t || !rows || !nrows || !pred) die("out of memory");
+    ner_scratch s = {0};
+    uint64_t rng = 20240601;
+    double best_f1 = -1;
+    int best_epoch = 0;
+    for (int e = 1; e <= epochs; e++) {
+        for (size_t i = tr.n_sent; i > 1; i--) { /* Fisher-Yates, xorshift */
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            size_t j = rng % i, x = order[i - 1];
+            order[i - 1] = order[j], order[j] = x;
+        }
+        size_t wrong = 0;
+        for (size_t q = 0; q < tr.n_sent; q++) {
+            const sentence *se = &tr.sent[order[q]];
+            const uint8_t *gold = tr.gold + se->first;
+            tokens(&tr, se, t);
+            decode(m.w, (const float(*)[NER_TAGS])m.trans, bits, &s, t, se->n, rows, nrows, pred);
+            int prev_g = NER_TAGS, prev_p = NER_TAGS, diff = 0;
+            for (size_t i = 0; i < se->n; i++) {
+                if (gold[i] != pred[i]) {
+                    update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
+                    update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
+                    diff = 1;
+                }
+                if (gold[i] != pred[i] || prev_g != prev_p) {
+                    m.trans[prev_g][gold[i]] += 1, m.utrans[prev_g][gold[i]] += m.step;
+                    m.trans[prev_p][pred[i]] -= 1, m.utrans[prev_p][pred[i]] -= m.step;
+                }
+                prev_g = gold[i], prev_p = pred[i];
+            }
+            wrong += diff;
+            m.step++;
+        }
+        average(&m, avg, avgtrans);
+        double f1 = score_dev(&m, avg, (const float(*)[NER_TAGS])avgtrans, &dev, &s);
+        fprintf(stderr, "train_ner: epoch %d: %zu of %zu sentences wrong; dev F1 %.4f\n", e, wrong, tr.n_sent, f1);
+        if (f1 > best_f1) {
+            best_f1 = f1, best_epoch = e;
+            memcpy(best, avg, n * sizeof *avg);
+            memcpy(besttrans, avgtrans, sizeof besttrans);
+        }
+    }
+    fprintf(stderr, "train_ner: keeping epoch %d (dev F1 %.4f)\n", best_epoch, best_f1);
+    write_model(argv[a + 2], bits, best, (const float(*)[NER_TAGS])besttrans);
+    return 0;
+}
