@@ -137,8 +137,18 @@ $(BUILD)/df_model: tools/df_model.c $(BUILD)/libstoryline.a
 $(BUILD)/train_ner: tools/train_ner.c src/ner.c src/ner.h src/buf.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -DNER_NO_DEFAULT -o $@ tools/train_ner.c src/ner.c $(LDFLAGS) $(LDLIBS)
 
-ner-model: $(BUILD)/train_ner
-	$(BUILD)/train_ner $(SHARED)/data/conll2003/train.conll $(SHARED)/data/conll2003/dev.conll data/ner.model.tmp
+$(BUILD)/ner_lexicon: tools/ner_lexicon.c $(BUILD)/libstoryline.a
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
+
+# The lexicon from unlabelled news (news-base, PolNeAR's training
+# articles, CoNLL-2003's training tokens), then the model from CoNLL-2003
+# train, its epoch chosen on dev; the test file is never read.
+ner-model: $(BUILD)/train_ner $(BUILD)/ner_lexicon
+	$(BUILD)/ner_lexicon $(SHARED)/data/news-base/articles.jsonl $(SHARED)/data/polnear/train.jsonl \
+	    $(SHARED)/data/conll2003/train.conll > data/ner-lexicon.txt.tmp
+	mv data/ner-lexicon.txt.tmp data/ner-lexicon.txt
+	$(BUILD)/train_ner --bits 18 data/ner-lexicon.txt $(SHARED)/data/conll2003/train.conll \
+	    $(SHARED)/data/conll2003/dev.conll data/ner.model.tmp
 	mv data/ner.model.tmp data/ner.model
 
 df-model: $(BUILD)/df_model

@@ -6,8 +6,9 @@
 #   BUILD=build SHARED=../shared bench/eval_ner.sh [dev|test ...]
 #
 # The model was trained on train.conll with the epoch chosen on dev.conll
-# (make ner-model); test.conll is for reporting only.  The seconds are
-# wall time of the tagging alone, for a first look (bench for speed).
+# (make ner-model, with data/ner-lexicon.txt); test.conll is for reporting
+# only.  The seconds are the wall time of the tagging alone, for a first
+# look (bench for speed).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}

@@ -22,7 +22,7 @@ int ner_allowed(int a, int b) {
 
 /* The forms of a token that features are made of, each hashed once. */
 enum { F_WORD, F_LOWER, F_PRE1, F_PRE4 = F_PRE1 + 3, F_SUF1, F_SUF4 = F_SUF1 + 3, F_SHAPE,
-       F_LONGSHAPE, NER_FORMS };
+       F_LONGSHAPE, F_CLUSTER, F_COARSE, F_CASE, NER_FORMS };
 
 static uint64_t hash(const char *s, size_t n, unsigned form) {
     return XXH3_64bits_withSeed(s, n, form + 1);
@@ -66,39 +66,29 @@ static size_t shape(const char *s, size_t n, char *out, size_t cap, int collapse
     return k;
 }
 
-int ner_prepare(ner_scratch *s, const ner_tok *t, size_t n) {
-    if (n + 2 > s->cap) {
-        size_t nc = (n + 2) * 2;
-        uint64_t *th = realloc(s->th, nc * NER_FORMS * sizeof *th);
-        if (th) s->th = th;
-        float *sc = realloc(s->score, nc * NER_TAGS * sizeof *sc);
-        if (sc) s->score = sc;
-        uint8_t *b = realloc(s->back, nc * NER_TAGS);
-        if (b) s->back = b;
-        if (!th || !sc || !b) return -1;
-        s->cap = nc;
+/* ASCII lower case of w into low (at most cap bytes); its length. */
+static size_t lower(const char *w, size_t len, char *low, size_t cap) {
+    size_t ln = len < cap ? len : cap;
+    for (size_t j = 0; j < ln; j++) {
+        unsigned char c = (unsigned char)w[j];
+        low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t *h = s->th + i * NER_FORMS;
-        const char *w = t[i].s;
-        size_t len = t[i].n;
-        char low[64], sh[16];
-        size_t ln = len < sizeof low ? len : sizeof low;
-        for (size_t j = 0; j < ln; j++) {
-            unsigned char c = (unsigned char)w[j];
-            low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        h[F_WORD] = hash(w, len, F_WORD);
-        h[F_LOWER] = hash(low, ln, F_LOWER);
-        for (int k = 0; k < 4; k++) {
-            h[F_PRE1 + k] = hash(low, first_chars(low, ln, k + 1), F_PRE1 + k);
-            size_t m = last_chars(low, ln, k + 1);
-            h[F_SUF1 + k] = hash(low + ln - m, m, F_SUF1 + k);
-        }
-        h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
-        h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
+    return ln;
+}
+
+uint64_t ner_word_key(const char *s, size_t n) {
+    char low[64];
+    uint64_t k = hash(low, lower(s, n, low, sizeof low), F_LOWER);
+    return k ? k : 1;
+}
+
+const ner_lex *ner_lookup(const ner_lexicon *l, uint64_t key) {
+    if (!l || !l->slot) return NULL;
+    size_t mask = ((size_t)1 << l->bits) - 1;
+    for (size_t j = (size_t)key & mask;; j = (j + 1) & mask) {
+        if (l->slot[j].key == key) return &l->slot[j];
+        if (!l->slot[j].key) return NULL;
     }
-    return 0;
 }
 
 /* A sentence set in capitals (a headline): most of its words are. */
@@ -116,6 +106,43 @@ static int all_caps(const ner_tok *t, size_t n) {
     return words >= 3 && caps * 10 >= words * 8;
 }
 
+int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n) {
+    if (n + 2 > s->cap) {
+        size_t nc = (n + 2) * 2;
+        uint64_t *th = realloc(s->th, nc * NER_FORMS * sizeof *th);
+        if (th) s->th = th;
+        float *sc = realloc(s->score, nc * NER_TAGS * sizeof *sc);
+        if (sc) s->score = sc;
+        uint8_t *b = realloc(s->back, nc * NER_TAGS);
+        if (b) s->back = b;
+        if (!th || !sc || !b) return -1;
+        s->cap = nc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *h = s->th + i * NER_FORMS;
+        const char *w = t[i].s;
+        size_t len = t[i].n;
+        char low[64], sh[16];
+        size_t ln = lower(w, len, low, sizeof low);
+        h[F_WORD] = hash(w, len, F_WORD);
+        h[F_LOWER] = hash(low, ln, F_LOWER);
+        const ner_lex *x = ner_lookup(lex, h[F_LOWER] ? h[F_LOWER] : 1);
+        /* small numbers, apart from every hash by the form's tag */
+        h[F_CLUSTER] = (uint64_t)F_CLUSTER << 56 | (x ? x->cluster : 0);
+        h[F_COARSE] = (uint64_t)F_COARSE << 56 | (x ? x->coarse : 0);
+        h[F_CASE] = (uint64_t)F_CASE << 56 | (x ? x->lcase : 0);
+        for (int k = 0; k < 4; k++) {
+            h[F_PRE1 + k] = hash(low, first_chars(low, ln, k + 1), F_PRE1 + k);
+            size_t m = last_chars(low, ln, k + 1);
+            h[F_SUF1 + k] = hash(low + ln - m, m, F_SUF1 + k);
+        }
+        h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
+        h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
+    }
+    return 0;
+}
+
+
 /* Beyond the sentence: one hash a form for the start, one for the end. */
 #define EDGE_START 0x5bd1e9955bd1e995ULL
 #define EDGE_END 0x2545f4914f6cdd1dULL
@@ -130,6 +157,7 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     uint64_t sp = AT(hp, F_SHAPE, EDGE_START), sn = AT(hn, F_SHAPE, EDGE_END);
     uint64_t f[NER_MAX_FEATURES];
     size_t k = 0;
+    int caps = all_caps(t, n);
     f[k++] = 1;
     f[k++] = h0[F_WORD];
     f[k++] = h0[F_LOWER];
@@ -148,12 +176,22 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     f[k++] = (i == 0) * 7 + h0[F_SHAPE];
     f[k++] = AT(hp, F_WORD, EDGE_START);
     f[k++] = AT(hn, F_WORD, EDGE_END);
-    f[k++] = all_caps(t, n) ? h0[F_LOWER] + 11 : 13;
+    f[k++] = caps ? h0[F_LOWER] + 11 : 13;
     f[k++] = (sp * 31 + h0[F_SHAPE]) * 31 + sn;
     f[k++] = lp * 31 + h0[F_SHAPE];
     f[k++] = h0[F_SHAPE] * 31 + ln;
     f[k++] = AT(hp, F_SUF1 + 2, EDGE_START);
     f[k++] = AT(hn, F_SUF1 + 2, EDGE_END);
+    /* what unlabelled news says of the words (the lexicon) */
+    f[k++] = h0[F_CLUSTER];
+    f[k++] = AT(hp, F_CLUSTER, EDGE_START);
+    f[k++] = AT(hn, F_CLUSTER, EDGE_END);
+    f[k++] = h0[F_COARSE];
+    f[k++] = AT(hp, F_COARSE, EDGE_START) * 31 + h0[F_COARSE];
+    f[k++] = h0[F_COARSE] * 31 + AT(hn, F_COARSE, EDGE_END);
+    f[k++] = h0[F_CLUSTER] * 31 + h0[F_SHAPE];
+    f[k++] = (h0[F_CASE] * 31 + h0[F_SHAPE]) * 3 + (i == 0) + 2 * caps;
+    f[k++] = AT(hp, F_CASE, EDGE_START) * 31 + h0[F_CASE];
 #undef AT
     /* each template its own rows: the template's number in the mix */
     for (size_t j = 0; j < k; j++) out[j] = (uint32_t)(mix64(f[j] + (uint64_t)(j + 1) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
@@ -191,7 +229,7 @@ void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_
 
 int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags) {
     if (!n) return 0;
-    if (ner_prepare(s, t, n)) return -1;
+    if (ner_prepare(s, &m->lex, t, n)) return -1;
     uint32_t rows[NER_MAX_FEATURES];
     for (size_t i = 0; i < n; i++) {
         size_t k = ner_features(s, t, n, i, m->bits, rows);
@@ -216,7 +254,7 @@ void ner_scratch_free(ner_scratch *s) {
 
 /* ---- the model file -------------------------------------------------------- */
 
-static const char MAGIC[8] = {'S', 'L', 'N', 'E', 'R', 0, 0, 1};
+static const char MAGIC[8] = {'S', 'L', 'N', 'E', 'R', 0, 0, 2};
 
 ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
     const unsigned char *p = data;
@@ -229,9 +267,9 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
         return NULL;
     }
     uint32_t tags = le_get(p + 8, 4), bits = le_get(p + 12, 4);
-    uint32_t feats = le_get(p + 16, 4), sc = le_get(p + 24, 4);
+    uint32_t feats = le_get(p + 16, 4), lex_bits = le_get(p + 20, 4), sc = le_get(p + 24, 4);
     uint64_t sum = le_get(p + 32, 4) | (uint64_t)le_get(p + 36, 4) << 32;
-    if (tags != NER_TAGS || bits < 8 || bits > 26) {
+    if (tags != NER_TAGS || bits < 8 || bits > 26 || lex_bits > 24) {
         snprintf(err, errlen, "NER model has %u tags and %u bits; expected %d tags, 8 to 26 bits", tags,
                  bits, NER_TAGS);
         return NULL;
@@ -242,7 +280,8 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
         return NULL;
     }
     size_t trans = sizeof(float) * (NER_TAGS + 1) * NER_TAGS, rows = (size_t)1 << bits;
-    size_t want = NER_HEADER + trans + rows * NER_TAGS * sizeof(int16_t);
+    size_t lex = sizeof(ner_lex) << lex_bits;
+    size_t want = NER_HEADER + trans + lex + rows * NER_TAGS * sizeof(int16_t);
     if (n != want) {
         snprintf(err, errlen, "NER model is %zu bytes; its header says %zu", n, want);
         return NULL;
@@ -259,7 +298,9 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
     m->bits = bits;
     memcpy(&m->scale, &sc, sizeof m->scale);
     memcpy(m->trans, p + NER_HEADER, trans);
-    m->w = (const int16_t *)(p + NER_HEADER + trans); /* 64 + 360: 2-byte aligned */
+    /* 64 + 360 bytes: the lexicon is 8-byte aligned when the data is */
+    m->lex = (ner_lexicon){lex_bits, (const ner_lex *)(p + NER_HEADER + trans)};
+    m->w = (const int16_t *)(p + NER_HEADER + trans + lex);
     return m;
 }
 

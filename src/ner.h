@@ -8,17 +8,19 @@
  * the build links into the library (ner_default).  The file format:
  *
  *   header, 64 bytes, little-endian:
- *     "SLNER\0\0\1"      magic (the last byte: format 1)
+ *     "SLNER\0\0\2"      magic (the last byte: format 2)
  *     u32 tags           NER_TAGS
  *     u32 bits           the feature table has 1 << bits rows
  *     u32 features       NER_FEATURES_VERSION the model was trained with
- *     u32 reserved       0
+ *     u32 lex_bits       the lexicon has 1 << lex_bits slots
  *     f32 scale          a weight is its int16 times scale
  *     u32 reserved       0
  *     u64 checksum       XXH64 (seed 0) of everything after the header
  *     24 bytes           0
  *   f32 trans[NER_TAGS + 1][NER_TAGS]   from tag (the last row: the start)
  *                                       to tag; -inf where IOB2 forbids
+ *   ner_lex lex[1 << lex_bits]          data/ner-lexicon.txt as an open-
+ *                                       addressing table (key 0: empty)
  *   i16 w[1 << bits][NER_TAGS]
  */
 #ifndef SL_NER_H
@@ -32,7 +34,7 @@ enum { NER_O, NER_B_PER, NER_I_PER, NER_B_ORG, NER_I_ORG, NER_B_LOC, NER_I_LOC, 
 
 /* Bumped whenever ner_features changes what it emits: a model trained
  * with other features is refused. */
-#define NER_FEATURES_VERSION 1
+#define NER_FEATURES_VERSION 2
 #define NER_MAX_FEATURES 40 /* features a token at most */
 #define NER_HEADER 64
 
@@ -44,8 +46,28 @@ typedef struct ner_tok {
     uint32_t n;
 } ner_tok;
 
+/* What the lexicon (tools/ner_lexicon.c) says of a word: its key is the
+ * hash of its lower-case form (ner_word_key). */
+typedef struct ner_lex {
+    uint64_t key;
+    uint16_t cluster;  /* 1..; 0: not in the lexicon */
+    uint8_t coarse, lcase;
+    uint32_t zero;
+} ner_lex;
+
+typedef struct ner_lexicon {
+    uint32_t bits;
+    const ner_lex *slot;
+} ner_lexicon;
+
+/* The lexicon key of a word (its lower-case form, as the tagger folds). */
+uint64_t ner_word_key(const char *s, size_t n);
+/* The entry of key, or NULL. */
+const ner_lex *ner_lookup(const ner_lexicon *l, uint64_t key);
+
 typedef struct ner_model {
     uint32_t bits;
+    ner_lexicon lex;
     float scale;
     float trans[NER_TAGS + 1][NER_TAGS];
     const int16_t *w;  /* [1 << bits][NER_TAGS] */
@@ -71,7 +93,7 @@ void ner_scratch_free(ner_scratch *s);
 /* The feature rows of token i of the sentence t[0, n), into
  * out[NER_MAX_FEATURES]; their number.  Call ner_prepare first (it fills
  * s->th).  Shared by the tagger and the trainer. */
-int ner_prepare(ner_scratch *s, const ner_tok *t, size_t n);
+int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n);
 size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
                     uint32_t *out);
 

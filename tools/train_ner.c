@@ -1,8 +1,10 @@
 /*
  * train_ner.c - learn the named-entity model of src/ner.h from CoNLL text.
  *
- *   train_ner [--bits B] [--epochs N] TRAIN.conll DEV.conll OUT.model
+ *   train_ner [--bits B] [--epochs N] LEXICON TRAIN.conll DEV.conll OUT.model
  *
+ * LEXICON is data/ner-lexicon.txt (tools/ner_lexicon.c): what unlabelled
+ * news says of words, read by features and written into the model.
  * An averaged structured perceptron: each training sentence is decoded
  * with Viterbi under the current weights and, where it is wrong, the
  * features of the gold tags gain one and those of the predicted tags lose
@@ -58,12 +60,17 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
     return p;
 }
 
-static void read_conll(const char *path, corpus *c) {
+static FILE *open_or_die(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
         exit(1);
     }
+    return f;
+}
+
+static void read_conll(const char *path, corpus *c) {
+    FILE *f = open_or_die(path);
     char line[4096];
     size_t start = 0, lineno = 0;
     for (;;) {
@@ -103,13 +110,44 @@ static void read_conll(const char *path, corpus *c) {
     }
     fclose(f);
 }
-
-/* The tokens of sentence s as ner_tok. */
 static void tokens(const corpus *c, const sentence *s, ner_tok *t) {
     for (size_t i = 0; i < s->n; i++) {
         const char *w = c->text.p + c->off[s->first + i];
         t[i] = (ner_tok){w, (uint32_t)strlen(w)};
     }
+}
+
+/* ---- the lexicon ---------------------------------------------------------- */
+
+static ner_lexicon lexicon;
+
+static void read_lexicon(const char *path) {
+    FILE *f = open_or_die(path);
+    char line[512];
+    size_t n = 0, lineno = 0;
+    while (fgets(line, sizeof line, f)) n += line[0] != '#';
+    uint32_t bits = 4;
+    while (((size_t)1 << bits) < 2 * n + 2) bits++;
+    ner_lex *slot = calloc((size_t)1 << bits, sizeof *slot);
+    if (!slot) die("out of memory");
+    rewind(f);
+    size_t mask = ((size_t)1 << bits) - 1;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '#') continue;
+        char word[256];
+        unsigned cl, co, ca;
+        if (sscanf(line, "%255[^\t]\t%u\t%u\t%u", word, &cl, &co, &ca) != 4 || !cl || cl > 65535 || co > 255 || ca > 255) {
+            fprintf(stderr, "train_ner: %s:%zu: expected word, cluster, coarse, case\n", path, lineno);
+            exit(1);
+        }
+        uint64_t key = ner_word_key(word, strlen(word));
+        size_t j = (size_t)key & mask;
+        while (slot[j].key && slot[j].key != key) j = (j + 1) & mask;
+        slot[j] = (ner_lex){key, (uint16_t)cl, (uint8_t)co, (uint8_t)ca, 0};
+    }
+    fclose(f);
+    lexicon = (ner_lexicon){bits, slot};
 }
 
 /* ---- the perceptron ----------------------------------------------------- */
@@ -136,7 +174,7 @@ static void update(model *m, const uint32_t *rows, size_t k, int tag, float d) {
 static void decode(const float *w, const float trans[NER_TAGS + 1][NER_TAGS], uint32_t bits,
                    ner_scratch *s, const ner_tok *t, size_t n, uint32_t *rows, size_t *nrows,
                    uint8_t *tags) {
-    if (ner_prepare(s, t, n)) die("out of memory");
+    if (ner_prepare(s, &lexicon, t, n)) die("out of memory");
     for (size_t i = 0; i < n; i++) {
         size_t k = ner_features(s, t, n, i, bits, rows + i * NER_MAX_FEATURES);
         nrows[i] = k;
@@ -212,18 +250,21 @@ static void write_model(const char *path, uint32_t bits, const float *avg,
     for (size_t i = 0; i < n; i++) mx = fabsf(avg[i]) > mx ? fabsf(avg[i]) : mx;
     float scale = mx > 0 ? mx / 32767.0f : 1.0f;
     size_t tsize = sizeof(float) * (NER_TAGS + 1) * NER_TAGS;
-    size_t size = NER_HEADER + tsize + n * sizeof(int16_t);
+    size_t lsize = sizeof(ner_lex) << lexicon.bits;
+    size_t size = NER_HEADER + tsize + lsize + n * sizeof(int16_t);
     unsigned char *p = calloc(1, size);
     if (!p) die("out of memory");
-    memcpy(p, "SLNER\0\0\1", 8);
+    memcpy(p, "SLNER\0\0\2", 8);
     le_put(p + 8, NER_TAGS, 4);
     le_put(p + 12, bits, 4);
     le_put(p + 16, NER_FEATURES_VERSION, 4);
+    le_put(p + 20, lexicon.bits, 4);
     uint32_t sc;
     memcpy(&sc, &scale, 4);
     le_put(p + 24, sc, 4);
     memcpy(p + NER_HEADER, trans, tsize);
-    int16_t *q = (int16_t *)(p + NER_HEADER + tsize);
+    memcpy(p + NER_HEADER + tsize, lexicon.slot, lsize);
+    int16_t *q = (int16_t *)(p + NER_HEADER + tsize + lsize);
     for (size_t i = 0; i < n; i++) q[i] = (int16_t)lrintf(avg[i] / scale);
     uint64_t sum = XXH64(p + NER_HEADER, size - NER_HEADER, 0);
     le_put(p + 32, (uint32_t)sum, 4);
@@ -240,15 +281,18 @@ static void write_model(const char *path, uint32_t bits, const float *avg,
 int main(int argc, char **argv) {
     uint32_t bits = 20;
     int epochs = 12, a = 1;
+    uint64_t seed = 20240601;
     for (; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a += 2) {
         if (a + 1 >= argc) die("an option needs a value");
         if (!strcmp(argv[a], "--bits")) bits = (uint32_t)atoi(argv[a + 1]);
         else if (!strcmp(argv[a], "--epochs")) epochs = atoi(argv[a + 1]);
-        else die("options: --bits B, --epochs N");
+        else if (!strcmp(argv[a], "--seed")) seed = strtoull(argv[a + 1], NULL, 10);
+        else die("options: --bits B, --epochs N, --seed S");
     }
-    if (argc - a != 3) die("usage: train_ner [--bits B] [--epochs N] TRAIN.conll DEV.conll OUT.model");
+    if (argc - a != 4) die("usage: train_ner [--bits B] [--epochs N] LEXICON TRAIN.conll DEV.conll OUT.model");
     if (bits < 8 || bits > 26 || epochs < 1) die("--bits 8 to 26, --epochs at least 1");
     corpus tr = {0}, dev = {0};
+    read_lexicon(argv[a++]);
     read_conll(argv[a], &tr);
     read_conll(argv[a + 1], &dev);
     fprintf(stderr, "train_ner: %zu sentences (%zu tokens) to learn from, %zu to choose the epoch by\n",
@@ -273,7 +317,7 @@ int main(int argc, char **argv) {
     uint8_t *pred = malloc(maxn);
     if (!order || !t || !rows || !nrows || !pred) die("out of memory");
     ner_scratch s = {0};
-    uint64_t rng = 20240601;
+    uint64_t rng = seed ? seed : 1;
     double best_f1 = -1;
     int best_epoch = 0;
     for (int e = 1; e <= epochs; e++) {
