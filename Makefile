@@ -102,6 +102,7 @@ eval: all
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
 	BUILD=$(BUILD) bench/stories.sh $(BUILD)/bench/articles-500mb.jsonl "10000 100000 159904"
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/ner.sh
 
 # Growth from 10k to 1M articles; needs the scale corpus (bench/scale.sh).
 bench-scale: all $(BUILD)/tests/rss $(BUILD)/tests/check_latency

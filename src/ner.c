@@ -139,6 +139,7 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
         h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
         h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
     }
+    s->caps = all_caps(t, n);
     return 0;
 }
 
@@ -157,7 +158,7 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     uint64_t sp = AT(hp, F_SHAPE, EDGE_START), sn = AT(hn, F_SHAPE, EDGE_END);
     uint64_t f[NER_MAX_FEATURES];
     size_t k = 0;
-    int caps = all_caps(t, n);
+    int caps = s->caps;
     f[k++] = 1;
     f[k++] = h0[F_WORD];
     f[k++] = h0[F_LOWER];
@@ -230,12 +231,21 @@ void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_
 int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags) {
     if (!n) return 0;
     if (ner_prepare(s, &m->lex, t, n)) return -1;
-    uint32_t rows[NER_MAX_FEATURES];
+    /* The rows of the next token are asked for while this one's are
+     * added: they are random reads in a table larger than the cache. */
+    uint32_t rows[2][NER_MAX_FEATURES];
+    size_t kn = ner_features(s, t, n, 0, m->bits, rows[0]);
     for (size_t i = 0; i < n; i++) {
-        size_t k = ner_features(s, t, n, i, m->bits, rows);
+        const uint32_t *r = rows[i & 1];
+        size_t k = kn;
+        if (i + 1 < n) {
+            uint32_t *next = rows[(i + 1) & 1];
+            kn = ner_features(s, t, n, i + 1, m->bits, next);
+            for (size_t j = 0; j < kn; j++) __builtin_prefetch(m->w + (size_t)next[j] * NER_TAGS);
+        }
         int32_t acc[NER_TAGS] = {0};
         for (size_t j = 0; j < k; j++) {
-            const int16_t *w = m->w + (size_t)rows[j] * NER_TAGS;
+            const int16_t *w = m->w + (size_t)r[j] * NER_TAGS;
             for (int b = 0; b < NER_TAGS; b++) acc[b] += w[b];
         }
         float *sc = s->score + i * NER_TAGS;

@@ -87,6 +87,7 @@ typedef struct ner_scratch {
     float *score;       /* per token: NER_TAGS */
     uint8_t *back;      /* per token: NER_TAGS */
     size_t cap;
+    int caps;           /* the sentence is set in capitals (a headline) */
 } ner_scratch;
 void ner_scratch_free(ner_scratch *s);
 

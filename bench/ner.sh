@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# bench/ner.sh - named-entity tagging speed on one core, beside `wc -w` on
+# the same input, in one run:
+#   tokens   CoNLL-2003's training tokens five times over, through
+#            `storyline tag --conll` (the tagger on given tokens);
+#   text     news-base's article texts, one a line, through `storyline tag`
+#            (sentences and tokens found first, as for stored articles).
+#
+#   BUILD=build SHARED=../shared bench/ner.sh
+#
+# Best of BENCH_RUNS (default 3) wall times.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+SHARED=${SHARED:-../shared}
+case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+SL=$BUILD/storyline
+OUT=$BUILD/bench/ner
+RUNS=${BENCH_RUNS:-3}
+mkdir -p "$OUT"
+conll=$SHARED/data/conll2003/train.conll
+news=$SHARED/data/news-base/articles.jsonl
+[ -f "$conll" ] && [ -f "$news" ] || { echo "bench: needs $conll and $news" >&2; exit 1; }
+for r in 1 2 3 4 5; do cat "$conll"; done >"$OUT/tokens.conll"
+python3 -c 'import json,sys
+for l in open(sys.argv[1]): print(json.loads(l)["text"].replace("\n", " "))' "$news" >"$OUT/text.txt"
+# best WALL seconds of RUNS runs of a command
+best() {
+    local b="" t
+    for ((i = 0; i < RUNS; i++)); do
+        /usr/bin/time -o "$OUT/time" -f %e "$@" >/dev/null 2>&1
+        t=$(tail -n 1 "$OUT/time")
+        if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi
+    done
+    echo "$b"
+}
+tok=$(grep -cv -e '^$' -e '^-DOCSTART-' "$OUT/tokens.conll")
+words=$(wc -w <"$OUT/text.txt")
+echo "named-entity tagging, one core (best of $RUNS)"
+printf '%-8s %10s %9s %14s %10s %12s\n' input tokens seconds tokens/s "wc -w s" "vs wc -w"
+for kind in tokens text; do
+    if [ $kind = tokens ]; then f=$OUT/tokens.conll n=$tok cmd=("$SL" tag --conll "$f")
+    else f=$OUT/text.txt n=$words cmd=("$SL" tag "$f"); fi
+    s=$(best "${cmd[@]}")
+    w=$(best wc -w "$f")
+    awk -v k=$kind -v n="$n" -v s="$s" -v w="$w" 'BEGIN {
+        printf "%-8s %10d %9.2f %14.0f %10.2f %11.3fx\n", k, n, s, n / s, w, w / s }'
+done
+echo "text: tokens counted as wc -w words (punctuation tokens come on top)"
+echo "bar: 500,000 tokens/s on one core"
