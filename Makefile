@@ -24,7 +24,8 @@ CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt
+DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt \
+            data/entities.txt
 
 .PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model ner-model
 

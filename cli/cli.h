@@ -18,8 +18,9 @@ sl_engine *open_existing(const char *db);
 /* Parse --db, --json (json may be NULL: refused) and --help; -1 to go on,
  * else the exit status. */
 int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json);
-/* s as a JSON string on stdout. */
+/* s as a JSON string on stdout; json_or_null: null for NULL. */
 void print_json_string(const char *s);
+void json_or_null(const char *s);
 
 int cmd_stories(int argc, char **argv);
 int cmd_story(int argc, char **argv);
@@ -28,5 +29,8 @@ extern const char usage_stories[], usage_story[], usage_recluster[];
 
 int cmd_tag(int argc, char **argv);
 extern const char usage_tag[];
+int cmd_entities(int argc, char **argv);
+int cmd_entity(int argc, char **argv);
+extern const char usage_entities[], usage_entity[];
 
 #endif

@@ -50,6 +50,8 @@ static const char usage_main[] =
     "  story ID             one story's timeline, copies folded under reports\n"
     "  recluster            make the stories again with current settings\n"
     "  tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)\n"
+    "  entities             the named entities stored, each across its spellings\n"
+    "  entity NAME          one entity by any spelling, and the articles naming it\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -843,6 +845,11 @@ static int print_match(void *ud, const sl_dup_match *m) {
     return 0;
 }
 
+void json_or_null(const char *s) {
+    if (s) print_json_string(s);
+    else printf("null");
+}
+
 /* A JSON string (ids and origins are UTF-8 already checked). */
 void print_json_string(const char *s) {
     putchar('"');
@@ -1348,6 +1355,8 @@ static const struct {
     {"story", cmd_story, usage_story},
     {"recluster", cmd_recluster, usage_recluster},
     {"tag", cmd_tag, usage_tag},
+    {"entities", cmd_entities, usage_entities},
+    {"entity", cmd_entity, usage_entity},
 };
 
 int main(int argc, char **argv) {

@@ -48,11 +48,6 @@ const char usage_recluster[] =
     "that changed them (other commands say so); the same store always gives\n"
     "the same stories and ids.\n";
 
-static void json_or_null(const char *s) {
-    if (s) print_json_string(s);
-    else printf("null");
-}
-
 /* The fields both commands print in JSON, without the closing brace. */
 static void story_json_head(const sl_story *s) {
     printf("{\"id\":%lld,\"label\":", (long long)s->id);

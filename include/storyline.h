@@ -554,6 +554,45 @@ SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_
 SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
                                 size_t *n);
 
+/* ---- canonical entities ------------------------------------------------------ */
+
+/* An entity of the store: the names of one person, body, place or other
+ * thing resolved across spellings and articles (data/entities.txt and the
+ * rules of storyline(1)). */
+typedef struct sl_entity {
+    int64_t id;
+    const char *name, *type;       /* "PER", "ORG", "LOC", "MISC" */
+    size_t articles, outlets;      /* that mention it */
+    const char *const *variants;   /* spellings met, most mentioned first */
+    size_t n_variants;
+    const char *const *article_ids; /* in ingest order */
+    size_t n_article_ids;
+    const char *link_kind;         /* "demonym of", or NULL */
+    const char *link_name;         /* the entity it links to ("China") */
+} sl_entity;
+
+typedef int (*sl_entity_cb)(void *ud, const sl_entity *en);
+
+typedef struct sl_entity_filter {
+    int64_t story;    /* mentioned in this story's articles (0: any) */
+    const char *type; /* of this type (NULL: any) */
+} sl_entity_filter;
+
+/* The entities, most articles first.  f may be NULL.  SL_OK, SL_ESTORE. */
+SL_API sl_status sl_entities(sl_engine *e, const sl_entity_filter *f, sl_entity_cb cb, void *ud);
+
+/* An article that mentions an entity, and its story. */
+typedef struct sl_entity_article {
+    const char *id, *date, *source, *title;
+    int64_t story; /* 0: in none yet */
+} sl_entity_article;
+
+/* The entity a name means, by any spelling: cb once with it, then art
+ * (may be NULL) once for each article that mentions it.  SL_OK,
+ * SL_ENOTFOUND, SL_ESTORE. */
+SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
+                               int (*art)(void *ud, const sl_entity_article *a), void *ud);
+
 #ifdef __cplusplus
 }
 #endif

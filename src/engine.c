@@ -144,7 +144,7 @@ SL_API void sl_close(sl_engine *e) {
     if (e->st && storyidx_flush(e) == SL_OK) store_commit(e->st, e->err, sizeof e->err);
     store_close(e->st);
     free((void *)e->stored_keys);
-    rules_free(e->rules);
+    if (!e->rules_borrowed) rules_free(e->rules);
     clean_free(&e->cl);
     buf_free(&e->kbuf);
     buf_free(&e->nbuf);
@@ -160,6 +160,7 @@ SL_API void sl_close(sl_engine *e) {
     dupindex_free(e);
     storyidx_free(e);
     entities_free(e);
+    entityidx_free(e);
     for (unsigned w = 0; w < 64; w++) terms_free(e->wterms[w]);
     buf_free(&e->tblob);
     free_slots(e);
@@ -250,7 +251,8 @@ static void stored_key_put(sl_engine *e, const unsigned char hash[16]) {
  * worker took it for an exact copy and made no terms. */
 static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article *a,
                                const char *title, const fingerprint *f, const term *terms,
-                               size_t n_terms, sl_outcome *outcome) {
+                               size_t n_terms, const sl_mention *ment, size_t n_ment,
+                               sl_outcome *outcome) {
     sl_status s;
     char hid[40];
     const char *id = a->id;
@@ -308,10 +310,16 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     if (n_terms == TERMS_SKIPPED) {
         /* An exact copy is not weighed: no terms are stored, and placing
          * makes them from the text should it ever stand alone (its
-         * original removed).  Bulk loading knows no copies yet: the same. */
+         * original removed).  Bulk loading knows no copies yet: the same.
+         * Its entities are its original's: none are stored for it. */
         if (e->exact_of || e->fp_state != 1 || e->opt.no_index) goto counted;
-        terms = NULL; /* not a copy after all: its terms here */
+        terms = NULL; /* not a copy after all: its terms and entities here */
+        ment = NULL;
     }
+    if (!ment && (s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok,
+                                  &ment, &n_ment)) != SL_OK)
+        return s;
+    if ((s = entityidx_put(e, seq, c->text.p, ment, n_ment)) != SL_OK) return s;
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
@@ -333,10 +341,16 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     const char *title;
     sl_status s = run_clean(e, a, &title);
     if (s != SL_OK) return s;
-    return store_cleaned(e, &e->cl, a, title, NULL, NULL, 0, outcome);
+    return store_cleaned(e, &e->cl, a, title, NULL, NULL, 0, NULL, 0, outcome);
 }
 
 /* ---- sl_ingest_batch --------------------------------------------------------- */
+
+#ifndef SLOTS_PER_WORKER
+#define SLOTS_PER_WORKER 16
+#endif
+
+static const sl_mention no_mentions[1];
 
 struct ingest_slot {
     sl_engine *e;       /* cleans: no store */
@@ -344,6 +358,8 @@ struct ingest_slot {
     fingerprint f;
     term terms[TERMS_MAX]; /* the article's story terms */
     size_t n_terms;
+    const sl_mention *ment; /* its named entities (in e's memory) */
+    size_t n_ment;
     const char *title;
     sl_status st;
 };
@@ -364,6 +380,8 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     const cleaner *c = &sl->e->cl;
     /* terms with the worker's context (its stem cache), kept in the slot;
      * none for what looks like an exact copy of an article just stored */
+    sl->ment = NULL;
+    sl->n_ment = 0;
     if (stored_key_seen(r->e, c->hash)) {
         sl->n_terms = TERMS_SKIPPED;
         goto fingerprint;
@@ -375,6 +393,10 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
         return;
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
+    sl->st = entities_in(sl->e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &sl->ment,
+                         &sl->n_ment);
+    if (sl->st != SL_OK) return;
+    if (!sl->ment) sl->ment = no_mentions; /* none, and looked for */
 fingerprint:
     if (!r->fingerprint) return;
     if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
@@ -390,8 +412,21 @@ static int ingest_consume(void *ctx, size_t i) {
     if (sl->st != SL_OK) return r->cb(r->ud, &r->a[i], sl->st, 0, sl->e->err);
     sl_outcome out = 0;
     sl_status s = store_cleaned(e, &sl->e->cl, &r->a[i], sl->title, r->fingerprint ? &sl->f : NULL,
-                                sl->terms, sl->n_terms, &out);
+                                sl->terms, sl->n_terms, sl->ment, sl->n_ment, &out);
     return r->cb(r->ud, &r->a[i], s, s == SL_OK ? out : 0, s == SL_OK ? NULL : e->err);
+}
+
+/* An engine for a slot: no store, and the rules of its parent, which
+ * outlives it (compiled rules take about 500 KiB, which is what kept the
+ * window small; regexec() may run on one regex from several threads). */
+static sl_engine *slot_engine(const sl_engine *parent) {
+    sl_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->opt = parent->opt;
+    e->cl.text.max = e->opt.max_article_bytes + 1;
+    e->rules = parent->rules;
+    e->rules_borrowed = 1;
+    return e;
 }
 
 static void free_slots(sl_engine *e) {
@@ -408,18 +443,17 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
                                  void *ud) {
     unsigned workers = e->opt.threads ? e->opt.threads : pool_cores();
     if (workers > 64) workers = 64;
-    /* Two slots a worker: each can clean the next while its last waits
-     * to be stored. */
-    if (e->n_slots != 2 * workers) {
+    /* SLOTS_PER_WORKER slots a worker: cleaning and tagging go on while
+     * the writer is busy with a commit (tens of milliseconds). */
+    if (e->n_slots != SLOTS_PER_WORKER * workers) {
         free_slots(e);
-        e->slots = calloc(2 * workers, sizeof *e->slots);
+        e->slots = calloc(SLOTS_PER_WORKER * workers, sizeof *e->slots);
         if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");
-        e->n_slots = 2 * workers;
+        e->n_slots = SLOTS_PER_WORKER * workers;
         for (unsigned i = 0; i < e->n_slots; i++)
-            if (sl_open(NULL, &e->opt, &e->slots[i].e) != SL_OK) {
-                sl_status s = engine_err(e, SL_ENOMEM, "%s", sl_errmsg(e->slots[i].e));
+            if (!(e->slots[i].e = slot_engine(e))) {
                 free_slots(e);
-                return s;
+                return engine_err(e, SL_ENOMEM, "out of memory");
             }
     }
     if (e->st && !e->stored_keys && !(e->stored_keys = calloc(STORED_KEYS, sizeof *e->stored_keys)))

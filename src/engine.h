@@ -20,6 +20,7 @@
 struct sl_engine {
     sl_options opt;
     rules *rules;
+    int rules_borrowed;   /* a slot's: the rules are its parent's */
     store *st;            /* NULL in a dry run */
     cleaner cl;
     char err[1024];
@@ -81,9 +82,12 @@ struct sl_engine {
     struct ner_scratch *ner_s;
     uint8_t *ner_tags;
     struct ner_tok *ner_tok;
+    sl_span *ner_span;    /* each ner_tok's bytes in the text */
     size_t cap_ner;
     sl_mention *mentions;
     size_t cap_mentions;
+    struct canon *canon;  /* data/entities.txt, loaded on first use (entityidx.c) */
+    buf ekey, ekey2;      /* keys being resolved */
     struct story_state *stories; /* the clusterer, loaded on first use */
     struct story_state *labeller; /* frequencies alone, when stories is unusable */
     int story_ok;           /* 1 loaded; 0 not yet; -1 made with other
@@ -108,6 +112,13 @@ struct sl_engine {
 sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);
 /* entities.c: what sl_close frees of the tagger */
 void entities_free(sl_engine *e);
+/* The named entities of text split into sentences and tokens (as the
+ * cleaner split it); *out lives until the next call on e. */
+sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
+                      const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n);
+/* entityidx.c: resolve an article's mentions to entities and store them */
+sl_status entityidx_put(sl_engine *e, int64_t seq, const char *text, const sl_mention *m, size_t n);
+void entityidx_free(sl_engine *e);
 
 /* The duplicate index (dupindex.c). */
 /* After the store is open: check the fingerprint parameters, index an

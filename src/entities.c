@@ -23,7 +23,9 @@ static sl_status ready(sl_engine *e, size_t n) {
         if (t) e->ner_tags = t;
         ner_tok *k = realloc(e->ner_tok, nc * sizeof *k);
         if (k) e->ner_tok = k;
-        if (!t || !k) return engine_err(e, SL_ENOMEM, "out of memory");
+        sl_span *sp = realloc(e->ner_span, nc * sizeof *sp);
+        if (sp) e->ner_span = sp;
+        if (!t || !k || !sp) return engine_err(e, SL_ENOMEM, "out of memory");
         e->cap_ner = nc;
     }
     return SL_OK;
@@ -41,23 +43,59 @@ SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_
 
 static const char *const type_names[] = {"PER", "ORG", "LOC", "MISC"};
 
-/* The entities of one sentence, tokens tk[0, n) of text, onto e->mentions. */
+/* The length of a possessive ending of w[0, n) ('s or ’s), or 0. */
+static size_t possessive(const char *w, size_t n) {
+    if (n > 2 && w[n - 1] == 's' && w[n - 2] == '\'') return 2;
+    if (n > 4 && w[n - 1] == 's' && !memcmp(w + n - 4, "\xE2\x80\x99", 3)) return 4;
+    return 0;
+}
+
+/* The entities of one sentence, tokens tk[0, n) of text, onto e->mentions.
+ * The tagger learnt from tokens that split a possessive off ("China 's"),
+ * so a word's 's is a token of its own here, and no part of a mention. */
 static sl_status sentence(sl_engine *e, const char *text, const sl_token *tk, size_t n, size_t *count) {
-    sl_status s = ready(e, n);
+    sl_status s = ready(e, 2 * n);
     if (s != SL_OK) return s;
-    for (size_t i = 0; i < n; i++) e->ner_tok[i] = (ner_tok){text + tk[i].start, (uint32_t)(tk[i].end - tk[i].start)};
-    if (ner_tag(e->ner, e->ner_s, e->ner_tok, n, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
-    const uint8_t *tg = e->ner_tags;
+    size_t m = 0;
+    sl_span *at = e->ner_span;
     for (size_t i = 0; i < n; i++) {
+        const char *w = text + tk[i].start;
+        size_t len = tk[i].end - tk[i].start, p = possessive(w, len);
+        e->ner_tok[m] = (ner_tok){w, (uint32_t)(len - p)};
+        at[m++] = (sl_span){tk[i].start, tk[i].end - p};
+        if (p) {
+            e->ner_tok[m] = (ner_tok){"'s", 2};
+            at[m++] = (sl_span){tk[i].end - p, tk[i].end};
+        }
+    }
+    if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    const uint8_t *tg = e->ner_tags;
+    for (size_t i = 0; i < m; i++) {
         if (tg[i] == NER_O) continue;
         int type = (tg[i] + 1) / 2;
         size_t j = i + 1;
-        while (j < n && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
+        while (j < m && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
         if (array_grow((void **)&e->mentions, &e->cap_mentions, *count + 1, sizeof *e->mentions))
             return engine_err(e, SL_ENOMEM, "out of memory");
-        e->mentions[(*count)++] = (sl_mention){tk[i].start, tk[j - 1].end, type_names[type - 1]};
+        e->mentions[(*count)++] = (sl_mention){at[i].start, at[j - 1].end, type_names[type - 1]};
         i = j - 1;
     }
+    return SL_OK;
+}
+
+sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
+                      const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n) {
+    size_t count = 0, k = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < n_sent; i++) {
+        size_t first = k;
+        while (k < n_tok && tok[k].start < sent[i].end) k++;
+        sl_status s = sentence(e, text, tok + first, k - first, &count);
+        if (s != SL_OK) return s;
+    }
+    *out = e->mentions;
+    *n = count;
     return SL_OK;
 }
 
@@ -96,9 +134,11 @@ void entities_free(sl_engine *e) {
     e->ner_s = NULL;
     free(e->ner_tags);
     free(e->ner_tok);
+    free(e->ner_span);
     free(e->mentions);
     e->ner_tags = NULL;
     e->ner_tok = NULL;
+    e->ner_span = NULL;
     e->mentions = NULL;
     e->cap_ner = e->cap_mentions = 0;
 }

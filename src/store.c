@@ -109,6 +109,36 @@ static const char *const migrations[] = {
     "  DELETE FROM story_terms WHERE article = old.seq;\n"
     "  DELETE FROM story_members WHERE article = old.seq;\n"
     "END;\n",
+    /* 5 -> 6: named entities (store_entities.c): one row an entity, one a
+     * mention; the trigger takes an article's mentions with it too */
+    "CREATE TABLE entities(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key TEXT NOT NULL UNIQUE,      -- the folded name (src/canon.h)\n"
+    "  name TEXT NOT NULL,            -- as shown\n"
+    "  type TEXT NOT NULL,            -- PER, ORG, LOC or MISC\n"
+    "  surname TEXT);                 -- a person's last word, for its short mentions\n"
+    "CREATE INDEX entities_surname ON entities(surname) WHERE surname IS NOT NULL;\n"
+    "CREATE TABLE mentions(\n"
+    "  article INTEGER NOT NULL REFERENCES articles(seq),\n"
+    "  start INTEGER NOT NULL,        -- bytes into the clean text\n"
+    "  end INTEGER NOT NULL,\n"
+    "  entity INTEGER NOT NULL REFERENCES entities(id),\n"
+    "  type TEXT NOT NULL,            -- the tagger's, for this mention\n"
+    "  text TEXT NOT NULL,            -- the spelling\n"
+    "  PRIMARY KEY(article, start)) WITHOUT ROWID;\n"
+    "CREATE INDEX mentions_entity ON mentions(entity, article);\n"
+    "CREATE TABLE entity_links(\n"
+    "  entity INTEGER NOT NULL,       -- a demonym (Chinese) ...\n"
+    "  kind TEXT NOT NULL,            -- 'demonym of'\n"
+    "  target INTEGER NOT NULL,       -- ... and its country (China)\n"
+    "  PRIMARY KEY(entity, kind)) WITHOUT ROWID;\n"
+    "DROP TRIGGER articles_gone;\n"
+    "CREATE TRIGGER articles_gone AFTER DELETE ON articles BEGIN\n"
+    "  DELETE FROM removed WHERE article = old.seq;\n"
+    "  DELETE FROM story_terms WHERE article = old.seq;\n"
+    "  DELETE FROM story_members WHERE article = old.seq;\n"
+    "  DELETE FROM mentions WHERE article = old.seq;\n"
+    "END;\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
@@ -304,6 +334,7 @@ void store_close(store *st) {
     if (st->in_tx) exec(st, "COMMIT");
     for (int i = 0; i < N_STMT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < STORE_MAX_STMT; i++) sqlite3_finalize(st->sst[i]);
+    for (int i = 0; i < STORE_ENT_STMT; i++) sqlite3_finalize(st->est[i]);
     sqlite3_close(st->db);
     free(st->path);
     free(st);

@@ -213,4 +213,50 @@ typedef int (*store_member_cb)(void *ud, const store_member *m);
 sl_status store_story_members(store *st, int64_t story, store_member_cb cb, void *ud, char *err,
                               size_t errlen);
 
+/* ---- named entities (store_entities.c) ------------------------------------ */
+
+/* The entity of a key: its id, 0 when there is none, -1 on error. */
+int64_t store_entity_get(store *st, const char *key, char *err, size_t errlen);
+/* A new entity; its id, or -1. */
+int64_t store_entity_make(store *st, const char *key, const char *name, const char *type,
+                          const char *surname, char *err, size_t errlen);
+/* The one person (other than key's) with this surname: its id; 0 when
+ * there is none, -2 when there are several, -1 on error. */
+int64_t store_entity_by_surname(store *st, const char *surname, const char *not_key, char *err,
+                                size_t errlen);
+/* Move the mentions and links of entity from to into, and drop from. */
+sl_status store_entity_merge(store *st, int64_t from, int64_t into, char *err, size_t errlen);
+sl_status store_mention_put(store *st, int64_t article, int64_t start, int64_t end, int64_t entity,
+                            const char *type, const char *text, char *err, size_t errlen);
+sl_status store_entity_link(store *st, int64_t entity, const char *kind, int64_t target, char *err,
+                            size_t errlen);
+
+typedef struct store_entity {
+    int64_t id;
+    const char *name, *type;
+    int64_t articles, outlets;
+} store_entity;
+
+/* Entities (mentioned in story's articles when story > 0; of type when
+ * not NULL), most articles first. */
+sl_status store_entities(store *st, int64_t story, const char *type,
+                         int (*cb)(void *ud, const store_entity *e), void *ud, char *err, size_t errlen);
+/* One entity by id (cb once, or not at all). */
+sl_status store_entity_one(store *st, int64_t id, int (*cb)(void *ud, const store_entity *e), void *ud,
+                           char *err, size_t errlen);
+/* An entity's spellings, most mentioned first. */
+sl_status store_entity_variants(store *st, int64_t id, int (*cb)(void *ud, const char *text, int64_t n),
+                                void *ud, char *err, size_t errlen);
+/* The articles that mention it, in ingest order: id, date, source,
+ * title, story (0: none). */
+sl_status store_entity_articles(store *st, int64_t id,
+                                int (*cb)(void *ud, const char *id, const char *date, const char *source,
+                                          const char *title, int64_t story),
+                                void *ud, char *err, size_t errlen);
+/* Its links: kind and the other entity's name. */
+sl_status store_entity_links(store *st, int64_t id, int (*cb)(void *ud, const char *kind, const char *name),
+                             void *ud, char *err, size_t errlen);
+/* The entity of a mention spelt exactly text: its id, 0 none, -1 error. */
+int64_t store_entity_by_text(store *st, const char *text, char *err, size_t errlen);
+
 #endif

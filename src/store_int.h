@@ -11,12 +11,14 @@
 #include "store.h"
 
 #define STORE_MAX_STMT 32 /* statements store_stories.c prepares on first use */
+#define STORE_ENT_STMT 16 /* and store_entities.c */
 #define STORE_N_STMT 26   /* store.c's own, in stmt_sql[] */
 
 struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[STORE_N_STMT];
     sqlite3_stmt *sst[STORE_MAX_STMT];
+    sqlite3_stmt *est[STORE_ENT_STMT];
     int in_tx;
     char *path;
 };

@@ -32,6 +32,8 @@ $ storyline --help
     story ID             one story's timeline, copies folded under reports
     recluster            make the stories again with current settings
     tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)
+    entities             the named entities stored, each across its spellings
+    entity NAME          one entity by any spelling, and the articles naming it
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   
