@@ -133,8 +133,9 @@ SL_API sl_status sl_commit(sl_engine *e) {
     e->pending_bytes = 0;
     if (!e->st) return SL_OK;
     sl_status s = storyidx_flush(e);
-    if (s != SL_OK) return s;
-    return store_commit(e->st, e->err, sizeof e->err);
+    if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
+    if (s != SL_OK) entityidx_forget(e); /* ids it made may be gone */
+    return s;
 }
 
 static void free_slots(sl_engine *e);
@@ -251,7 +252,7 @@ static void stored_key_put(sl_engine *e, const unsigned char hash[16]) {
  * worker took it for an exact copy and made no terms. */
 static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article *a,
                                const char *title, const fingerprint *f, const term *terms,
-                               size_t n_terms, const sl_mention *ment, size_t n_ment,
+                               size_t n_terms, const ent_ref *refs, size_t n_refs, const char *rstr,
                                sl_outcome *outcome) {
     sl_status s;
     char hid[40];
@@ -314,12 +315,17 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
          * Its entities are its original's: none are stored for it. */
         if (e->exact_of || e->fp_state != 1 || e->opt.no_index) goto counted;
         terms = NULL; /* not a copy after all: its terms and entities here */
-        ment = NULL;
+        refs = NULL;
     }
-    if (!ment && (s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok,
-                                  &ment, &n_ment)) != SL_OK)
-        return s;
-    if ((s = entityidx_put(e, seq, c->text.p, ment, n_ment)) != SL_OK) return s;
+    if (!refs) { /* one article at a time: its entities here */
+        const sl_mention *ment;
+        if ((s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
+                             &n_refs)) != SL_OK ||
+            (s = entityidx_load(e)) != SL_OK || (s = entityidx_local(e, c->text.p, ment, n_refs, &refs)) != SL_OK)
+            return s;
+        rstr = e->rstr.p;
+    }
+    if ((s = entityidx_put(e, seq, refs, n_refs, rstr)) != SL_OK) return s;
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
@@ -341,7 +347,7 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
     const char *title;
     sl_status s = run_clean(e, a, &title);
     if (s != SL_OK) return s;
-    return store_cleaned(e, &e->cl, a, title, NULL, NULL, 0, NULL, 0, outcome);
+    return store_cleaned(e, &e->cl, a, title, NULL, NULL, 0, NULL, 0, NULL, outcome);
 }
 
 /* ---- sl_ingest_batch --------------------------------------------------------- */
@@ -350,7 +356,7 @@ SL_API sl_status sl_ingest(sl_engine *e, const sl_article *a, sl_outcome *outcom
 #define SLOTS_PER_WORKER 16
 #endif
 
-static const sl_mention no_mentions[1];
+static const ent_ref no_refs[1];
 
 struct ingest_slot {
     sl_engine *e;       /* cleans: no store */
@@ -358,8 +364,8 @@ struct ingest_slot {
     fingerprint f;
     term terms[TERMS_MAX]; /* the article's story terms */
     size_t n_terms;
-    const sl_mention *ment; /* its named entities (in e's memory) */
-    size_t n_ment;
+    const ent_ref *refs;   /* its named entities (in e's memory) */
+    size_t n_refs;
     const char *title;
     sl_status st;
 };
@@ -380,8 +386,8 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     const cleaner *c = &sl->e->cl;
     /* terms with the worker's context (its stem cache), kept in the slot;
      * none for what looks like an exact copy of an article just stored */
-    sl->ment = NULL;
-    sl->n_ment = 0;
+    sl->refs = NULL;
+    sl->n_refs = 0;
     if (stored_key_seen(r->e, c->hash)) {
         sl->n_terms = TERMS_SKIPPED;
         goto fingerprint;
@@ -393,10 +399,12 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
         return;
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
-    sl->st = entities_in(sl->e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &sl->ment,
-                         &sl->n_ment);
+    const sl_mention *ment;
+    sl->st = entities_in(sl->e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
+                         &sl->n_refs);
+    if (sl->st == SL_OK) sl->st = entityidx_local(sl->e, c->text.p, ment, sl->n_refs, &sl->refs);
     if (sl->st != SL_OK) return;
-    if (!sl->ment) sl->ment = no_mentions; /* none, and looked for */
+    if (!sl->refs) sl->refs = no_refs; /* none, and looked for */
 fingerprint:
     if (!r->fingerprint) return;
     if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
@@ -412,7 +420,7 @@ static int ingest_consume(void *ctx, size_t i) {
     if (sl->st != SL_OK) return r->cb(r->ud, &r->a[i], sl->st, 0, sl->e->err);
     sl_outcome out = 0;
     sl_status s = store_cleaned(e, &sl->e->cl, &r->a[i], sl->title, r->fingerprint ? &sl->f : NULL,
-                                sl->terms, sl->n_terms, sl->ment, sl->n_ment, &out);
+                                sl->terms, sl->n_terms, sl->refs, sl->n_refs, sl->e->rstr.p, &out);
     return r->cb(r->ud, &r->a[i], s, s == SL_OK ? out : 0, s == SL_OK ? NULL : e->err);
 }
 
@@ -426,6 +434,8 @@ static sl_engine *slot_engine(const sl_engine *parent) {
     e->cl.text.max = e->opt.max_article_bytes + 1;
     e->rules = parent->rules;
     e->rules_borrowed = 1;
+    e->canon = parent->canon;
+    e->canon_borrowed = 1;
     return e;
 }
 
@@ -445,7 +455,11 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
     if (workers > 64) workers = 64;
     /* SLOTS_PER_WORKER slots a worker: cleaning and tagging go on while
      * the writer is busy with a commit (tens of milliseconds). */
-    if (e->n_slots != SLOTS_PER_WORKER * workers) {
+    if (e->st) {
+        sl_status s = entityidx_load(e); /* before the slots: they borrow it */
+        if (s != SL_OK) return s;
+    }
+    if (e->n_slots != SLOTS_PER_WORKER * workers || (e->n_slots && e->slots[0].e->canon != e->canon)) {
         free_slots(e);
         e->slots = calloc(SLOTS_PER_WORKER * workers, sizeof *e->slots);
         if (!e->slots) return engine_err(e, SL_ENOMEM, "out of memory");

@@ -87,7 +87,12 @@ struct sl_engine {
     sl_mention *mentions;
     size_t cap_mentions;
     struct canon *canon;  /* data/entities.txt, loaded on first use (entityidx.c) */
-    buf ekey, ekey2;      /* keys being resolved */
+    int canon_borrowed;   /* a slot's: its parent's */
+    buf ekey;             /* a key being made */
+    struct ent_ref *refs; /* an article's mentions, resolved as far as can be */
+    size_t cap_refs;
+    buf rstr;             /* their strings */
+    struct ent_cache *ecache; /* the writer's key -> entity id */
     struct story_state *stories; /* the clusterer, loaded on first use */
     struct story_state *labeller; /* frequencies alone, when stories is unusable */
     int story_ok;           /* 1 loaded; 0 not yet; -1 made with other
@@ -116,8 +121,23 @@ void entities_free(sl_engine *e);
  * cleaner split it); *out lives until the next call on e. */
 sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
                       const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n);
-/* entityidx.c: resolve an article's mentions to entities and store them */
-sl_status entityidx_put(sl_engine *e, int64_t seq, const char *text, const sl_mention *m, size_t n);
+/* entityidx.c: an article's mentions resolved to entities and stored.
+ * entityidx_local does what needs no store (on a cleaning worker, with
+ * e->canon loaded or borrowed): *out and the strings (e->rstr) live until
+ * the next call on e; entityidx_put stores them on the writer. */
+typedef struct ent_ref {
+    size_t start, end;
+    const char *mtype, *etype;  /* the tagger's type, the entity's */
+    size_t text, key, name;     /* offsets into the strings (name: NO_OFF, the text) */
+    size_t ckey, cname;         /* a demonym's country, or NO_OFF */
+    const char *ctype;
+    int words;                  /* in key */
+} ent_ref;
+sl_status entityidx_load(sl_engine *e);
+sl_status entityidx_local(sl_engine *e, const char *text, const sl_mention *m, size_t n,
+                          const ent_ref **out);
+sl_status entityidx_put(sl_engine *e, int64_t seq, const ent_ref *r, size_t n, const char *str);
+void entityidx_forget(sl_engine *e);
 void entityidx_free(sl_engine *e);
 
 /* The duplicate index (dupindex.c). */

@@ -16,8 +16,10 @@
  *   5. a demonym ("Chinese") stays an entity of its own, linked to its
  *      country ("demonym of" China).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "canon.h"
 #include "engine.h"
@@ -25,43 +27,19 @@
 extern const char sl_data_entities_txt[];
 extern const unsigned long sl_data_entities_txt_len;
 
-static sl_status load(sl_engine *e) {
+sl_status entityidx_load(sl_engine *e) {
     if (e->canon) return SL_OK;
     char msg[512];
     e->canon = canon_parse(sl_data_entities_txt, sl_data_entities_txt_len, "entities.txt", msg, sizeof msg);
     return e->canon ? SL_OK : engine_err(e, SL_EMODEL, "%s", msg);
 }
 
-/* One mention being resolved. */
-typedef struct held {
-    char *text, *key;
-    const char *type;
-    int words;
-} held;
+#define NO_OFF ((size_t)-1)
 
-static int64_t made(sl_engine *e, const char *key, const char *name, const char *type) {
-    const char *surname = !strcmp(type, "PER") && strchr(key, ' ') ? canon_last_word(key) : NULL;
-    int64_t id = store_entity_make(e->st, key, name, type, surname, e->err, sizeof e->err);
-    if (id <= 0 || !surname) return id;
-    /* a one-word entity of its surname, made before any full name */
-    int64_t old = store_entity_get(e->st, surname, e->err, sizeof e->err);
-    if (old <= 0) return old < 0 ? -1 : id;
-    int64_t only = store_entity_by_surname(e->st, surname, surname, e->err, sizeof e->err);
-    if (only == -1) return -1;
-    if (only == id && store_entity_merge(e->st, old, id, e->err, sizeof e->err) != SL_OK) return -1;
-    return id;
-}
-
-/* The entity of a key: found, or made. */
-static int64_t entity_of(sl_engine *e, const char *key, const char *name, const char *type, int words) {
-    int64_t id = store_entity_get(e->st, key, e->err, sizeof e->err);
-    if (id) return id;
-    if (words == 1 && !strcmp(type, "PER")) {
-        int64_t p = store_entity_by_surname(e->st, key, key, e->err, sizeof e->err);
-        if (p == -1) return -1;
-        if (p > 0) return p;
-    }
-    return made(e, key, name, type);
+static size_t put_str(sl_engine *e, const char *s, size_t n, int *failed) {
+    size_t off = e->rstr.len;
+    if (buf_put(&e->rstr, s, n) || buf_putc(&e->rstr, '\0')) *failed = 1;
+    return off;
 }
 
 static int words_of(const char *key) {
@@ -78,84 +56,201 @@ static int has_word(const char *key, const char *word) {
     return 0;
 }
 
-sl_status entityidx_put(sl_engine *e, int64_t seq, const char *text, const sl_mention *m, size_t n) {
-    if (!n || !e->st) return SL_OK;
-    sl_status s = load(e);
-    if (s != SL_OK) return s;
-    held *h = calloc(n, sizeof *h);
-    if (!h) return engine_err(e, SL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n && s == SL_OK; i++) {
-        h[i].text = strndup(text + m[i].start, m[i].end - m[i].start);
-        if (!h[i].text || canon_key(e->canon, h[i].text, strlen(h[i].text), &e->ekey) ||
-            !(h[i].key = strdup(e->ekey.p)))
-            s = engine_err(e, SL_ENOMEM, "out of memory");
-        h[i].type = m[i].type;
-        h[i].words = h[i].key ? words_of(h[i].key) : 0;
-    }
-    /* 2: short mentions to the longest person's name in the article */
-    for (size_t i = 0; i < n && s == SL_OK; i++) {
-        if (h[i].words != 1) continue;
-        size_t best = n;
-        for (size_t j = 0; j < n; j++)
-            if (h[j].words > 1 && !strcmp(h[j].type, "PER") && has_word(h[j].key, h[i].key) &&
-                (best == n || h[j].words > h[best].words))
-                best = j;
-        if (best == n) continue;
-        char *k = strdup(h[best].key);
-        if (!k) {
-            s = engine_err(e, SL_ENOMEM, "out of memory");
+/* Steps 1, 2, 3 and the demonym of 5: all that needs no store, so that the
+ * cleaning workers do it. */
+sl_status entityidx_local(sl_engine *e, const char *text, const sl_mention *m, size_t n,
+                          const ent_ref **out) {
+    *out = NULL;
+    buf_reset(&e->rstr);
+    if (!n) return SL_OK;
+    if (!e->canon) return engine_err(e, SL_EINVAL, "entities: no alias data loaded");
+    if (array_grow((void **)&e->refs, &e->cap_refs, n, sizeof *e->refs)) return engine_err(e, SL_ENOMEM, "out of memory");
+    int failed = 0;
+    ent_ref *r = e->refs;
+    for (size_t i = 0; i < n; i++) {
+        r[i] = (ent_ref){m[i].start, m[i].end, m[i].type, m[i].type, 0, 0, NO_OFF, NO_OFF, NO_OFF, NULL, 0};
+        r[i].text = put_str(e, text + m[i].start, m[i].end - m[i].start, &failed);
+        if (failed || canon_key(e->canon, text + m[i].start, m[i].end - m[i].start, &e->ekey)) {
+            failed = 1;
             break;
         }
-        free(h[i].key);
-        h[i].key = k;
-        h[i].type = "PER";
-        h[i].words = h[best].words;
+        r[i].key = put_str(e, e->ekey.p, e->ekey.len, &failed);
+        r[i].words = words_of(e->ekey.p);
     }
-    for (size_t i = 0; i < n && s == SL_OK; i++) {
-        const char *type = h[i].type, *name = h[i].text;
-        /* 3: the alias data */
-        const char *atype, *aname = canon_entity(e->canon, h[i].key, &atype);
-        const char *key = h[i].key;
+    /* rstr is stable from here: only read while steps 2 and 3 choose */
+    for (size_t i = 0; i < n && !failed; i++) {
+        /* 2: a short mention to the longest person's name in the article */
+        if (r[i].words == 1) {
+            size_t best = n;
+            for (size_t j = 0; j < n; j++)
+                if (r[j].words > 1 && !strcmp(r[j].mtype, "PER") &&
+                    has_word(e->rstr.p + r[j].key, e->rstr.p + r[i].key) &&
+                    (best == n || r[j].words > r[best].words))
+                    best = j;
+            if (best < n) r[i].key = r[best].key, r[i].etype = "PER", r[i].words = r[best].words;
+        }
+    }
+    for (size_t i = 0; i < n && !failed; i++) {
+        /* 3: the alias data: the entity's key, name and type */
+        const char *atype, *aname = canon_entity(e->canon, e->rstr.p + r[i].key, &atype);
         if (aname) {
             if (canon_key(e->canon, aname, strlen(aname), &e->ekey)) {
-                s = engine_err(e, SL_ENOMEM, "out of memory");
+                failed = 1;
                 break;
             }
-            key = e->ekey.p, name = aname, type = atype;
+            r[i].key = put_str(e, e->ekey.p, e->ekey.len, &failed);
+            r[i].name = put_str(e, aname, strlen(aname), &failed);
+            r[i].etype = atype;
+            r[i].words = words_of(e->ekey.p);
         }
-        if (!*key) continue; /* nothing left of it ("..." ) */
-        int64_t id = entity_of(e, key, name, type, words_of(key));
-        if (id < 0) {
-            s = SL_ESTORE;
-            break;
-        }
-        /* 5: a demonym and its country */
-        const char *country = canon_demonym(e->canon, key);
+        /* 5: a demonym's country */
+        const char *country = canon_demonym(e->canon, e->rstr.p + r[i].key);
         if (country) {
-            if (canon_key(e->canon, country, strlen(country), &e->ekey2)) {
-                s = engine_err(e, SL_ENOMEM, "out of memory");
+            if (canon_key(e->canon, country, strlen(country), &e->ekey)) {
+                failed = 1;
                 break;
             }
-            const char *ctype, *cname = canon_entity(e->canon, e->ekey2.p, &ctype);
-            int64_t c = entity_of(e, e->ekey2.p, cname ? cname : country, cname ? ctype : "LOC", 0);
-            if (c < 0 || store_entity_link(e->st, id, "demonym of", c, e->err, sizeof e->err) != SL_OK) {
-                s = SL_ESTORE;
-                break;
-            }
+            const char *ctype, *cname = canon_entity(e->canon, e->ekey.p, &ctype);
+            r[i].ckey = put_str(e, e->ekey.p, e->ekey.len, &failed);
+            r[i].cname = put_str(e, cname ? cname : country, strlen(cname ? cname : country), &failed);
+            r[i].ctype = cname ? ctype : "LOC";
         }
-        s = store_mention_put(e->st, seq, (int64_t)m[i].start, (int64_t)m[i].end, id, m[i].type, h[i].text,
-                              e->err, sizeof e->err);
     }
-    for (size_t i = 0; i < n; i++) free(h[i].text), free(h[i].key);
-    free(h);
+    if (failed) return engine_err(e, SL_ENOMEM, "out of memory");
+    *out = r;
+    return SL_OK;
+}
+
+/* key -> entity id, for the keys met lately: most mentions are of an
+ * entity met before, and a lookup in the store costs microseconds on the
+ * writer's thread.  Keyed by a 64-bit hash of the key. */
+#define ENT_CACHE (1u << 16)
+
+typedef struct ent_cache {
+    uint64_t h[ENT_CACHE];
+    int64_t id[ENT_CACHE];
+} ent_cache;
+
+static int64_t *cached(sl_engine *e, const char *key, uint64_t *hash) {
+    if (!e->ecache && !(e->ecache = calloc(1, sizeof *e->ecache))) return NULL;
+    uint64_t h = XXH3_64bits(key, strlen(key)) | 1;
+    *hash = h;
+    size_t j = (size_t)h & (ENT_CACHE - 1);
+    return e->ecache->h[j] == h ? &e->ecache->id[j] : NULL;
+}
+
+static void cache_put(sl_engine *e, uint64_t h, int64_t id) {
+    if (!e->ecache) return;
+    size_t j = (size_t)h & (ENT_CACHE - 1);
+    e->ecache->h[j] = h, e->ecache->id[j] = id;
+}
+
+/* The store changed under the cache (a merge, a failed batch): forget. */
+void entityidx_forget(sl_engine *e) {
+    if (e->ecache) memset(e->ecache, 0, sizeof *e->ecache);
+}
+
+static int64_t made(sl_engine *e, const char *key, const char *name, const char *type) {
+    const char *surname = !strcmp(type, "PER") && strchr(key, ' ') ? canon_last_word(key) : NULL;
+    int64_t id = store_entity_make(e->st, key, name, type, surname, e->err, sizeof e->err);
+    if (id <= 0 || !surname) return id;
+    /* a one-word entity of its surname, made before any full name */
+    int64_t old = store_entity_get(e->st, surname, e->err, sizeof e->err);
+    if (old <= 0) return old < 0 ? -1 : id;
+    int64_t only = store_entity_by_surname(e->st, surname, surname, e->err, sizeof e->err);
+    if (only == -1) return -1;
+    if (only == id) {
+        if (store_entity_merge(e->st, old, id, e->err, sizeof e->err) != SL_OK) return -1;
+        entityidx_forget(e);
+    }
+    return id;
+}
+
+/* Step 4: the entity of a key, found or made; *fresh: not from the
+ * cache (its links are written then). */
+static int64_t entity_of(sl_engine *e, const char *key, const char *name, const char *type, int words,
+                         int *fresh) {
+    uint64_t h = 0;
+    int64_t *c = cached(e, key, &h);
+    *fresh = !c;
+    if (c) return *c;
+    int64_t id = store_entity_get(e->st, key, e->err, sizeof e->err);
+    if (!id && words == 1 && !strcmp(type, "PER")) {
+        id = store_entity_by_surname(e->st, key, key, e->err, sizeof e->err);
+        if (id == -2) id = 0;
+        if (id > 0) return id; /* not cached: a full name may come to share it */
+    }
+    if (!id) id = made(e, key, name, type);
+    if (id > 0) cache_put(e, h, id);
+    return id;
+}
+
+/* Mentions of one entity in one spelling, by entity then spelling then
+ * place: one row each. */
+typedef struct placed {
+    int64_t id;
+    const char *text;
+    size_t start, end;
+    const char *type;
+} placed;
+
+static int by_entity(const void *a, const void *b) {
+    const placed *x = a, *y = b;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    int c = strcmp(x->text, y->text);
+    if (c) return c;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+sl_status entityidx_put(sl_engine *e, int64_t seq, const ent_ref *r, size_t n, const char *str) {
+    if (!n || !e->st) return SL_OK;
+    placed *p = malloc(n * sizeof *p);
+    if (!p) return engine_err(e, SL_ENOMEM, "out of memory");
+    size_t np = 0;
+    sl_status s = SL_OK;
+    for (size_t i = 0; i < n && s == SL_OK; i++) {
+        const char *key = str + r[i].key;
+        if (!*key) continue; /* nothing left of it ("...") */
+        const char *name = str + (r[i].name != NO_OFF ? r[i].name : r[i].text);
+        int fresh;
+        int64_t id = entity_of(e, key, name, r[i].etype, r[i].words, &fresh);
+        if (id < 0) s = SL_ESTORE;
+        else if (fresh && r[i].ckey != NO_OFF) {
+            int cf;
+            int64_t c = entity_of(e, str + r[i].ckey, str + r[i].cname, r[i].ctype, 0, &cf);
+            if (c < 0 || store_entity_link(e->st, id, "demonym of", c, e->err, sizeof e->err) != SL_OK)
+                s = SL_ESTORE;
+        }
+        p[np++] = (placed){id, str + r[i].text, r[i].start, r[i].end, r[i].mtype};
+    }
+    qsort(p, np, sizeof *p, by_entity);
+    for (size_t a = 0; a < np && s == SL_OK;) {
+        size_t b = a;
+        buf_reset(&e->ekey);
+        for (; b < np && p[b].id == p[a].id && !strcmp(p[b].text, p[a].text); b++) {
+            char span[48];
+            int len = snprintf(span, sizeof span, "%s%zu-%zu", b > a ? " " : "", p[b].start, p[b].end);
+            if (buf_put(&e->ekey, span, (size_t)len)) s = engine_err(e, SL_ENOMEM, "out of memory");
+        }
+        if (s == SL_OK && buf_putc(&e->ekey, '\0')) s = engine_err(e, SL_ENOMEM, "out of memory");
+        if (s == SL_OK)
+            s = store_mentions_put(e->st, seq, p[a].id, p[a].text, p[a].type, (int64_t)(b - a), e->ekey.p, e->err,
+                                   sizeof e->err);
+        a = b;
+    }
+    free(p);
     return s;
 }
 
 void entityidx_free(sl_engine *e) {
-    canon_free(e->canon);
+    if (!e->canon_borrowed) canon_free(e->canon);
     e->canon = NULL;
+    free(e->refs);
+    e->refs = NULL;
+    buf_free(&e->rstr);
+    free(e->ecache);
+    e->ecache = NULL;
     buf_free(&e->ekey);
-    buf_free(&e->ekey2);
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -265,7 +360,7 @@ static int on_article(void *ud, const char *id, const char *date, const char *so
 SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
                                int (*art)(void *ud, const sl_entity_article *a), void *ud) {
     sl_status s = readable(e);
-    if (s == SL_OK) s = load(e);
+    if (s == SL_OK) s = entityidx_load(e);
     if (s != SL_OK) return s;
     /* by key (any spelling the rules or the data join), then as written */
     if (canon_key(e->canon, name, strlen(name), &e->ekey)) return engine_err(e, SL_ENOMEM, "out of memory");

@@ -226,8 +226,9 @@ int64_t store_entity_by_surname(store *st, const char *surname, const char *not_
                                 size_t errlen);
 /* Move the mentions and links of entity from to into, and drop from. */
 sl_status store_entity_merge(store *st, int64_t from, int64_t into, char *err, size_t errlen);
-sl_status store_mention_put(store *st, int64_t article, int64_t start, int64_t end, int64_t entity,
-                            const char *type, const char *text, char *err, size_t errlen);
+/* An article's n mentions of entity spelt text, at spans ("start-end ..."). */
+sl_status store_mentions_put(store *st, int64_t article, int64_t entity, const char *text, const char *type,
+                             int64_t n, const char *spans, char *err, size_t errlen);
 sl_status store_entity_link(store *st, int64_t entity, const char *kind, int64_t target, char *err,
                             size_t errlen);
 

@@ -21,11 +21,10 @@ static const char *const sql[E_N] = {
     [E_GET] = "SELECT id FROM entities WHERE key = ?1",
     [E_MAKE] = "INSERT INTO entities(key, name, type, surname) VALUES(?1, ?2, ?3, ?4)",
     [E_SURNAME] = "SELECT id FROM entities WHERE surname = ?1 AND key <> ?2 AND type = 'PER' LIMIT 2",
-    [E_MOVE] = "UPDATE mentions SET entity = ?2 WHERE entity = ?1",
+    [E_MOVE] = "UPDATE OR REPLACE mentions SET entity = ?2 WHERE entity = ?1",
     [E_DROP] = "DELETE FROM entities WHERE id = ?1",
-    [E_MENTION] = "INSERT INTO mentions(article, start, end, entity, type, text) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-                  " ON CONFLICT(article, start) DO UPDATE SET end = excluded.end, entity = excluded.entity,"
-                  " type = excluded.type, text = excluded.text",
+    [E_MENTION] = "INSERT INTO mentions(article, entity, text, type, n, spans) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+                  " ON CONFLICT(article, entity, text) DO UPDATE SET n = excluded.n, spans = excluded.spans",
     [E_LINK] = "INSERT INTO entity_links(entity, kind, target) VALUES(?1, ?2, ?3)"
                " ON CONFLICT(entity, kind) DO UPDATE SET target = excluded.target",
     [E_LIST] = "SELECT e.id, e.name, e.type," COUNTS
@@ -33,8 +32,8 @@ static const char *const sql[E_N] = {
                " AND (?2 IS NULL OR e.type = ?2)"
                " GROUP BY e.id ORDER BY count(DISTINCT m.article) DESC, e.name, e.id",
     [E_ONE] = "SELECT e.id, e.name, e.type," COUNTS " WHERE e.id = ?1 GROUP BY e.id",
-    [E_VARIANTS] = "SELECT text, count(*) FROM mentions WHERE entity = ?1 GROUP BY text"
-                   " ORDER BY count(*) DESC, text",
+    [E_VARIANTS] = "SELECT text, sum(n) FROM mentions WHERE entity = ?1 GROUP BY text"
+                   " ORDER BY sum(n) DESC, text",
     [E_ARTICLES] = "SELECT a.id, a.date, a.source, a.title, coalesce(s.story, 0)"
                    " FROM (SELECT DISTINCT article FROM mentions WHERE entity = ?1) m"
                    " JOIN articles a ON a.seq = m.article LEFT JOIN story_members s ON s.article = m.article"
@@ -114,17 +113,17 @@ sl_status store_entity_merge(store *st, int64_t from, int64_t into, char *err, s
     return s;
 }
 
-sl_status store_mention_put(store *st, int64_t article, int64_t start, int64_t end, int64_t entity,
-                            const char *type, const char *text, char *err, size_t errlen) {
+sl_status store_mentions_put(store *st, int64_t article, int64_t entity, const char *text, const char *type,
+                             int64_t n, const char *spans, char *err, size_t errlen) {
     sqlite3_stmt *s = q(st, E_MENTION, err, errlen);
     if (!s) return SL_ESTORE;
     sqlite3_bind_int64(s, 1, article);
-    sqlite3_bind_int64(s, 2, start);
-    sqlite3_bind_int64(s, 3, end);
-    sqlite3_bind_int64(s, 4, entity);
-    store_bind_text(s, 5, type);
-    store_bind_text(s, 6, text);
-    return store_step_done(st, s, err, errlen, "storing a mention");
+    sqlite3_bind_int64(s, 2, entity);
+    store_bind_text(s, 3, text);
+    store_bind_text(s, 4, type);
+    sqlite3_bind_int64(s, 5, n);
+    store_bind_text(s, 6, spans);
+    return store_step_done(st, s, err, errlen, "storing mentions");
 }
 
 sl_status store_entity_link(store *st, int64_t entity, const char *kind, int64_t target, char *err,
