@@ -10,7 +10,7 @@
 #include "cli.h"
 
 const char usage_tag[] =
-    "usage: storyline tag [--conll] [--json] [FILE | -]\n"
+    "usage: storyline tag [--conll] [--json] [--model FILE] [FILE | -]\n"
     "\n"
     "Find the named entities (PER, ORG, LOC, MISC) in text read from FILE or\n"
     "standard input, with the built-in model (make ner-model retrains it).\n"
@@ -21,7 +21,8 @@ const char usage_tag[] =
     "             \"TYPE\", \"text\"], ...]}, offsets in characters\n"
     "  --conll    read CoNLL tokens instead (the token in the first column, a\n"
     "             blank line between sentences) and write each line back with\n"
-    "             its IOB2 tag appended as the last column\n";
+    "             its IOB2 tag appended as the last column\n"
+    "  --model F  a model made by make ner-model, not the built-in one\n";
 
 /* A sentence of CoNLL lines being read. */
 typedef struct conll {
@@ -73,14 +74,18 @@ int cmd_tag(int argc, char **argv) {
     static const struct option opts[] = {
         {"conll", no_argument, 0, 'c'},
         {"json", no_argument, 0, 'j'},
+        {"model", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int as_conll = 0, json = 0, c;
+    sl_options opt;
+    sl_options_init(&opt);
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': as_conll = 1; break;
         case 'j': json = 1; break;
+        case 'm': opt.ner_model_path = optarg; break;
         case 'h': fputs(usage_tag, stdout); return 0;
         default: fputs(usage_tag, stderr); return 2;
         }
@@ -95,9 +100,15 @@ int cmd_tag(int argc, char **argv) {
     }
     if (!strcmp(name, "-")) name = "<stdin>";
     sl_engine *e;
-    if (sl_open(NULL, NULL, &e) != SL_OK) {
+    if (sl_open(NULL, &opt, &e) != SL_OK) {
         warnx("%s", e ? sl_errmsg(e) : "out of memory");
         sl_close(e);
+        return 1;
+    }
+    if (sl_tag_tokens(e, NULL, NULL, 0, NULL) != SL_OK) { /* the model, before any input */
+        warnx("%s", sl_errmsg(e));
+        sl_close(e);
+        if (in != stdin) fclose(in);
         return 1;
     }
     char *line = NULL;

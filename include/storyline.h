@@ -159,6 +159,8 @@ typedef struct sl_options {
                                  duplicate calls refuse until a rebuild */
     unsigned threads;         /* sl_ingest_batch: threads that clean and
                                  fingerprint (0: one per core) */
+    const char *ner_model_path; /* named-entity model file (make ner-model);
+                                 NULL: the one built in */
 } sl_options;
 
 SL_API void sl_options_init(sl_options *opt);

@@ -75,6 +75,32 @@ SL_API const char *sl_errmsg(const sl_engine *e) {
     return e->err;
 }
 
+int engine_read_file(const char *path, size_t max, buf *out, char *msg, size_t n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(msg, n, "%s", strerror(errno));
+        return 1;
+    }
+    char chunk[65536];
+    size_t k;
+    out->max = max;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_put(out, chunk, k)) {
+            fclose(f);
+            buf_free(out);
+            snprintf(msg, n, "larger than %zu bytes", max);
+            return 2;
+        }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        buf_free(out);
+        snprintf(msg, n, "read error");
+        return 1;
+    }
+    return 0;
+}
+
 static sl_status load_rules(sl_engine *e, const char *path) {
     char msg[512];
     if (!path) {
@@ -82,24 +108,9 @@ static sl_status load_rules(sl_engine *e, const char *path) {
                                "boilerplate.rules", msg, sizeof msg);
         return e->rules ? SL_OK : engine_err(e, SL_ERULES, "%s", msg);
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) return engine_err(e, SL_EIO, "%s: %s", path, strerror(errno));
     buf b = {0};
-    char chunk[8192];
-    size_t n;
-    b.max = (size_t)16 << 20;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (buf_put(&b, chunk, n)) {
-            fclose(f);
-            buf_free(&b);
-            return engine_err(e, SL_ERULES, "%s: too large for a rules file", path);
-        }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        buf_free(&b);
-        return engine_err(e, SL_EIO, "%s: read error", path);
-    }
+    int rc = engine_read_file(path, (size_t)16 << 20, &b, msg, sizeof msg);
+    if (rc) return engine_err(e, rc == 2 ? SL_ERULES : SL_EIO, "%s: %s", path, rc == 2 ? "too large for a rules file" : msg);
     e->rules = rules_parse(b.p ? b.p : "", b.len, path, msg, sizeof msg);
     buf_free(&b);
     return e->rules ? SL_OK : engine_err(e, SL_ERULES, "%s", msg);

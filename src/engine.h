@@ -115,6 +115,9 @@ struct sl_engine {
 
 /* Set the engine's message and return s. */
 sl_status engine_err(sl_engine *e, sl_status s, const char *fmt, ...);
+/* The whole of a file into out (at most max bytes).  0; 1 it could not be
+ * read, 2 it is larger: msg says which. */
+int engine_read_file(const char *path, size_t max, buf *out, char *msg, size_t n);
 /* entities.c: what sl_close frees of the tagger */
 void entities_free(sl_engine *e);
 /* The named entities of text split into sentences and tokens (as the

@@ -10,11 +10,22 @@
 #include "ner.h"
 #include "utf8.h"
 
+/* A model from a file, kept whole in memory (a few MB). */
+static ner_model *from_file(const char *path, char *msg, size_t n) {
+    buf b = {0};
+    if (engine_read_file(path, (size_t)256 << 20, &b, msg, n)) return NULL;
+    ner_model *m = ner_load(b.p ? b.p : "", b.len, msg, n);
+    if (!m) buf_free(&b);
+    else m->owned = b.p; /* the weights point into it */
+    return m;
+}
+
 static sl_status ready(sl_engine *e, size_t n) {
     if (!e->ner) {
         char msg[256];
-        if (!(e->ner = ner_default(msg, sizeof msg)))
-            return engine_err(e, SL_EMODEL, "the built-in NER model: %s", msg);
+        const char *path = e->opt.ner_model_path;
+        if (!(e->ner = path ? from_file(path, msg, sizeof msg) : ner_default(msg, sizeof msg)))
+            return engine_err(e, SL_EMODEL, "%s: %s", path ? path : "the built-in NER model", msg);
     }
     if (!e->ner_s && !(e->ner_s = calloc(1, sizeof *e->ner_s))) return engine_err(e, SL_ENOMEM, "out of memory");
     if (n > e->cap_ner) {

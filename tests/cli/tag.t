@@ -45,3 +45,22 @@ $ storyline tag --conll --json 2>err.txt; echo "exit $?"; head -n 1 err.txt; tai
   exit 2
   storyline: --conll writes CoNLL; it takes no --json
   then the tag usage
+
+# Another model: a file that is not there, cut short, or damaged is named
+# with what is wrong, before any input is read.
+$ echo Putin | storyline tag --model missing.model
+! storyline: missing.model: No such file or directory
+[1]
+$ head -c 1000 $ROOT/data/ner.model > cut.model; echo Putin | storyline tag --model cut.model 2>&1 | sed 's/ is [0-9]* bytes; its header says [0-9]*/ is N bytes; its header says M/'
+  storyline: cut.model: NER model is N bytes; its header says M
+$ python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[5000] ^= 1; open("bad.model", "wb").write(b)' $ROOT/data/ner.model; echo Putin | storyline tag --model bad.model
+! storyline: bad.model: NER model checksum does not match: the file is damaged
+[1]
+$ printf 'not a model' > text.model; echo Putin | storyline tag --model text.model
+! storyline: text.model: not a storyline NER model (no SLNER header)
+[1]
+# The file the build embeds, given as a file, tags the same.
+$ printf 'Zelensky met Putin in Kyiv.\n' | storyline tag --model $ROOT/data/ner.model
+  1:0-8	PER	Zelensky
+  1:13-18	PER	Putin
+  1:22-26	LOC	Kyiv
