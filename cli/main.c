@@ -153,8 +153,9 @@ static const char usage_reindex[] =
     "usage: storyline reindex [--db FILE]\n"
     "\n"
     "Rebuild the duplicate index and every relation from the stored clean\n"
-    "texts, with this storyline's fingerprint parameters.  Needed when a store\n"
-    "was built by a storyline with other parameters (commands say so).\n";
+    "texts, with this storyline's fingerprint parameters, and find every\n"
+    "article's named entities again.  Needed when a store was built by a\n"
+    "storyline with other parameters (commands say so), or before entities.\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"

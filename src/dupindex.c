@@ -469,6 +469,24 @@ static sl_status reindex_one(sl_engine *e, int64_t seq) {
         if (np) memcpy(own, e->cpara, np * sizeof *own); /* judging reuses cpara */
         s = dupindex_add(e, seq, r.text, r.len, own, np, h, NULL);
     }
+    /* its named entities again (a store from before them has none), unless
+     * it is an exact copy: its original's stand for it */
+    if (s == SL_OK) s = store_mentions_clear(e->st, seq, e->err, sizeof e->err);
+    if (s == SL_OK && !e->exact_of) {
+        segment_reset(&e->seg);
+        for (size_t i = 0; i < np && s == SL_OK; i++)
+            if (segment_sentences(&e->seg, r.text, own[i].start, own[i].end) ||
+                segment_tokens(&e->seg, r.text, own[i].start, own[i].end))
+                s = engine_err(e, SL_ENOMEM, "out of memory");
+        const sl_mention *m;
+        const ent_ref *refs;
+        size_t nm = 0;
+        if (s == SL_OK)
+            s = entities_in(e, r.text, e->seg.sent, e->seg.n_sent, e->seg.tok, e->seg.n_tok, &m, &nm);
+        if (s == SL_OK) s = entityidx_load(e);
+        if (s == SL_OK) s = entityidx_local(e, r.text, m, nm, &refs);
+        if (s == SL_OK) s = entityidx_put(e, seq, refs, nm, e->rstr.p);
+    }
     free(own);
     free(r.text);
     return s;

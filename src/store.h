@@ -231,6 +231,8 @@ sl_status store_mentions_put(store *st, int64_t article, int64_t entity, const c
                              int64_t n, const char *spans, char *err, size_t errlen);
 sl_status store_entity_link(store *st, int64_t entity, const char *kind, int64_t target, char *err,
                             size_t errlen);
+/* Forget an article's mentions (before it is tagged again). */
+sl_status store_mentions_clear(store *st, int64_t article, char *err, size_t errlen);
 
 typedef struct store_entity {
     int64_t id;

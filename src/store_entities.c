@@ -10,7 +10,7 @@
 
 enum {
     E_GET, E_MAKE, E_SURNAME, E_MOVE, E_DROP, E_MENTION, E_LINK, E_LIST, E_ONE, E_VARIANTS,
-    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_N
+    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_CLEAR, E_N
 };
 _Static_assert(E_N <= STORE_ENT_STMT, "store_int.h: STORE_ENT_STMT");
 
@@ -42,6 +42,7 @@ static const char *const sql[E_N] = {
                 " WHERE l.entity = ?1 ORDER BY l.kind",
     [E_BY_TEXT] = "SELECT entity FROM mentions WHERE text = ?1 LIMIT 1",
     [E_MOVE_LINKS] = "UPDATE OR IGNORE entity_links SET entity = ?2 WHERE entity = ?1",
+    [E_CLEAR] = "DELETE FROM mentions WHERE article = ?1",
 };
 
 static sqlite3_stmt *q(store *st, int i, char *err, size_t errlen) {
@@ -124,6 +125,10 @@ sl_status store_mentions_put(store *st, int64_t article, int64_t entity, const c
     sqlite3_bind_int64(s, 5, n);
     store_bind_text(s, 6, spans);
     return store_step_done(st, s, err, errlen, "storing mentions");
+}
+
+sl_status store_mentions_clear(store *st, int64_t article, char *err, size_t errlen) {
+    return two_ids(st, E_CLEAR, article, 0, err, errlen, "clearing mentions");
 }
 
 sl_status store_entity_link(store *st, int64_t entity, const char *kind, int64_t target, char *err,
