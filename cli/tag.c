@@ -24,36 +24,60 @@ const char usage_tag[] =
     "             its IOB2 tag appended as the last column\n"
     "  --model F  a model made by make ner-model, not the built-in one\n";
 
-/* A sentence of CoNLL lines being read. */
+/* A sentence of CoNLL lines being read: the lines back to back, NUL after
+ * each, and the arrays the tagger takes, all kept for the next sentence. */
 typedef struct conll {
-    char **line;
+    char *text;
+    size_t len, cap_text;
+    size_t *off;          /* where each line starts in text */
+    const char **tok, **tags;
+    size_t *tlen;
     size_t n, cap;
 } conll;
 
+static int add_line(conll *c, const char *line, size_t n) {
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 64;
+        size_t *off = realloc(c->off, nc * sizeof *off), *tlen = realloc(c->tlen, nc * sizeof *tlen);
+        const char **tok = realloc(c->tok, nc * sizeof *tok), **tags = realloc(c->tags, nc * sizeof *tags);
+        if (off) c->off = off;
+        if (tlen) c->tlen = tlen;
+        if (tok) c->tok = tok;
+        if (tags) c->tags = tags;
+        if (!off || !tlen || !tok || !tags) return -1;
+        c->cap = nc;
+    }
+    if (c->len + n + 1 > c->cap_text) {
+        size_t nc = 2 * (c->len + n + 1);
+        char *t = realloc(c->text, nc);
+        if (!t) return -1;
+        c->text = t, c->cap_text = nc;
+    }
+    c->off[c->n++] = c->len;
+    memcpy(c->text + c->len, line, n + 1);
+    c->len += n + 1;
+    return 0;
+}
+
 static int flush_conll(sl_engine *e, conll *c, const char *name, size_t lineno) {
     if (!c->n) return 0;
-    const char **tok = malloc(c->n * sizeof *tok), **tags = malloc(c->n * sizeof *tags);
-    size_t *len = malloc(c->n * sizeof *len);
     int rc = 0;
-    if (!tok || !tags || !len) {
-        warnx("out of memory");
+    for (size_t i = 0; i < c->n; i++) {
+        c->tok[i] = c->text + c->off[i];
+        c->tlen[i] = strcspn(c->tok[i], " \t");
+    }
+    if (sl_tag_tokens(e, c->tok, c->tlen, c->n, c->tags) != SL_OK) {
+        warnx("%s:%zu: %s", name, lineno, sl_errmsg(e));
         rc = -1;
     } else {
-        for (size_t i = 0; i < c->n; i++) {
-            tok[i] = c->line[i];
-            len[i] = strcspn(c->line[i], " \t");
-        }
-        if (sl_tag_tokens(e, tok, len, c->n, tags) != SL_OK) {
-            warnx("%s:%zu: %s", name, lineno, sl_errmsg(e));
-            rc = -1;
-        } else {
-            for (size_t i = 0; i < c->n; i++) printf("%s %s\n", c->line[i], tags[i]);
-        }
+        for (size_t i = 0; i < c->n; i++) printf("%s %s\n", c->tok[i], c->tags[i]);
     }
-    for (size_t i = 0; i < c->n; i++) free(c->line[i]);
-    c->n = 0;
-    free(tok), free(tags), free(len);
+    c->n = c->len = 0;
     return rc;
+}
+
+static void conll_free(conll *c) {
+    free(c->text), free(c->off), free(c->tok), free(c->tags), free(c->tlen);
 }
 
 /* Characters (code points) in s[0, n). */
@@ -127,22 +151,11 @@ int cmd_tag(int argc, char **argv) {
                 else putchar('\n');
                 continue;
             }
-            if (sent.n == sent.cap) {
-                size_t nc = sent.cap ? 2 * sent.cap : 64;
-                char **l = realloc(sent.line, nc * sizeof *l);
-                if (!l) {
-                    warnx("out of memory");
-                    bad = 1;
-                    break;
-                }
-                sent.line = l, sent.cap = nc;
-            }
-            if (!(sent.line[sent.n] = strdup(line))) {
+            if (add_line(&sent, line, n)) {
                 warnx("out of memory");
                 bad = 1;
                 break;
             }
-            sent.n++;
             continue;
         }
         const sl_mention *m;
@@ -172,7 +185,7 @@ int cmd_tag(int argc, char **argv) {
         warnx("%s: read error", name);
         bad = 1;
     }
-    free(sent.line);
+    conll_free(&sent);
     free(line);
     if (in != stdin) fclose(in);
     sl_close(e);

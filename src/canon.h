@@ -26,8 +26,8 @@ typedef struct canon canon;
 canon *canon_parse(const char *text, size_t n, const char *name, char *err, size_t errlen);
 void canon_free(canon *c);
 
-/* The key of the name s[0, n) (UTF-8) into out, NUL-terminated; the words
- * in it.  -1 when memory runs out. */
+/* The key of the name s[0, n) (UTF-8) into out, NUL-terminated (out->len
+ * without the NUL).  0, or -1 when memory runs out. */
 int canon_key(const canon *c, const char *s, size_t n, buf *out);
 
 /* What the data says of a key: the entity's name, and its type ("PER",
@@ -37,7 +37,7 @@ const char *canon_entity(const canon *c, const char *key, const char **type);
 /* The country a demonym's key names ("chinese": "China"), or NULL. */
 const char *canon_demonym(const canon *c, const char *key);
 
-/* The last word of a key (a surname), at most n bytes from the end. */
+/* The last word of a key (a surname): a pointer into key. */
 const char *canon_last_word(const char *key);
 
 #endif
