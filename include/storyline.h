@@ -543,11 +543,14 @@ typedef struct sl_mention {
     const char *type;
 } sl_mention;
 
-/* Tag n tokens (one sentence, each tok[i] of len[i] bytes of UTF-8) with
- * the built-in model: tags[i] gets "O", "B-PER", "I-PER", ... (IOB2;
- * static strings).  SL_OK, SL_ENOMEM, SL_EMODEL. */
-SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len, size_t n,
-                               const char **tags);
+/* Tag a document of n tokens (each tok[i] of len[i] bytes of UTF-8) with
+ * the built-in model; first[i] is nonzero where a sentence starts (first
+ * NULL: the tokens are one sentence).  A document is read whole: how a
+ * word is used in one of its sentences tells of it in the others.
+ * tags[i] gets "O", "B-PER", "I-PER", ... (IOB2; static strings).
+ * SL_OK, SL_ENOMEM, SL_EMODEL. */
+SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len,
+                               const unsigned char *first, size_t n, const char **tags);
 
 /* The named entities of text[0, len) (UTF-8; split into sentences and
  * tokens as sl_segment does, a line break ends a paragraph).  *out

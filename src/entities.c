@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canon.h"
 #include "engine.h"
 #include "ner.h"
 #include "utf8.h"
@@ -42,11 +43,12 @@ static sl_status ready(sl_engine *e, size_t n) {
     return SL_OK;
 }
 
-SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len, size_t n,
-                               const char **tags) {
+SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_t *len,
+                               const unsigned char *first, size_t n, const char **tags) {
     sl_status s = ready(e, n);
     if (s != SL_OK) return s;
-    for (size_t i = 0; i < n; i++) e->ner_tok[i] = (ner_tok){tok[i], (uint32_t)len[i]};
+    for (size_t i = 0; i < n; i++)
+        e->ner_tok[i] = (ner_tok){tok[i], (uint32_t)len[i], i == 0 || (first && first[i])};
     if (ner_tag(e->ner, e->ner_s, e->ner_tok, n, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) tags[i] = ner_tag_names[e->ner_tags[i]];
     return SL_OK;
@@ -61,31 +63,95 @@ static size_t possessive(const char *w, size_t n) {
     return 0;
 }
 
-/* The entities of one sentence, tokens tk[0, n) of text, onto e->mentions.
- * The tagger learnt from tokens that split a possessive off ("China 's"),
- * so a word's 's is a token of its own here, and no part of a mention. */
-static sl_status sentence(sl_engine *e, const char *text, const sl_token *tk, size_t n, size_t *count) {
-    sl_status s = ready(e, 2 * n);
+/* The tokens of one sentence, tk[0, n) of text, onto the document being
+ * gathered in e->ner_tok (*m of them so far).  The tagger learnt from
+ * tokens that split a possessive off ("China 's"), so a word's 's is a
+ * token of its own here, and no part of a mention. */
+static sl_status add_sentence(sl_engine *e, const char *text, const sl_token *tk, size_t n, size_t *m) {
+    sl_status s = ready(e, *m + 2 * n);
     if (s != SL_OK) return s;
-    size_t m = 0;
     sl_span *at = e->ner_span;
     for (size_t i = 0; i < n; i++) {
         const char *w = text + tk[i].start;
         size_t len = tk[i].end - tk[i].start, p = possessive(w, len);
-        e->ner_tok[m] = (ner_tok){w, (uint32_t)(len - p)};
-        at[m++] = (sl_span){tk[i].start, tk[i].end - p};
+        e->ner_tok[*m] = (ner_tok){w, (uint32_t)(len - p), i == 0};
+        at[(*m)++] = (sl_span){tk[i].start, tk[i].end - p};
         if (p) {
-            e->ner_tok[m] = (ner_tok){"'s", 2};
-            at[m++] = (sl_span){tk[i].end - p, tk[i].end};
+            e->ner_tok[*m] = (ner_tok){"'s", 2, 0};
+            at[(*m)++] = (sl_span){tk[i].end - p, tk[i].end};
         }
     }
+    return SL_OK;
+}
+
+static int capitalised(const ner_tok *t) {
+    unsigned char c = (unsigned char)t->s[0];
+    return t->n && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+}
+
+/* The names the alias data lists (data/entities.txt) are found where the
+ * model found nothing: a run of up to four capitalised tokens it tagged
+ * O, the longest that folds to a listed name, gets the name's type.  So
+ * "Zelensky spoke." has its person whether or not the model knows the
+ * word, and a user who adds a name to the data has it found.  A name the
+ * model found that the data lists takes the data's type ("Kiev" is a
+ * place even where the model took it for a team). */
+#define ALIAS_WORDS 4
+static int b_tag(const char *type) {
+    return !strcmp(type, "PER") ? NER_B_PER : !strcmp(type, "ORG") ? NER_B_ORG
+         : !strcmp(type, "LOC") ? NER_B_LOC : NER_B_MISC;
+}
+
+static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
+    sl_status s = entityidx_load(e);
+    if (s != SL_OK) return s;
+    uint8_t *tg = e->ner_tags;
+    const sl_span *at = e->ner_span;
+    for (size_t i = 0; i < m; i++) {
+        if (tg[i] != NER_O) { /* the model's name: the data's type, if listed */
+            size_t j = i + 1;
+            while (j < m && tg[j] == tg[i] + 1) j++;
+            const char *type;
+            if (canon_key(e->canon, text + at[i].start, at[j - 1].end - at[i].start, &e->ekey))
+                return engine_err(e, SL_ENOMEM, "out of memory");
+            if (canon_entity(e->canon, e->ekey.p, &type))
+                for (size_t k = i; k < j; k++) tg[k] = (uint8_t)(b_tag(type) + (k > i));
+            i = j - 1;
+            continue;
+        }
+        size_t run = 0;
+        while (run < ALIAS_WORDS && i + run < m && tg[i + run] == NER_O && capitalised(&e->ner_tok[i + run]) &&
+               (run == 0 || !e->ner_tok[i + run].first))
+            run++;
+        for (size_t L = run; L > 0; L--) {
+            const char *type;
+            if (canon_key(e->canon, text + at[i].start, at[i + L - 1].end - at[i].start, &e->ekey))
+                return engine_err(e, SL_ENOMEM, "out of memory");
+            if (!canon_entity(e->canon, e->ekey.p, &type)) continue;
+            for (size_t k = 0; k < L; k++) tg[i + k] = (uint8_t)(b_tag(type) + (k > 0));
+            run = L;
+            break;
+        }
+        if (run) i += run - 1;
+    }
+    return SL_OK;
+}
+
+/* Tag the document gathered (m tokens of text) and put its entities in
+ * e->mentions; their number into *count. */
+static sl_status tag_gathered(sl_engine *e, const char *text, size_t m, size_t *count) {
+    *count = 0;
+    if (!m) return SL_OK;
     if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    sl_status s = alias_names(e, text, m);
+    if (s != SL_OK) return s;
     const uint8_t *tg = e->ner_tags;
+    const sl_span *at = e->ner_span;
     for (size_t i = 0; i < m; i++) {
         if (tg[i] == NER_O) continue;
         int type = (tg[i] + 1) / 2;
         size_t j = i + 1;
-        while (j < m && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
+        while (j < m && !e->ner_tok[j].first && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
         if (array_grow((void **)&e->mentions, &e->cap_mentions, *count + 1, sizeof *e->mentions))
             return engine_err(e, SL_ENOMEM, "out of memory");
         e->mentions[(*count)++] = (sl_mention){at[i].start, at[j - 1].end, type_names[type - 1]};
@@ -96,25 +162,26 @@ static sl_status sentence(sl_engine *e, const char *text, const sl_token *tk, si
 
 sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
                       const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n) {
-    size_t count = 0, k = 0;
+    size_t m = 0, k = 0;
     *out = NULL;
     *n = 0;
     for (size_t i = 0; i < n_sent; i++) {
         size_t first = k;
         while (k < n_tok && tok[k].start < sent[i].end) k++;
-        sl_status s = sentence(e, text, tok + first, k - first, &count);
+        if (k == first) continue;
+        sl_status s = add_sentence(e, text, tok + first, k - first, &m);
         if (s != SL_OK) return s;
     }
-    *out = e->mentions;
-    *n = count;
-    return SL_OK;
+    sl_status s = tag_gathered(e, text, m, n);
+    if (s == SL_OK) *out = e->mentions;
+    return s;
 }
 
 SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
                                 size_t *n) {
     *out = NULL;
     *n = 0;
-    size_t bad, count = 0;
+    size_t bad, m = 0;
     if (utf8_check(text, len, &bad) != UTF8_OK)
         return engine_err(e, SL_EUTF8, "invalid UTF-8 or a NUL at byte %zu", bad);
     segmenter *sg = &e->seg;
@@ -127,14 +194,15 @@ SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, cons
             size_t first = sg->n_tok;
             if (segment_tokens(sg, text, sg->sent[k].start, sg->sent[k].end))
                 return engine_err(e, SL_ENOMEM, "out of memory");
-            sl_status s = sentence(e, text, sg->tok + first, sg->n_tok - first, &count);
+            if (sg->n_tok == first) continue;
+            sl_status s = add_sentence(e, text, sg->tok + first, sg->n_tok - first, &m);
             if (s != SL_OK) return s;
         }
         p = q + 1;
     }
-    *out = e->mentions;
-    *n = count;
-    return SL_OK;
+    sl_status s = tag_gathered(e, text, m, n);
+    if (s == SL_OK) *out = e->mentions;
+    return s;
 }
 
 void entities_free(sl_engine *e) {

@@ -91,7 +91,8 @@ const ner_lex *ner_lookup(const ner_lexicon *l, uint64_t key) {
     }
 }
 
-/* A sentence set in capitals (a headline): most of its words are. */
+/* Whether the sentence t[0, n) is set in capitals (a headline): most of
+ * its words are. */
 static int all_caps(const ner_tok *t, size_t n) {
     size_t words = 0, caps = 0;
     for (size_t i = 0; i < n; i++) {
@@ -106,18 +107,38 @@ static int all_caps(const ner_tok *t, size_t n) {
     return words >= 3 && caps * 10 >= words * 8;
 }
 
-int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n) {
+static int reserve(ner_scratch *s, size_t n) {
     if (n + 2 > s->cap) {
         size_t nc = (n + 2) * 2;
-        uint64_t *th = realloc(s->th, nc * NER_FORMS * sizeof *th);
-        if (th) s->th = th;
-        float *sc = realloc(s->score, nc * NER_TAGS * sizeof *sc);
-        if (sc) s->score = sc;
-        uint8_t *b = realloc(s->back, nc * NER_TAGS);
-        if (b) s->back = b;
-        if (!th || !sc || !b) return -1;
+#define GROW(f, k)                                  \
+    do {                                            \
+        void *p_ = realloc(s->f, nc * (k) * sizeof *s->f); \
+        if (!p_) return -1;                         \
+        s->f = p_;                                  \
+    } while (0)
+        GROW(th, NER_FORMS);
+        GROW(score, NER_TAGS);
+        GROW(back, NER_TAGS);
+        GROW(begin, 1);
+        GROW(end, 1);
+        GROW(prev, 1);
+        GROW(next, 1);
+        GROW(caps, 1);
+#undef GROW
         s->cap = nc;
     }
+    size_t want = 16;
+    while (want < 2 * n) want *= 2;
+    if (want > s->cap_slot) {
+        uint32_t *sl = realloc(s->slot, want * sizeof *sl);
+        if (!sl) return -1;
+        s->slot = sl, s->cap_slot = want;
+    }
+    return 0;
+}
+
+int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n) {
+    if (reserve(s, n)) return -1;
     for (size_t i = 0; i < n; i++) {
         uint64_t *h = s->th + i * NER_FORMS;
         const char *w = t[i].s;
@@ -139,26 +160,54 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
         h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
         h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
     }
-    s->caps = all_caps(t, n);
+    /* the sentences */
+    for (size_t b = 0; b < n;) {
+        size_t e = b + 1;
+        while (e < n && !t[e].first) e++;
+        uint8_t caps = (uint8_t)all_caps(t + b, e - b);
+        for (size_t i = b; i < e; i++) s->begin[i] = (uint32_t)b, s->end[i] = (uint32_t)e, s->caps[i] = caps;
+        b = e;
+    }
+    /* each token's neighbours in the document by lower-case form */
+    size_t mask = s->cap_slot - 1;
+    memset(s->slot, 0xFF, s->cap_slot * sizeof *s->slot);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = s->th[i * NER_FORMS + F_LOWER];
+        size_t j = (size_t)key & mask;
+        while (s->slot[j] != NER_NONE && s->th[(size_t)s->slot[j] * NER_FORMS + F_LOWER] != key) j = (j + 1) & mask;
+        uint32_t p = s->slot[j];
+        s->prev[i] = p;
+        s->next[i] = NER_NONE;
+        if (p != NER_NONE) s->next[p] = (uint32_t)i;
+        s->slot[j] = (uint32_t)i;
+    }
     return 0;
 }
-
 
 /* Beyond the sentence: one hash a form for the start, one for the end. */
 #define EDGE_START 0x5bd1e9955bd1e995ULL
 #define EDGE_END 0x2545f4914f6cdd1dULL
+/* The contexts of the same word elsewhere in the document: this many
+ * occurrences before the token and as many after. */
+#define NER_AROUND 2
+
+static uint32_t row(uint64_t f, uint64_t template, uint32_t bits) {
+    return (uint32_t)(mix64(f + template * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
 
 size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
                     uint32_t *out) {
+    (void)t, (void)n;
+    const size_t b = s->begin[i], e = s->end[i];
     const uint64_t *h0 = s->th + i * NER_FORMS;
-    const uint64_t *hp = i > 0 ? h0 - NER_FORMS : NULL, *hn = i + 1 < n ? h0 + NER_FORMS : NULL;
-    const uint64_t *hp2 = i > 1 ? h0 - 2 * NER_FORMS : NULL, *hn2 = i + 2 < n ? h0 + 2 * NER_FORMS : NULL;
+    const uint64_t *hp = i > b ? h0 - NER_FORMS : NULL, *hn = i + 1 < e ? h0 + NER_FORMS : NULL;
+    const uint64_t *hp2 = i > b + 1 ? h0 - 2 * NER_FORMS : NULL, *hn2 = i + 2 < e ? h0 + 2 * NER_FORMS : NULL;
 #define AT(p, f, edge) ((p) ? (p)[f] : (edge) + (f))
     uint64_t lp = AT(hp, F_LOWER, EDGE_START), ln = AT(hn, F_LOWER, EDGE_END);
     uint64_t sp = AT(hp, F_SHAPE, EDGE_START), sn = AT(hn, F_SHAPE, EDGE_END);
     uint64_t f[NER_MAX_FEATURES];
     size_t k = 0;
-    int caps = s->caps;
+    int caps = s->caps[i], first = i == b;
     f[k++] = 1;
     f[k++] = h0[F_WORD];
     f[k++] = h0[F_LOWER];
@@ -174,7 +223,7 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     f[k++] = h0[F_SHAPE] * 31 + sn;
     f[k++] = lp * 31 + h0[F_LOWER];
     f[k++] = h0[F_LOWER] * 31 + ln;
-    f[k++] = (i == 0) * 7 + h0[F_SHAPE];
+    f[k++] = (uint64_t)first * 7 + h0[F_SHAPE];
     f[k++] = AT(hp, F_WORD, EDGE_START);
     f[k++] = AT(hn, F_WORD, EDGE_END);
     f[k++] = caps ? h0[F_LOWER] + 11 : 13;
@@ -191,12 +240,37 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     f[k++] = AT(hp, F_COARSE, EDGE_START) * 31 + h0[F_COARSE];
     f[k++] = h0[F_COARSE] * 31 + AT(hn, F_COARSE, EDGE_END);
     f[k++] = h0[F_CLUSTER] * 31 + h0[F_SHAPE];
-    f[k++] = (h0[F_CASE] * 31 + h0[F_SHAPE]) * 3 + (i == 0) + 2 * caps;
+    f[k++] = (h0[F_CASE] * 31 + h0[F_SHAPE]) * 3 + (uint64_t)first + 2 * (uint64_t)caps;
     f[k++] = AT(hp, F_CASE, EDGE_START) * 31 + h0[F_CASE];
-#undef AT
     /* each template its own rows: the template's number in the mix */
-    for (size_t j = 0; j < k; j++) out[j] = (uint32_t)(mix64(f[j] + (uint64_t)(j + 1) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+    for (size_t j = 0; j < k; j++) out[j] = row(f[j], j + 1, bits);
+    /* the same word elsewhere in the document: its neighbours, and how
+     * it is written there (one template each, whichever occurrence) */
+    for (int dir = 0; dir < 2; dir++) {
+        uint32_t o = dir ? s->next[i] : s->prev[i];
+        for (int c = 0; c < NER_AROUND && o != NER_NONE; c++, o = dir ? s->next[o] : s->prev[o]) {
+            const uint64_t *ho = s->th + (size_t)o * NER_FORMS;
+            const uint64_t *op = o > s->begin[o] ? ho - NER_FORMS : NULL;
+            const uint64_t *on = o + 1 < s->end[o] ? ho + NER_FORMS : NULL;
+            uint64_t where = (uint64_t)(o == s->begin[o]) + 2 * (uint64_t)s->caps[o];
+            out[k++] = row(AT(op, F_LOWER, EDGE_START), 101, bits);
+            out[k++] = row(AT(on, F_LOWER, EDGE_END), 102, bits);
+            out[k++] = row((ho[F_SHAPE] * 31 + h0[F_SHAPE]) * 4 + where, 103, bits);
+        }
+    }
+#undef AT
     return k;
+}
+
+size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *tags, size_t i,
+                   uint32_t bits, uint32_t *out) {
+    int said[2] = {NER_TAGS, NER_TAGS}, k = 0;
+    for (uint32_t o = prev[i]; o != NER_NONE && k < 2; o = prev[o])
+        if (o < begin[i]) said[k++] = tags[o];
+    if (!k) return 0;
+    out[0] = row((uint64_t)said[0], 111, bits);
+    out[1] = row((uint64_t)said[0] * 16 + (uint64_t)said[1], 112, bits);
+    return 2;
 }
 
 /* ---- decoding ------------------------------------------------------------ */
@@ -251,7 +325,20 @@ int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint
         float *sc = s->score + i * NER_TAGS;
         for (int b = 0; b < NER_TAGS; b++) sc[b] = (float)acc[b] * m->scale;
     }
-    ner_viterbi((const float(*)[NER_TAGS])m->trans, s->score, s->back, n, tags);
+    /* sentence by sentence, in order: what was said of a word before */
+    for (size_t b = 0; b < n; b = s->end[b]) {
+        for (size_t i = b; i < s->end[b]; i++) {
+            uint32_t h[2];
+            size_t k = ner_history(s->prev, s->begin, tags, i, m->bits, h);
+            float *sc = s->score + i * NER_TAGS;
+            for (size_t j = 0; j < k; j++) {
+                const int16_t *w = m->w + (size_t)h[j] * NER_TAGS;
+                for (int c = 0; c < NER_TAGS; c++) sc[c] += (float)w[c] * m->scale;
+            }
+        }
+        ner_viterbi((const float(*)[NER_TAGS])m->trans, s->score + b * NER_TAGS, s->back + b * NER_TAGS,
+                    s->end[b] - b, tags + b);
+    }
     return 0;
 }
 
@@ -259,6 +346,7 @@ void ner_scratch_free(ner_scratch *s) {
     free(s->th);
     free(s->score);
     free(s->back);
+    free(s->begin), free(s->end), free(s->prev), free(s->next), free(s->caps), free(s->slot);
     memset(s, 0, sizeof *s);
 }
 

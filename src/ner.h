@@ -34,16 +34,19 @@ enum { NER_O, NER_B_PER, NER_I_PER, NER_B_ORG, NER_I_ORG, NER_B_LOC, NER_I_LOC, 
 
 /* Bumped whenever ner_features changes what it emits: a model trained
  * with other features is refused. */
-#define NER_FEATURES_VERSION 2
-#define NER_MAX_FEATURES 40 /* features a token at most */
+#define NER_FEATURES_VERSION 3
+#define NER_MAX_FEATURES 56 /* features a token at most */
 #define NER_HEADER 64
 
 extern const char *const ner_tag_names[NER_TAGS]; /* "O", "B-PER", ... */
 
-/* A token: bytes of UTF-8, not NUL-terminated. */
+/* A token of a document: bytes of UTF-8, not NUL-terminated; first is
+ * nonzero where a sentence starts (the document's first token always
+ * does). */
 typedef struct ner_tok {
     const char *s;
     uint32_t n;
+    uint32_t first;
 } ner_tok;
 
 /* What the lexicon (tools/ner_lexicon.c) says of a word: its key is the
@@ -81,24 +84,43 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen);
 ner_model *ner_default(char *err, size_t errlen);
 void ner_free(ner_model *m);
 
-/* Per-thread scratch for features and decoding, reused across calls. */
+/* Per-thread scratch for features and decoding, reused across calls;
+ * everything per token of the document being tagged. */
 typedef struct ner_scratch {
-    uint64_t *th;       /* per token: hashes of its forms (NER_FORMS each) */
-    float *score;       /* per token: NER_TAGS */
-    uint8_t *back;      /* per token: NER_TAGS */
+    uint64_t *th;       /* hashes of its forms (NER_FORMS each) */
+    float *score;       /* NER_TAGS */
+    uint8_t *back;      /* NER_TAGS */
+    uint32_t *begin, *end; /* its sentence: [begin, end) */
+    uint32_t *prev, *next; /* the document's previous and next token with
+                            * its lower-case form, or NER_NONE */
+    uint8_t *caps;      /* its sentence is set in capitals (a headline) */
     size_t cap;
-    int caps;           /* the sentence is set in capitals (a headline) */
+    uint32_t *slot;     /* a hash table of forms, while prev is found */
+    size_t cap_slot;
 } ner_scratch;
+#define NER_NONE UINT32_MAX
 void ner_scratch_free(ner_scratch *s);
 
-/* The feature rows of token i of the sentence t[0, n), into
- * out[NER_MAX_FEATURES]; their number.  Call ner_prepare first (it fills
- * s->th).  Shared by the tagger and the trainer. */
+/* The feature rows of token i of the document t[0, n), into
+ * out[NER_MAX_FEATURES]; their number.  Call ner_prepare on the document
+ * first.  Shared by the tagger and the trainer.  Besides the token and
+ * its sentence, a token's features tell the contexts in which the same
+ * word (in any case) stands elsewhere in the document: "Bolton" alone in
+ * a results table is told by "Bolton manager" three sentences on. */
 int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n);
 size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
                     uint32_t *out);
 
-/* Tag the sentence t[0, n) into tags[n].  0, or -1 when memory runs out. */
+/* What the tagger said of the same word earlier in the document: rows
+ * from the tags of the two nearest occurrences of token i's lower-case
+ * form (prev, from ner_prepare) in sentences before its own (begin),
+ * already decoded into tags.  Into out[2]; their number (0 when there
+ * are none). */
+size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *tags, size_t i,
+                   uint32_t bits, uint32_t *out);
+
+/* Tag the document t[0, n) (its sentences marked by first) into tags[n].
+ * 0, or -1 when memory runs out. */
 int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags);
 
 /* Viterbi over per-token scores (score[n][NER_TAGS]) and transitions;

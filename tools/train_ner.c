@@ -11,11 +11,14 @@
  * one (transitions alike).  The average over every step is kept; after
  * each epoch it is scored on DEV (entity-level exact match, as
  * conlleval), and the best epoch's average is written.  The test file is
- * never read here.  Sentences are visited in an order shuffled by a fixed
- * seed, so a run is repeatable.
+ * never read here.  Documents are visited in an order shuffled by a
+ * fixed seed, so a run is repeatable, and each one's sentences in their
+ * own order, as the tagger reads them: the tags the current weights gave
+ * a word earlier in the document are features of it (ner_history), so
+ * the model learns how far to trust them.
  *
  * CoNLL input: the token in the first column, the IOB2 tag in the last,
- * a blank line between sentences; -DOCSTART- lines are skipped.
+ * a blank line between sentences; a -DOCSTART- line starts a document.
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +40,13 @@ typedef struct corpus {
     size_t n_tok, cap_tok;
     sentence *sent;
     size_t n_sent, cap_sent;
+    size_t *doc;        /* the first sentence of each document */
+    size_t n_doc, cap_doc;
+    uint32_t *rows;     /* per token: its feature rows (NER_MAX_FEATURES) */
+    uint8_t *nrows;     /* per token: how many */
+    uint32_t *prev, *begin; /* per token, as ner_scratch has them, but
+                             * numbered in the corpus */
+    uint8_t *pred;      /* per token: the tags the last decoding gave */
 } corpus;
 
 static int tag_of(const char *s) {
@@ -78,10 +88,15 @@ static void read_conll(const char *path, corpus *c) {
         lineno++;
         size_t len = got ? strlen(line) : 0;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (!got || !len || !strncmp(line, "-DOCSTART-", 10)) {
+        int doc = got && !strncmp(line, "-DOCSTART-", 10);
+        if (!got || !len || doc) {
             if (c->n_tok > start) {
                 c->sent = grow(c->sent, &c->cap_sent, c->n_sent + 1, sizeof *c->sent);
                 c->sent[c->n_sent++] = (sentence){start, c->n_tok - start};
+            }
+            if (doc || !c->n_doc) {
+                c->doc = grow(c->doc, &c->cap_doc, c->n_doc + 1, sizeof *c->doc);
+                c->doc[c->n_doc++] = c->n_sent;
             }
             start = c->n_tok;
             if (!got) break;
@@ -109,12 +124,6 @@ static void read_conll(const char *path, corpus *c) {
         if (buf_put(&c->text, line, (size_t)(sp - line)) || buf_putc(&c->text, '\0')) die("out of memory");
     }
     fclose(f);
-}
-static void tokens(const corpus *c, const sentence *s, ner_tok *t) {
-    for (size_t i = 0; i < s->n; i++) {
-        const char *w = c->text.p + c->off[s->first + i];
-        t[i] = (ner_tok){w, (uint32_t)strlen(w)};
-    }
 }
 
 /* ---- the lexicon ---------------------------------------------------------- */
@@ -150,6 +159,39 @@ static void read_lexicon(const char *path) {
     lexicon = (ner_lexicon){bits, slot};
 }
 
+/* ---- features ------------------------------------------------------------- */
+
+/* The feature rows of every token, document by document: they do not
+ * change as the weights learn. */
+static void featurize(corpus *c, uint32_t bits) {
+    c->rows = malloc(c->n_tok * NER_MAX_FEATURES * sizeof *c->rows);
+    c->nrows = malloc(c->n_tok);
+    c->prev = malloc(c->n_tok * sizeof *c->prev);
+    c->begin = malloc(c->n_tok * sizeof *c->begin);
+    c->pred = calloc(c->n_tok, 1);
+    ner_tok *t = malloc(c->n_tok * sizeof *t);
+    if (!c->rows || !c->nrows || !c->prev || !c->begin || !c->pred || !t) die("out of memory");
+    ner_scratch s = {0};
+    for (size_t d = 0; d < c->n_doc; d++) {
+        size_t s0 = c->doc[d], s1 = d + 1 < c->n_doc ? c->doc[d + 1] : c->n_sent;
+        if (s0 == s1) continue;
+        size_t first = c->sent[s0].first, n = 0;
+        for (size_t q = s0; q < s1; q++)
+            for (size_t i = 0; i < c->sent[q].n; i++, n++) {
+                const char *w = c->text.p + c->off[first + n];
+                t[n] = (ner_tok){w, (uint32_t)strlen(w), i == 0};
+            }
+        if (ner_prepare(&s, &lexicon, t, n)) die("out of memory");
+        for (size_t i = 0; i < n; i++) {
+            c->nrows[first + i] = (uint8_t)ner_features(&s, t, n, i, bits, c->rows + (first + i) * NER_MAX_FEATURES);
+            c->prev[first + i] = s.prev[i] == NER_NONE ? NER_NONE : (uint32_t)first + s.prev[i];
+            c->begin[first + i] = (uint32_t)first + s.begin[i];
+        }
+    }
+    ner_scratch_free(&s);
+    free(t);
+}
+
 /* ---- the perceptron ----------------------------------------------------- */
 
 typedef struct model {
@@ -169,23 +211,27 @@ static void update(model *m, const uint32_t *rows, size_t k, int tag, float d) {
     }
 }
 
-/* Scores of every token of a sentence under weights w (the current or
+/* Scores of every token of sentence se under weights w (the current or
  * the averaged), then Viterbi. */
-static void decode(const float *w, const float trans[NER_TAGS + 1][NER_TAGS], uint32_t bits,
-                   ner_scratch *s, const ner_tok *t, size_t n, uint32_t *rows, size_t *nrows,
-                   uint8_t *tags) {
-    if (ner_prepare(s, &lexicon, t, n)) die("out of memory");
-    for (size_t i = 0; i < n; i++) {
-        size_t k = ner_features(s, t, n, i, bits, rows + i * NER_MAX_FEATURES);
-        nrows[i] = k;
-        float *sc = s->score + i * NER_TAGS;
+static void decode(const float *w, const float trans[NER_TAGS + 1][NER_TAGS], corpus *c,
+                   const sentence *se, uint32_t bits, float *score, uint8_t *back, uint32_t *hist,
+                   uint8_t *nhist) {
+    for (size_t i = 0; i < se->n; i++) {
+        size_t at = se->first + i;
+        const uint32_t *rows = c->rows + at * NER_MAX_FEATURES;
+        float *sc = score + i * NER_TAGS;
         for (int b = 0; b < NER_TAGS; b++) sc[b] = 0;
-        for (size_t j = 0; j < k; j++) {
-            const float *r = w + (size_t)rows[i * NER_MAX_FEATURES + j] * NER_TAGS;
+        for (size_t j = 0; j < c->nrows[at]; j++) {
+            const float *r = w + (size_t)rows[j] * NER_TAGS;
+            for (int b = 0; b < NER_TAGS; b++) sc[b] += r[b];
+        }
+        nhist[i] = (uint8_t)ner_history(c->prev, c->begin, c->pred, at, bits, hist + 2 * i);
+        for (size_t j = 0; j < nhist[i]; j++) {
+            const float *r = w + (size_t)hist[2 * i + j] * NER_TAGS;
             for (int b = 0; b < NER_TAGS; b++) sc[b] += r[b];
         }
     }
-    ner_viterbi(trans, s->score, s->back, n, tags);
+    ner_viterbi(trans, score, back, se->n, c->pred + se->first);
 }
 
 /* Entities (type, start, end) of a tag sequence, as conlleval counts them. */
@@ -203,34 +249,36 @@ static size_t chunks(const uint8_t *tags, size_t n, size_t *out) {
     return k;
 }
 
-static double score_dev(const model *m, const float *avg, const float avgtrans[NER_TAGS + 1][NER_TAGS],
-                        const corpus *dev, ner_scratch *s) {
+/* Room to decode the longest sentence of a corpus in. */
+typedef struct work {
+    float *score;
+    uint8_t *back, *nhist;
+    uint32_t *hist;
+    size_t *cg, *cp;
+} work;
+
+static void work_init(work *w, size_t maxn) {
+    w->score = malloc(maxn * NER_TAGS * sizeof *w->score);
+    w->back = malloc(maxn * NER_TAGS);
+    w->nhist = malloc(maxn);
+    w->hist = malloc(2 * maxn * sizeof *w->hist);
+    w->cg = malloc(maxn * sizeof *w->cg);
+    w->cp = malloc(maxn * sizeof *w->cp);
+    if (!w->score || !w->back || !w->nhist || !w->hist || !w->cg || !w->cp) die("out of memory");
+}
+
+static double score_dev(const float *avg, const float avgtrans[NER_TAGS + 1][NER_TAGS], corpus *dev,
+                        uint32_t bits, work *w) {
     size_t tp = 0, np = 0, ng = 0;
-    ner_tok *t = NULL;
-    uint32_t *rows = NULL;
-    size_t *nrows = NULL, *cg = NULL, *cp = NULL, cap = 0;
-    uint8_t *pred = NULL;
     for (size_t q = 0; q < dev->n_sent; q++) {
         const sentence *se = &dev->sent[q];
-        if (se->n > cap) {
-            cap = se->n * 2;
-            t = realloc(t, cap * sizeof *t);
-            rows = realloc(rows, cap * NER_MAX_FEATURES * sizeof *rows);
-            nrows = realloc(nrows, cap * sizeof *nrows);
-            cg = realloc(cg, cap * sizeof *cg);
-            cp = realloc(cp, cap * sizeof *cp);
-            pred = realloc(pred, cap);
-            if (!t || !rows || !nrows || !cg || !cp || !pred) die("out of memory");
-        }
-        tokens(dev, se, t);
-        decode(avg, avgtrans, m->bits, s, t, se->n, rows, nrows, pred);
-        size_t a = chunks(dev->gold + se->first, se->n, cg), b = chunks(pred, se->n, cp);
+        decode(avg, avgtrans, dev, se, bits, w->score, w->back, w->hist, w->nhist);
+        size_t a = chunks(dev->gold + se->first, se->n, w->cg), b = chunks(dev->pred + se->first, se->n, w->cp);
         ng += a, np += b;
         for (size_t i = 0; i < a; i++)
             for (size_t j = 0; j < b; j++)
-                if (cg[i] == cp[j]) tp++;
+                if (w->cg[i] == w->cp[j]) tp++;
     }
-    free(t), free(rows), free(nrows), free(cg), free(cp), free(pred);
     double p = np ? (double)tp / np : 0, r = ng ? (double)tp / ng : 0;
     return p + r > 0 ? 2 * p * r / (p + r) : 0;
 }
@@ -306,50 +354,59 @@ int main(int argc, char **argv) {
     if (!m.w || !m.u || !avg || !best) die("out of memory");
     for (int x = 0; x <= NER_TAGS; x++)
         for (int y = 0; y < NER_TAGS; y++) m.trans[x][y] = ner_allowed(x, y) ? 0 : -1e30f;
-    size_t *order = malloc(tr.n_sent * sizeof *order), maxn = 0;
-    for (size_t i = 0; i < tr.n_sent; i++) {
-        order[i] = i;
+    featurize(&tr, bits);
+    featurize(&dev, bits);
+    size_t *order = malloc(tr.n_doc * sizeof *order), maxn = 1;
+    for (size_t i = 0; i < tr.n_doc; i++) order[i] = i;
+    for (size_t i = 0; i < tr.n_sent; i++)
         if (tr.sent[i].n > maxn) maxn = tr.sent[i].n;
-    }
-    ner_tok *t = malloc(maxn * sizeof *t);
-    uint32_t *rows = malloc(maxn * NER_MAX_FEATURES * sizeof *rows);
-    size_t *nrows = malloc(maxn * sizeof *nrows);
-    uint8_t *pred = malloc(maxn);
-    if (!order || !t || !rows || !nrows || !pred) die("out of memory");
-    ner_scratch s = {0};
+    for (size_t i = 0; i < dev.n_sent; i++)
+        if (dev.sent[i].n > maxn) maxn = dev.sent[i].n;
+    if (!order) die("out of memory");
+    work wk;
+    work_init(&wk, maxn);
     uint64_t rng = seed ? seed : 1;
     double best_f1 = -1;
     int best_epoch = 0;
     for (int e = 1; e <= epochs; e++) {
-        for (size_t i = tr.n_sent; i > 1; i--) { /* Fisher-Yates, xorshift */
+        /* documents in a shuffled order (Fisher-Yates, xorshift), each
+         * read in its own order: what the tagger said of a word earlier
+         * in a document is a feature */
+        for (size_t i = tr.n_doc; i > 1; i--) {
             rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
             size_t j = rng % i, x = order[i - 1];
             order[i - 1] = order[j], order[j] = x;
         }
         size_t wrong = 0;
-        for (size_t q = 0; q < tr.n_sent; q++) {
-            const sentence *se = &tr.sent[order[q]];
-            const uint8_t *gold = tr.gold + se->first;
-            tokens(&tr, se, t);
-            decode(m.w, (const float(*)[NER_TAGS])m.trans, bits, &s, t, se->n, rows, nrows, pred);
-            int prev_g = NER_TAGS, prev_p = NER_TAGS, diff = 0;
-            for (size_t i = 0; i < se->n; i++) {
-                if (gold[i] != pred[i]) {
-                    update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
-                    update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
-                    diff = 1;
+        for (size_t d = 0; d < tr.n_doc; d++) {
+            size_t s0 = tr.doc[order[d]], s1 = order[d] + 1 < tr.n_doc ? tr.doc[order[d] + 1] : tr.n_sent;
+            for (size_t q = s0; q < s1; q++) {
+                const sentence *se = &tr.sent[q];
+                const uint8_t *gold = tr.gold + se->first, *pred = tr.pred + se->first;
+                const uint32_t *rows = tr.rows + se->first * NER_MAX_FEATURES;
+                const uint8_t *nrows = tr.nrows + se->first;
+                decode(m.w, (const float(*)[NER_TAGS])m.trans, &tr, se, bits, wk.score, wk.back, wk.hist, wk.nhist);
+                int prev_g = NER_TAGS, prev_p = NER_TAGS, diff = 0;
+                for (size_t i = 0; i < se->n; i++) {
+                    if (gold[i] != pred[i]) {
+                        update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
+                        update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
+                        update(&m, wk.hist + 2 * i, wk.nhist[i], gold[i], 1.0f);
+                        update(&m, wk.hist + 2 * i, wk.nhist[i], pred[i], -1.0f);
+                        diff = 1;
+                    }
+                    if (gold[i] != pred[i] || prev_g != prev_p) {
+                        m.trans[prev_g][gold[i]] += 1, m.utrans[prev_g][gold[i]] += m.step;
+                        m.trans[prev_p][pred[i]] -= 1, m.utrans[prev_p][pred[i]] -= m.step;
+                    }
+                    prev_g = gold[i], prev_p = pred[i];
                 }
-                if (gold[i] != pred[i] || prev_g != prev_p) {
-                    m.trans[prev_g][gold[i]] += 1, m.utrans[prev_g][gold[i]] += m.step;
-                    m.trans[prev_p][pred[i]] -= 1, m.utrans[prev_p][pred[i]] -= m.step;
-                }
-                prev_g = gold[i], prev_p = pred[i];
+                wrong += diff;
+                m.step++;
             }
-            wrong += diff;
-            m.step++;
         }
         average(&m, avg, avgtrans);
-        double f1 = score_dev(&m, avg, (const float(*)[NER_TAGS])avgtrans, &dev, &s);
+        double f1 = score_dev(avg, (const float(*)[NER_TAGS])avgtrans, &dev, bits, &wk);
         fprintf(stderr, "train_ner: epoch %d: %zu of %zu sentences wrong; dev F1 %.4f\n", e, wrong, tr.n_sent, f1);
         if (f1 > best_f1) {
             best_f1 = f1, best_epoch = e;

@@ -33,6 +33,52 @@ $ printf -- '-DOCSTART- -X- O\n\nLin X\nJian X\nspoke X\nin X\nBeijing X\n.\n\nT
   Commission X I-ORG
   agreed X O
 
+# A document is read whole: "Kessler" alone is taken for a person, but
+# once the document has named Kessler GmbH it is the company; a new
+# -DOCSTART- forgets it.  Blank lines come back as they were read.
+$ printf -- 'Kessler\nsaid\n.\n\n-DOCSTART- -X- O\n\nKessler\nGmbH\nsaid\nprofit\nrose\n.\n\n\nKessler\nsaid\n.\n\n-DOCSTART- -X- O\n\nKessler\nsaid\n.\n' | storyline tag --conll
+  Kessler B-PER
+  said O
+  . O
+  
+  -DOCSTART- -X- O O
+  
+  Kessler B-ORG
+  GmbH I-ORG
+  said O
+  profit O
+  rose O
+  . O
+  
+  
+  Kessler B-ORG
+  said O
+  . O
+  
+  -DOCSTART- -X- O O
+  
+  Kessler B-PER
+  said O
+  . O
+
+# In text, a line is the document.
+$ printf 'Kessler said.\nKessler GmbH said profit rose. Kessler said.\n' | storyline tag
+  1:0-7	PER	Kessler
+  2:0-12	ORG	Kessler GmbH
+  2:31-38	ORG	Kessler
+
+# Names the alias data lists are found where the model finds none (it
+# knows no "Zelenskiy" at the start of a sentence), in any of their
+# spellings, and take the data's type (the model alone calls this Kiev
+# a team); --conll is the model alone.
+$ printf 'Zelenskiy and Kiev\n' | storyline tag
+  1:0-9	PER	Zelenskiy
+  1:14-18	LOC	Kiev
+$ printf 'Zelenskiy\nand\nKiev\n' | storyline tag --conll
+  Zelenskiy O
+  and O
+  Kiev B-ORG
+
 # Bad input: the line is named, the next lines are still tagged.
 $ printf 'Zelensky spoke.\n\xff\xfe bad\nZelensky met Putin in Kyiv.\n' | storyline tag
   1:0-8	PER	Zelensky
