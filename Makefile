@@ -136,8 +136,8 @@ $(BUILD)/df_model: tools/df_model.c $(BUILD)/libstoryline.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
 
 # Retrain the NER model from CoNLL-2003 (train; the epoch chosen on dev).
-$(BUILD)/train_ner: tools/train_ner.c src/ner.c src/ner.h src/buf.h | $(BUILD)/obj
-	$(CC) $(CFLAGS) -DNER_NO_DEFAULT -o $@ tools/train_ner.c src/ner.c $(LDFLAGS) $(LDLIBS)
+$(BUILD)/train_ner: tools/train_ner.c tools/perceptron.h src/ner.c src/ner.h src/chain.c src/chain.h src/buf.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -DNER_NO_DEFAULT -Itools -o $@ tools/train_ner.c src/ner.c src/chain.c $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/ner_lexicon: tools/ner_lexicon.c $(BUILD)/libstoryline.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)

@@ -9,14 +9,10 @@
 #include <xxhash.h>
 
 #include "buf.h"
+#include "chain.h"
 
 const char *const ner_tag_names[NER_TAGS] = {"O",     "B-PER", "I-PER",  "B-ORG", "I-ORG",
                                              "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
-
-int ner_allowed(int a, int b) {
-    if (b == NER_O || (b & 1)) return 1; /* O and B-X follow anything */
-    return a != NER_TAGS && a != NER_O && (a + 1) / 2 == (b + 1) / 2; /* I-X after B-X, I-X */
-}
 
 /* ---- features ------------------------------------------------------------ */
 
@@ -275,33 +271,6 @@ size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *t
 
 /* ---- decoding ------------------------------------------------------------ */
 
-void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_t *back, size_t n,
-                 uint8_t *tags) {
-    if (!n) return;
-    for (int b = 0; b < NER_TAGS; b++) score[b] += trans[NER_TAGS][b];
-    for (size_t i = 1; i < n; i++) {
-        float *prev = score + (i - 1) * NER_TAGS, *cur = score + i * NER_TAGS;
-        for (int b = 0; b < NER_TAGS; b++) {
-            int arg = 0;
-            float best = prev[0] + trans[0][b];
-            for (int a = 1; a < NER_TAGS; a++) {
-                float v = prev[a] + trans[a][b];
-                if (v > best) best = v, arg = a;
-            }
-            cur[b] += best;
-            back[i * NER_TAGS + b] = (uint8_t)arg;
-        }
-    }
-    int t = 0;
-    const float *last = score + (n - 1) * NER_TAGS;
-    for (int b = 1; b < NER_TAGS; b++)
-        if (last[b] > last[t]) t = b;
-    for (size_t i = n; i-- > 0;) {
-        tags[i] = (uint8_t)t;
-        if (i) t = back[i * NER_TAGS + t];
-    }
-}
-
 int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags) {
     if (!n) return 0;
     if (ner_prepare(s, &m->lex, t, n)) return -1;
@@ -336,8 +305,8 @@ int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint
                 for (int c = 0; c < NER_TAGS; c++) sc[c] += (float)w[c] * m->scale;
             }
         }
-        ner_viterbi((const float(*)[NER_TAGS])m->trans, s->score + b * NER_TAGS, s->back + b * NER_TAGS,
-                    s->end[b] - b, tags + b);
+        chain_viterbi(NER_TAGS, &m->trans[0][0], s->score + b * NER_TAGS, s->back + b * NER_TAGS,
+                      s->end[b] - b, tags + b);
     }
     return 0;
 }
@@ -352,53 +321,41 @@ void ner_scratch_free(ner_scratch *s) {
 
 /* ---- the model file -------------------------------------------------------- */
 
-static const char MAGIC[8] = {'S', 'L', 'N', 'E', 'R', 0, 0, 2};
+const char NER_MAGIC[8] = {'S', 'L', 'N', 'E', 'R', 0, 0, 2};
 
 ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
     const unsigned char *p = data;
-    if (n < NER_HEADER || memcmp(p, MAGIC, 7) != 0) {
-        snprintf(err, errlen, "not a storyline NER model (no SLNER header)");
+    chain_header h;
+    if (chain_read_header(data, n, NER_MAGIC, "NER", &h, err, errlen)) return NULL;
+    if (h.tags != NER_TAGS || h.bits < 8 || h.bits > 26 || h.extra > 24) {
+        snprintf(err, errlen, "NER model has %u tags and %u bits; expected %d tags, 8 to 26 bits", h.tags,
+                 h.bits, NER_TAGS);
         return NULL;
     }
-    if (p[7] != MAGIC[7]) {
-        snprintf(err, errlen, "NER model format %u; this build reads format %u", p[7], MAGIC[7]);
-        return NULL;
-    }
-    uint32_t tags = le_get(p + 8, 4), bits = le_get(p + 12, 4);
-    uint32_t feats = le_get(p + 16, 4), lex_bits = le_get(p + 20, 4), sc = le_get(p + 24, 4);
-    uint64_t sum = le_get(p + 32, 4) | (uint64_t)le_get(p + 36, 4) << 32;
-    if (tags != NER_TAGS || bits < 8 || bits > 26 || lex_bits > 24) {
-        snprintf(err, errlen, "NER model has %u tags and %u bits; expected %d tags, 8 to 26 bits", tags,
-                 bits, NER_TAGS);
-        return NULL;
-    }
-    if (feats != NER_FEATURES_VERSION) {
+    if (h.features != NER_FEATURES_VERSION) {
         snprintf(err, errlen, "NER model was trained with features version %u; this build has %d (retrain: make ner-model)",
-                 feats, NER_FEATURES_VERSION);
+                 h.features, NER_FEATURES_VERSION);
         return NULL;
     }
-    size_t trans = sizeof(float) * (NER_TAGS + 1) * NER_TAGS, rows = (size_t)1 << bits;
-    size_t lex = sizeof(ner_lex) << lex_bits;
-    size_t want = NER_HEADER + trans + lex + rows * NER_TAGS * sizeof(int16_t);
+    size_t trans = sizeof(float) * (NER_TAGS + 1) * NER_TAGS, rows = (size_t)1 << h.bits;
+    size_t lex = sizeof(ner_lex) << h.extra;
+    size_t want = CHAIN_HEADER + trans + lex + rows * NER_TAGS * sizeof(int16_t);
     if (n != want) {
         snprintf(err, errlen, "NER model is %zu bytes; its header says %zu", n, want);
         return NULL;
     }
-    if (XXH64(p + NER_HEADER, n - NER_HEADER, 0) != sum) {
-        snprintf(err, errlen, "NER model checksum does not match: the file is damaged");
-        return NULL;
-    }
+    if (chain_check_sum(data, n, "NER", err, errlen)) return NULL;
     ner_model *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    m->bits = bits;
-    memcpy(&m->scale, &sc, sizeof m->scale);
-    memcpy(m->trans, p + NER_HEADER, trans);
+    m->bits = h.bits;
+    m->scale = h.scale;
+    memcpy(m->trans, p + CHAIN_HEADER, trans);
     /* 64 + 360 bytes: the lexicon is 8-byte aligned when the data is */
-    m->lex = (ner_lexicon){lex_bits, (const ner_lex *)(p + NER_HEADER + trans)};
-    m->w = (const int16_t *)(p + NER_HEADER + trans + lex);
+    m->lex = (ner_lexicon){h.extra, (const ner_lex *)(p + CHAIN_HEADER + trans)};
+    m->w = (const int16_t *)(p + CHAIN_HEADER + trans + lex);
     return m;
 }
 

@@ -7,7 +7,7 @@
  * (an averaged structured perceptron) and writes data/ner.model, which
  * the build links into the library (ner_default).  The file format:
  *
- *   header, 64 bytes, little-endian:
+ *   header, 64 bytes, little-endian (chain.h):
  *     "SLNER\0\0\2"      magic (the last byte: format 2)
  *     u32 tags           NER_TAGS
  *     u32 bits           the feature table has 1 << bits rows
@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chain.h"
+
 enum { NER_O, NER_B_PER, NER_I_PER, NER_B_ORG, NER_I_ORG, NER_B_LOC, NER_I_LOC, NER_B_MISC,
        NER_I_MISC, NER_TAGS };
 
@@ -36,9 +38,9 @@ enum { NER_O, NER_B_PER, NER_I_PER, NER_B_ORG, NER_I_ORG, NER_B_LOC, NER_I_LOC, 
  * with other features is refused. */
 #define NER_FEATURES_VERSION 3
 #define NER_MAX_FEATURES 56 /* features a token at most */
-#define NER_HEADER 64
 
 extern const char *const ner_tag_names[NER_TAGS]; /* "O", "B-PER", ... */
+extern const char NER_MAGIC[8];                  /* "SLNER\0\0" and the format */
 
 /* A token of a document: bytes of UTF-8, not NUL-terminated; first is
  * nonzero where a sentence starts (the document's first token always
@@ -123,12 +125,7 @@ size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *t
  * 0, or -1 when memory runs out. */
 int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint8_t *tags);
 
-/* Viterbi over per-token scores (score[n][NER_TAGS]) and transitions;
- * the best tags into tags[n].  back is scratch of n * NER_TAGS. */
-void ner_viterbi(const float trans[NER_TAGS + 1][NER_TAGS], float *score, uint8_t *back, size_t n,
-                 uint8_t *tags);
-
 /* Whether IOB2 allows tag b after tag a (a == NER_TAGS: the start). */
-int ner_allowed(int a, int b);
+static inline int ner_allowed(int a, int b) { return chain_allowed(a, b, NER_TAGS); }
 
 #endif

@@ -20,14 +20,13 @@
  * CoNLL input: the token in the first column, the IOB2 tag in the last,
  * a blank line between sentences; a -DOCSTART- line starts a document.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "buf.h"
 #include "ner.h"
+#include "perceptron.h"
 
 typedef struct sentence {
     size_t first, n; /* tokens[first, first + n) */
@@ -192,61 +191,22 @@ static void featurize(corpus *c, uint32_t bits) {
     free(t);
 }
 
-/* ---- the perceptron ----------------------------------------------------- */
-
-typedef struct model {
-    uint32_t bits;
-    float *w;          /* weights */
-    double *u;         /* the sum of step * change, for the average */
-    float trans[NER_TAGS + 1][NER_TAGS];
-    double utrans[NER_TAGS + 1][NER_TAGS];
-    double step;
-} model;
-
-static void update(model *m, const uint32_t *rows, size_t k, int tag, float d) {
-    for (size_t j = 0; j < k; j++) {
-        size_t at = (size_t)rows[j] * NER_TAGS + (size_t)tag;
-        m->w[at] += d;
-        m->u[at] += m->step * d;
-    }
-}
+/* ---- learning --------------------------------------------------------- */
 
 /* Scores of every token of sentence se under weights w (the current or
- * the averaged), then Viterbi. */
-static void decode(const float *w, const float trans[NER_TAGS + 1][NER_TAGS], corpus *c,
-                   const sentence *se, uint32_t bits, float *score, uint8_t *back, uint32_t *hist,
-                   uint8_t *nhist) {
+ * the averaged), then Viterbi into c->pred; the history rows of each
+ * token into hist (two a token), their number into nhist. */
+static void decode(const float *w, const float *trans, corpus *c, const sentence *se, uint32_t bits,
+                   float *score, uint8_t *back, uint32_t *hist, uint8_t *nhist) {
     for (size_t i = 0; i < se->n; i++) {
         size_t at = se->first + i;
-        const uint32_t *rows = c->rows + at * NER_MAX_FEATURES;
         float *sc = score + i * NER_TAGS;
-        for (int b = 0; b < NER_TAGS; b++) sc[b] = 0;
-        for (size_t j = 0; j < c->nrows[at]; j++) {
-            const float *r = w + (size_t)rows[j] * NER_TAGS;
-            for (int b = 0; b < NER_TAGS; b++) sc[b] += r[b];
-        }
+        memset(sc, 0, NER_TAGS * sizeof *sc);
+        pc_add(w, NER_TAGS, c->rows + at * NER_MAX_FEATURES, c->nrows[at], sc);
         nhist[i] = (uint8_t)ner_history(c->prev, c->begin, c->pred, at, bits, hist + 2 * i);
-        for (size_t j = 0; j < nhist[i]; j++) {
-            const float *r = w + (size_t)hist[2 * i + j] * NER_TAGS;
-            for (int b = 0; b < NER_TAGS; b++) sc[b] += r[b];
-        }
+        pc_add(w, NER_TAGS, hist + 2 * i, nhist[i], sc);
     }
-    ner_viterbi(trans, score, back, se->n, c->pred + se->first);
-}
-
-/* Entities (type, start, end) of a tag sequence, as conlleval counts them. */
-static size_t chunks(const uint8_t *tags, size_t n, size_t *out) {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int t = tags[i];
-        if (t == NER_O) continue;
-        int type = (t + 1) / 2;
-        if (!(t & 1) && i > 0 && tags[i - 1] != NER_O && (tags[i - 1] + 1) / 2 == type) continue;
-        size_t j = i + 1;
-        while (j < n && tags[j] != NER_O && !(tags[j] & 1) && (tags[j] + 1) / 2 == type) j++;
-        out[k++] = (size_t)type << 48 | i << 24 | j;
-    }
-    return k;
+    chain_viterbi(NER_TAGS, trans, score, back, se->n, c->pred + se->first);
 }
 
 /* Room to decode the longest sentence of a corpus in. */
@@ -267,63 +227,14 @@ static void work_init(work *w, size_t maxn) {
     if (!w->score || !w->back || !w->nhist || !w->hist || !w->cg || !w->cp) die("out of memory");
 }
 
-static double score_dev(const float *avg, const float avgtrans[NER_TAGS + 1][NER_TAGS], corpus *dev,
-                        uint32_t bits, work *w) {
+static double score_dev(const float *avg, const float *avgtrans, corpus *dev, uint32_t bits, work *w) {
     size_t tp = 0, np = 0, ng = 0;
     for (size_t q = 0; q < dev->n_sent; q++) {
         const sentence *se = &dev->sent[q];
         decode(avg, avgtrans, dev, se, bits, w->score, w->back, w->hist, w->nhist);
-        size_t a = chunks(dev->gold + se->first, se->n, w->cg), b = chunks(dev->pred + se->first, se->n, w->cp);
-        ng += a, np += b;
-        for (size_t i = 0; i < a; i++)
-            for (size_t j = 0; j < b; j++)
-                if (w->cg[i] == w->cp[j]) tp++;
+        pc_count(dev->gold + se->first, dev->pred + se->first, se->n, w->cg, w->cp, &tp, &ng, &np);
     }
-    double p = np ? (double)tp / np : 0, r = ng ? (double)tp / ng : 0;
-    return p + r > 0 ? 2 * p * r / (p + r) : 0;
-}
-
-static void average(const model *m, float *avg, float avgtrans[NER_TAGS + 1][NER_TAGS]) {
-    size_t n = ((size_t)1 << m->bits) * NER_TAGS;
-    for (size_t i = 0; i < n; i++) avg[i] = m->w[i] - (float)(m->u[i] / m->step);
-    for (int a = 0; a <= NER_TAGS; a++)
-        for (int b = 0; b < NER_TAGS; b++)
-            avgtrans[a][b] = ner_allowed(a, b) ? m->trans[a][b] - (float)(m->utrans[a][b] / m->step) : -1e30f;
-}
-
-static void write_model(const char *path, uint32_t bits, const float *avg,
-                        const float trans[NER_TAGS + 1][NER_TAGS]) {
-    size_t n = ((size_t)1 << bits) * NER_TAGS;
-    float mx = 0;
-    for (size_t i = 0; i < n; i++) mx = fabsf(avg[i]) > mx ? fabsf(avg[i]) : mx;
-    float scale = mx > 0 ? mx / 32767.0f : 1.0f;
-    size_t tsize = sizeof(float) * (NER_TAGS + 1) * NER_TAGS;
-    size_t lsize = sizeof(ner_lex) << lexicon.bits;
-    size_t size = NER_HEADER + tsize + lsize + n * sizeof(int16_t);
-    unsigned char *p = calloc(1, size);
-    if (!p) die("out of memory");
-    memcpy(p, "SLNER\0\0\2", 8);
-    le_put(p + 8, NER_TAGS, 4);
-    le_put(p + 12, bits, 4);
-    le_put(p + 16, NER_FEATURES_VERSION, 4);
-    le_put(p + 20, lexicon.bits, 4);
-    uint32_t sc;
-    memcpy(&sc, &scale, 4);
-    le_put(p + 24, sc, 4);
-    memcpy(p + NER_HEADER, trans, tsize);
-    memcpy(p + NER_HEADER + tsize, lexicon.slot, lsize);
-    int16_t *q = (int16_t *)(p + NER_HEADER + tsize + lsize);
-    for (size_t i = 0; i < n; i++) q[i] = (int16_t)lrintf(avg[i] / scale);
-    uint64_t sum = XXH64(p + NER_HEADER, size - NER_HEADER, 0);
-    le_put(p + 32, (uint32_t)sum, 4);
-    le_put(p + 36, (uint32_t)(sum >> 32), 4);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(p, 1, size, f) != size || fclose(f)) {
-        perror(path);
-        exit(1);
-    }
-    free(p);
-    fprintf(stderr, "train_ner: wrote %s (%zu bytes)\n", path, size);
+    return pc_f1(tp, ng, np);
 }
 
 int main(int argc, char **argv) {
@@ -345,15 +256,12 @@ int main(int argc, char **argv) {
     read_conll(argv[a + 1], &dev);
     fprintf(stderr, "train_ner: %zu sentences (%zu tokens) to learn from, %zu to choose the epoch by\n",
             tr.n_sent, tr.n_tok, dev.n_sent);
-    model m = {.bits = bits, .step = 1};
-    size_t n = ((size_t)1 << bits) * NER_TAGS;
-    m.w = calloc(n, sizeof *m.w);
-    m.u = calloc(n, sizeof *m.u);
+    perceptron m;
+    pc_init(&m, NER_TAGS, bits);
+    size_t n = pc_size(&m), nt = (NER_TAGS + 1) * NER_TAGS;
     float *avg = malloc(n * sizeof *avg), *best = malloc(n * sizeof *best);
-    float avgtrans[NER_TAGS + 1][NER_TAGS], besttrans[NER_TAGS + 1][NER_TAGS];
-    if (!m.w || !m.u || !avg || !best) die("out of memory");
-    for (int x = 0; x <= NER_TAGS; x++)
-        for (int y = 0; y < NER_TAGS; y++) m.trans[x][y] = ner_allowed(x, y) ? 0 : -1e30f;
+    float avgtrans[(NER_TAGS + 1) * NER_TAGS], besttrans[(NER_TAGS + 1) * NER_TAGS];
+    if (!avg || !best) die("out of memory");
     featurize(&tr, bits);
     featurize(&dev, bits);
     size_t *order = malloc(tr.n_doc * sizeof *order), maxn = 1;
@@ -385,36 +293,32 @@ int main(int argc, char **argv) {
                 const uint8_t *gold = tr.gold + se->first, *pred = tr.pred + se->first;
                 const uint32_t *rows = tr.rows + se->first * NER_MAX_FEATURES;
                 const uint8_t *nrows = tr.nrows + se->first;
-                decode(m.w, (const float(*)[NER_TAGS])m.trans, &tr, se, bits, wk.score, wk.back, wk.hist, wk.nhist);
-                int prev_g = NER_TAGS, prev_p = NER_TAGS, diff = 0;
+                decode(m.w, m.trans, &tr, se, bits, wk.score, wk.back, wk.hist, wk.nhist);
+                int diff = 0;
                 for (size_t i = 0; i < se->n; i++) {
-                    if (gold[i] != pred[i]) {
-                        update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
-                        update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
-                        update(&m, wk.hist + 2 * i, wk.nhist[i], gold[i], 1.0f);
-                        update(&m, wk.hist + 2 * i, wk.nhist[i], pred[i], -1.0f);
-                        diff = 1;
-                    }
-                    if (gold[i] != pred[i] || prev_g != prev_p) {
-                        m.trans[prev_g][gold[i]] += 1, m.utrans[prev_g][gold[i]] += m.step;
-                        m.trans[prev_p][pred[i]] -= 1, m.utrans[prev_p][pred[i]] -= m.step;
-                    }
-                    prev_g = gold[i], prev_p = pred[i];
+                    if (gold[i] == pred[i]) continue;
+                    pc_update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
+                    pc_update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
+                    pc_update(&m, wk.hist + 2 * i, wk.nhist[i], gold[i], 1.0f);
+                    pc_update(&m, wk.hist + 2 * i, wk.nhist[i], pred[i], -1.0f);
+                    diff = 1;
                 }
+                pc_update_trans(&m, gold, pred, se->n);
                 wrong += diff;
                 m.step++;
             }
         }
-        average(&m, avg, avgtrans);
-        double f1 = score_dev(avg, (const float(*)[NER_TAGS])avgtrans, &dev, bits, &wk);
+        pc_average(&m, avg, avgtrans);
+        double f1 = score_dev(avg, avgtrans, &dev, bits, &wk);
         fprintf(stderr, "train_ner: epoch %d: %zu of %zu sentences wrong; dev F1 %.4f\n", e, wrong, tr.n_sent, f1);
         if (f1 > best_f1) {
             best_f1 = f1, best_epoch = e;
             memcpy(best, avg, n * sizeof *avg);
-            memcpy(besttrans, avgtrans, sizeof besttrans);
+            memcpy(besttrans, avgtrans, nt * sizeof *avgtrans);
         }
     }
     fprintf(stderr, "train_ner: keeping epoch %d (dev F1 %.4f)\n", best_epoch, best_f1);
-    write_model(argv[a + 2], bits, best, (const float(*)[NER_TAGS])besttrans);
+    chain_header h = {NER_TAGS, bits, NER_FEATURES_VERSION, lexicon.bits, 0};
+    pc_write(argv[a + 2], NER_MAGIC, h, best, n, besttrans, lexicon.slot, sizeof(ner_lex) << lexicon.bits);
     return 0;
 }
