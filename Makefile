@@ -19,15 +19,16 @@ endif
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 
 LIB_SRC  := $(wildcard src/*.c)
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o $(BUILD)/obj/ner_model.o
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o $(BUILD)/obj/ner_model.o \
+            $(BUILD)/obj/attrib_model.o
 CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:cli/%.c=$(BUILD)/obj/cli_%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt \
-            data/entities.txt
+            data/entities.txt data/cues.txt
 
-.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model ner-model
+.PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model ner-model attrib-model
 
 all: $(BUILD)/storyline $(BUILD)/libstoryline.so
 
@@ -50,6 +51,9 @@ $(BUILD)/obj/embedded.o: $(BUILD)/obj/embedded.c
 
 # The NER model (make ner-model) goes into read-only data as it is.
 $(BUILD)/obj/ner_model.o: src/ner_model.S data/ner.model | $(BUILD)/obj
+	$(CC) -c $< -o $@
+
+$(BUILD)/obj/attrib_model.o: src/attrib_model.S data/attrib.model | $(BUILD)/obj
 	$(CC) -c $< -o $@
 
 $(BUILD)/libstoryline.a: $(LIB_OBJ)
@@ -99,6 +103,7 @@ eval: all
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_dedup.sh
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_stories.sh dev test
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_ner.sh dev test
+	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_attrib.sh dev test
 
 bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
@@ -152,6 +157,16 @@ ner-model: $(BUILD)/train_ner $(BUILD)/ner_lexicon
 	$(BUILD)/train_ner --bits 17 data/ner-lexicon.txt $(SHARED)/data/conll2003/train.conll \
 	    $(SHARED)/data/conll2003/dev.conll data/ner.model.tmp
 	mv data/ner.model.tmp data/ner.model
+
+$(BUILD)/train_attrib: tools/train_attrib.c tools/perceptron.h $(BUILD)/libstoryline.a
+	$(CC) $(CFLAGS) -Itools -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS)
+
+# The attribution model from PolNeAR train, its epoch chosen on dev; the
+# test file is never read.
+attrib-model: $(BUILD)/train_attrib
+	$(BUILD)/train_attrib --bits 18 $(SHARED)/data/polnear/train.jsonl $(SHARED)/data/polnear/dev.jsonl \
+	    data/attrib.model.tmp
+	mv data/attrib.model.tmp data/attrib.model
 
 df-model: $(BUILD)/df_model
 	$(BUILD)/df_model $(SHARED)/data/news-base/articles.jsonl > data/terms-df.txt.tmp

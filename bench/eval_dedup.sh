@@ -9,11 +9,7 @@
 # the dev corpus that thresholds were chosen on; score a holdout made with
 # the generator's holdout profile by passing its directory).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SHARED=${SHARED:-../shared}
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+. "$(dirname "$0")/paths.sh"
 DIR=${1:-$SHARED/data/dedup-dev}
 [ -f "$DIR/docs.jsonl" ] && [ -f "$DIR/gold.tsv" ] || {
     echo "eval: $DIR needs docs.jsonl and gold.tsv" >&2

@@ -10,11 +10,7 @@
 # only.  The seconds are the wall time of the tagging alone, for a first
 # look (bench for speed).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SHARED=${SHARED:-../shared}
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+. "$(dirname "$0")/paths.sh"
 SPLITS=${*:-dev test}
 OUT=$BUILD/eval/ner
 mkdir -p "$OUT"

@@ -10,11 +10,7 @@
 # and scored against the labels.  The settings were chosen on the dev
 # files; the test files are for reporting only.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SHARED=${SHARED:-../shared}
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+. "$(dirname "$0")/paths.sh"
 SPLITS=${*:-dev test}
 OUT=$BUILD/eval/stories
 mkdir -p "$OUT"

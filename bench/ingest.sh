@@ -10,11 +10,7 @@
 # renames the ids ("r7-...") so that every article is new to the store.
 # The file lives in $BUILD/bench/ and is reused while its recipe is the same.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SHARED=${SHARED:-../shared}
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+. "$(dirname "$0")/paths.sh"
 TARGET_MB=${1:-500}
 SL=$BUILD/storyline
 RSS=$BUILD/tests/rss

@@ -10,11 +10,7 @@
 #
 # Best of BENCH_RUNS (default 3) wall times.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SHARED=${SHARED:-../shared}
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+. "$(dirname "$0")/paths.sh"
 SL=$BUILD/storyline
 OUT=$BUILD/bench/ner
 RUNS=${BENCH_RUNS:-3}

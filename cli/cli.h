@@ -5,6 +5,8 @@
 #ifndef SL_CLI_H
 #define SL_CLI_H
 
+#include <stdio.h>
+
 #include "storyline.h"
 
 #define DEFAULT_DB "storyline.db"
@@ -18,6 +20,10 @@ sl_engine *open_existing(const char *db);
 /* Parse --db, --json (json may be NULL: refused) and --help; -1 to go on,
  * else the exit status. */
 int simple_opts(int argc, char **argv, const char *usage, const char **db, int *json);
+/* The input a command reads: the file named arg, or standard input for
+ * "-" (*name: "<stdin>", else arg, for messages).  NULL after saying
+ * why. */
+FILE *open_input(const char *arg, const char **name);
 /* s as a JSON string on stdout; json_or_null: null for NULL. */
 void print_json_string(const char *s);
 void json_or_null(const char *s);
@@ -32,5 +38,7 @@ extern const char usage_tag[];
 int cmd_entities(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
 extern const char usage_entities[], usage_entity[];
+int cmd_attributions(int argc, char **argv);
+extern const char usage_attributions[];
 
 #endif

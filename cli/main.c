@@ -52,6 +52,7 @@ static const char usage_main[] =
     "  tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)\n"
     "  entities             the named entities stored, each across its spellings\n"
     "  entity NAME          one entity by any spelling, and the articles naming it\n"
+    "  attributions [FILE]  who said what in text or JSONL articles (no store)\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -186,6 +187,14 @@ static const char usage_stats[] =
     "\n"
     "Figures about the corpus: articles, sources, text size, paragraphs,\n"
     "sentences, tokens, distinct texts, removals by reason, store size.\n";
+
+FILE *open_input(const char *arg, const char **name) {
+    int std = !strcmp(arg, "-");
+    FILE *in = std ? stdin : fopen(arg, "rb");
+    if (!in) warnx("%s: %s", arg, strerror(errno));
+    *name = std ? "<stdin>" : arg;
+    return in;
+}
 
 int usage_error(const char *usage, const char *fmt, ...) {
     va_list ap;
@@ -1358,6 +1367,7 @@ static const struct {
     {"tag", cmd_tag, usage_tag},
     {"entities", cmd_entities, usage_entities},
     {"entity", cmd_entity, usage_entity},
+    {"attributions", cmd_attributions, usage_attributions},
 };
 
 int main(int argc, char **argv) {

@@ -143,13 +143,9 @@ int cmd_tag(int argc, char **argv) {
     }
     if (argc - optind > 1) return usage_error(usage_tag, "tag reads one FILE or standard input");
     if (as_conll && json) return usage_error(usage_tag, "--conll writes CoNLL; it takes no --json");
-    const char *name = optind < argc ? argv[optind] : "-";
-    FILE *in = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-    if (!in) {
-        warn("%s", name);
-        return 1;
-    }
-    if (!strcmp(name, "-")) name = "<stdin>";
+    const char *name;
+    FILE *in = open_input(optind < argc ? argv[optind] : "-", &name);
+    if (!in) return 1;
     sl_engine *e;
     if (sl_open(NULL, &opt, &e) != SL_OK) {
         warnx("%s", e ? sl_errmsg(e) : "out of memory");

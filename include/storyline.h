@@ -559,6 +559,31 @@ SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_
 SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
                                 size_t *n);
 
+/* ---- attributions: who said what ------------------------------------------ */
+
+/* A statement attributed in a text: its source (who), cue (the words that
+ * attribute: "said", "according to", a colon) and content (what), each
+ * as byte spans into the text (several when a quotation is split around
+ * its cue; the source may have none), the stance of the cue from the cue
+ * words (data/cues.txt): "assert", "deny", "urge", "accuse", "warn",
+ * "promise", "acknowledge" or "question", whether a negation stands just
+ * before or in the cue ("did not deny": stance deny, negated), whether the
+ * content is a quotation (direct), and the numbers in the content
+ * ("155", "$200 billion") as spans too. */
+typedef struct sl_attribution {
+    const sl_span *source, *cue, *content, *values;
+    size_t n_source, n_cue, n_content, n_values;
+    const char *stance;
+    int negated, direct;
+} sl_attribution;
+
+/* The attributions of text[0, len) (UTF-8; a line break ends a
+ * paragraph), in the order of their cues.  *out lives until the next
+ * call on e.  SL_OK, SL_EUTF8 (err says the byte), SL_ENOMEM,
+ * SL_EMODEL. */
+SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len,
+                                    const sl_attribution **out, size_t *n);
+
 /* ---- canonical entities ------------------------------------------------------ */
 
 /* An entity of the store: the names of one person, body, place or other

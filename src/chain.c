@@ -9,6 +9,28 @@
 
 #include "buf.h"
 
+size_t chain_lower(const char *w, size_t len, char *low, size_t cap) {
+    size_t ln = len < cap ? len : cap;
+    for (size_t j = 0; j < ln; j++) {
+        unsigned char c = (unsigned char)w[j];
+        low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return ln;
+}
+
+size_t chain_shape(const char *s, size_t n, char *out, size_t cap, int collapsed) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80) continue; /* one letter a character */
+        char x = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
+               : c >= 0x80 ? 'x' : (char)c;
+        if (collapsed && k && out[k - 1] == x) continue;
+        out[k++] = x;
+    }
+    return k;
+}
+
 int chain_allowed(int a, int b, int tags) {
     if (b == 0 || (b & 1)) return 1; /* O and B-X follow anything */
     return a != tags && a != 0 && (a + 1) / 2 == (b + 1) / 2; /* I-X after B-X, I-X */
@@ -60,8 +82,12 @@ int chain_read_header(const void *data, size_t n, const char magic[8], const cha
     return 0;
 }
 
-int chain_check_sum(const void *data, size_t n, const char *kind, char *err, size_t errlen) {
+int chain_check(const void *data, size_t n, size_t want, const char *kind, char *err, size_t errlen) {
     const unsigned char *p = data;
+    if (n != want) {
+        snprintf(err, errlen, "%s model is %zu bytes; its header says %zu", kind, n, want);
+        return -1;
+    }
     uint64_t sum = le_get(p + 32, 4) | (uint64_t)le_get(p + 36, 4) << 32;
     if (XXH64(p + CHAIN_HEADER, n - CHAIN_HEADER, 0) != sum) {
         snprintf(err, errlen, "%s model checksum does not match: the file is damaged", kind);

@@ -24,6 +24,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+#include "buf.h"
 
 #define CHAIN_HEADER 64
 #define CHAIN_MAX_TAGS 16
@@ -36,6 +39,28 @@ int chain_allowed(int a, int b, int tags);
  * n * tags. */
 void chain_viterbi(int tags, const float *trans, float *score, uint8_t *back, size_t n, uint8_t *out);
 
+/* What the taggers' features are made of: the ASCII lower case of
+ * w[0, len) into low (at most cap bytes), its length; the shape of
+ * s[0, n) into out (X upper, x lower or non-ASCII, d digit, the byte
+ * else; one letter a character; collapsed: runs of one class as one),
+ * its length; and the row of feature f of a template in a table of
+ * 1 << bits rows. */
+size_t chain_lower(const char *w, size_t len, char *low, size_t cap);
+size_t chain_shape(const char *s, size_t n, char *out, size_t cap, int collapsed);
+static inline uint32_t chain_row(uint64_t f, uint64_t template, uint32_t bits) {
+    return (uint32_t)(mix64(f + template * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+/* Room for bytes at *p (realloc): 0, or -1 leaving *p as it was.
+ * CHAIN_GROW(p, n): room for n of what p points to. */
+static inline int chain_realloc(void **p, size_t bytes) {
+    void *q = realloc(*p, bytes);
+    if (!q) return -1;
+    *p = q;
+    return 0;
+}
+#define CHAIN_GROW(p, n) chain_realloc((void **)&(p), (n) * sizeof *(p))
+
 typedef struct chain_header {
     uint32_t tags, bits, features, extra;
     float scale;
@@ -46,9 +71,9 @@ typedef struct chain_header {
  * message naming kind in err. */
 int chain_read_header(const void *data, size_t n, const char magic[8], const char *kind, chain_header *h,
                       char *err, size_t errlen);
-/* Whether the checksum of the header matches the body (once the size is
- * known right).  0, or -1 with a message in err. */
-int chain_check_sum(const void *data, size_t n, const char *kind, char *err, size_t errlen);
+/* Whether the file is the size want that its header implies, and its
+ * checksum matches.  0, or -1 with a message in err. */
+int chain_check(const void *data, size_t n, size_t want, const char *kind, char *err, size_t errlen);
 /* Write the header of a model file p[0, size) whose body is in place. */
 void chain_write_header(unsigned char *p, size_t size, const char magic[8], const chain_header *h);
 

@@ -172,6 +172,7 @@ SL_API void sl_close(sl_engine *e) {
     dupindex_free(e);
     storyidx_free(e);
     entities_free(e);
+    claims_free(e);
     entityidx_free(e);
     for (unsigned w = 0; w < 64; w++) terms_free(e->wterms[w]);
     buf_free(&e->tblob);

@@ -86,6 +86,7 @@ struct sl_engine {
     size_t cap_ner;
     sl_mention *mentions;
     size_t cap_mentions;
+    struct claims_ctx *claims; /* the attribution tagger (claims.c), on first use */
     struct canon *canon;  /* data/entities.txt, loaded on first use (entityidx.c) */
     int canon_borrowed;   /* a slot's: its parent's */
     buf ekey;             /* a key being made */
@@ -124,6 +125,19 @@ void entities_free(sl_engine *e);
  * cleaner split it); *out lives until the next call on e. */
 sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
                       const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n);
+/* The tokens of text[0, len) (a line is a paragraph) and their named-
+ * entity tags, the alias data's names added: e->ner_tok, e->ner_span
+ * (bytes in text) and e->ner_tags hold *n of them, until the next call. */
+sl_status entities_tokens(sl_engine *e, const char *text, size_t len, size_t *n);
+/* claims.c: what sl_close frees of the attribution tagger */
+void claims_free(sl_engine *e);
+/* The attribution tagger's tokens of text[0, len) (entities_tokens, with
+ * paragraphs): *tok and *span (bytes in text) hold *n of them, until the
+ * next call.  For the trainer, which must see what sl_attributions_of
+ * sees. */
+struct at_tok;
+sl_status claims_tokens(sl_engine *e, const char *text, size_t len, const struct at_tok **tok,
+                        const sl_span **span, size_t *n);
 /* entityidx.c: an article's mentions resolved to entities and stored.
  * entityidx_local does what needs no store (on a cleaning worker, with
  * e->canon loaded or borrowed): *out and the strings (e->rstr) live until

@@ -137,6 +137,8 @@ static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
     return SL_OK;
 }
 
+static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count);
+
 /* Tag the document gathered (m tokens of text) and put its entities in
  * e->mentions; their number into *count. */
 static sl_status tag_gathered(sl_engine *e, const char *text, size_t m, size_t *count) {
@@ -145,6 +147,10 @@ static sl_status tag_gathered(sl_engine *e, const char *text, size_t m, size_t *
     if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
     sl_status s = alias_names(e, text, m);
     if (s != SL_OK) return s;
+    return mentions_of_tags(e, m, count);
+}
+
+static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count) {
     const uint8_t *tg = e->ner_tags;
     const sl_span *at = e->ner_span;
     for (size_t i = 0; i < m; i++) {
@@ -177,9 +183,7 @@ sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_
     return s;
 }
 
-SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
-                                size_t *n) {
-    *out = NULL;
+sl_status entities_tokens(sl_engine *e, const char *text, size_t len, size_t *n) {
     *n = 0;
     size_t bad, m = 0;
     if (utf8_check(text, len, &bad) != UTF8_OK)
@@ -200,7 +204,20 @@ SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, cons
         }
         p = q + 1;
     }
-    sl_status s = tag_gathered(e, text, m, n);
+    if (!m) return SL_OK;
+    if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    sl_status s = alias_names(e, text, m);
+    if (s == SL_OK) *n = m;
+    return s;
+}
+
+SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, const sl_mention **out,
+                                size_t *n) {
+    *out = NULL;
+    *n = 0;
+    size_t m;
+    sl_status s = entities_tokens(e, text, len, &m);
+    if (s == SL_OK) s = mentions_of_tags(e, m, n);
     if (s == SL_OK) *out = e->mentions;
     return s;
 }

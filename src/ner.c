@@ -46,35 +46,9 @@ static size_t last_chars(const char *s, size_t n, int k) {
     return n - i;
 }
 
-/* X for an upper-case letter, x lower, d digit, the byte itself else
- * (non-ASCII letters: x, as case folding needs tables we do not need
- * here).  collapsed: runs of one class as one. */
-static size_t shape(const char *s, size_t n, char *out, size_t cap, int collapsed) {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char x = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
-               : c >= 0x80 ? 'x' : (char)c;
-        if (c >= 0x80 && (c & 0xC0) == 0x80) continue; /* one letter a character */
-        if (collapsed && k && out[k - 1] == x) continue;
-        out[k++] = x;
-    }
-    return k;
-}
-
-/* ASCII lower case of w into low (at most cap bytes); its length. */
-static size_t lower(const char *w, size_t len, char *low, size_t cap) {
-    size_t ln = len < cap ? len : cap;
-    for (size_t j = 0; j < ln; j++) {
-        unsigned char c = (unsigned char)w[j];
-        low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    return ln;
-}
-
 uint64_t ner_word_key(const char *s, size_t n) {
     char low[64];
-    uint64_t k = hash(low, lower(s, n, low, sizeof low), F_LOWER);
+    uint64_t k = hash(low, chain_lower(s, n, low, sizeof low), F_LOWER);
     return k ? k : 1;
 }
 
@@ -106,29 +80,17 @@ static int all_caps(const ner_tok *t, size_t n) {
 static int reserve(ner_scratch *s, size_t n) {
     if (n + 2 > s->cap) {
         size_t nc = (n + 2) * 2;
-#define GROW(f, k)                                  \
-    do {                                            \
-        void *p_ = realloc(s->f, nc * (k) * sizeof *s->f); \
-        if (!p_) return -1;                         \
-        s->f = p_;                                  \
-    } while (0)
-        GROW(th, NER_FORMS);
-        GROW(score, NER_TAGS);
-        GROW(back, NER_TAGS);
-        GROW(begin, 1);
-        GROW(end, 1);
-        GROW(prev, 1);
-        GROW(next, 1);
-        GROW(caps, 1);
-#undef GROW
+        if (CHAIN_GROW(s->th, nc * NER_FORMS) || CHAIN_GROW(s->score, nc * NER_TAGS) ||
+            CHAIN_GROW(s->back, nc * NER_TAGS) || CHAIN_GROW(s->begin, nc) || CHAIN_GROW(s->end, nc) ||
+            CHAIN_GROW(s->prev, nc) || CHAIN_GROW(s->next, nc) || CHAIN_GROW(s->caps, nc))
+            return -1;
         s->cap = nc;
     }
     size_t want = 16;
     while (want < 2 * n) want *= 2;
     if (want > s->cap_slot) {
-        uint32_t *sl = realloc(s->slot, want * sizeof *sl);
-        if (!sl) return -1;
-        s->slot = sl, s->cap_slot = want;
+        if (CHAIN_GROW(s->slot, want)) return -1;
+        s->cap_slot = want;
     }
     return 0;
 }
@@ -140,7 +102,7 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
         const char *w = t[i].s;
         size_t len = t[i].n;
         char low[64], sh[16];
-        size_t ln = lower(w, len, low, sizeof low);
+        size_t ln = chain_lower(w, len, low, sizeof low);
         h[F_WORD] = hash(w, len, F_WORD);
         h[F_LOWER] = hash(low, ln, F_LOWER);
         const ner_lex *x = ner_lookup(lex, h[F_LOWER] ? h[F_LOWER] : 1);
@@ -153,8 +115,8 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
             size_t m = last_chars(low, ln, k + 1);
             h[F_SUF1 + k] = hash(low + ln - m, m, F_SUF1 + k);
         }
-        h[F_SHAPE] = hash(sh, shape(w, len, sh, sizeof sh, 1), F_SHAPE);
-        h[F_LONGSHAPE] = hash(sh, shape(w, len, sh, 8, 0), F_LONGSHAPE);
+        h[F_SHAPE] = hash(sh, chain_shape(w, len, sh, sizeof sh, 1), F_SHAPE);
+        h[F_LONGSHAPE] = hash(sh, chain_shape(w, len, sh, 8, 0), F_LONGSHAPE);
     }
     /* the sentences */
     for (size_t b = 0; b < n;) {
@@ -187,9 +149,6 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
  * occurrences before the token and as many after. */
 #define NER_AROUND 2
 
-static uint32_t row(uint64_t f, uint64_t template, uint32_t bits) {
-    return (uint32_t)(mix64(f + template * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
-}
 
 size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
                     uint32_t *out) {
@@ -239,7 +198,7 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
     f[k++] = (h0[F_CASE] * 31 + h0[F_SHAPE]) * 3 + (uint64_t)first + 2 * (uint64_t)caps;
     f[k++] = AT(hp, F_CASE, EDGE_START) * 31 + h0[F_CASE];
     /* each template its own rows: the template's number in the mix */
-    for (size_t j = 0; j < k; j++) out[j] = row(f[j], j + 1, bits);
+    for (size_t j = 0; j < k; j++) out[j] = chain_row(f[j], j + 1, bits);
     /* the same word elsewhere in the document: its neighbours, and how
      * it is written there (one template each, whichever occurrence) */
     for (int dir = 0; dir < 2; dir++) {
@@ -249,9 +208,9 @@ size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, 
             const uint64_t *op = o > s->begin[o] ? ho - NER_FORMS : NULL;
             const uint64_t *on = o + 1 < s->end[o] ? ho + NER_FORMS : NULL;
             uint64_t where = (uint64_t)(o == s->begin[o]) + 2 * (uint64_t)s->caps[o];
-            out[k++] = row(AT(op, F_LOWER, EDGE_START), 101, bits);
-            out[k++] = row(AT(on, F_LOWER, EDGE_END), 102, bits);
-            out[k++] = row((ho[F_SHAPE] * 31 + h0[F_SHAPE]) * 4 + where, 103, bits);
+            out[k++] = chain_row(AT(op, F_LOWER, EDGE_START), 101, bits);
+            out[k++] = chain_row(AT(on, F_LOWER, EDGE_END), 102, bits);
+            out[k++] = chain_row((ho[F_SHAPE] * 31 + h0[F_SHAPE]) * 4 + where, 103, bits);
         }
     }
 #undef AT
@@ -264,8 +223,8 @@ size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *t
     for (uint32_t o = prev[i]; o != NER_NONE && k < 2; o = prev[o])
         if (o < begin[i]) said[k++] = tags[o];
     if (!k) return 0;
-    out[0] = row((uint64_t)said[0], 111, bits);
-    out[1] = row((uint64_t)said[0] * 16 + (uint64_t)said[1], 112, bits);
+    out[0] = chain_row((uint64_t)said[0], 111, bits);
+    out[1] = chain_row((uint64_t)said[0] * 16 + (uint64_t)said[1], 112, bits);
     return 2;
 }
 
@@ -340,11 +299,7 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
     size_t trans = sizeof(float) * (NER_TAGS + 1) * NER_TAGS, rows = (size_t)1 << h.bits;
     size_t lex = sizeof(ner_lex) << h.extra;
     size_t want = CHAIN_HEADER + trans + lex + rows * NER_TAGS * sizeof(int16_t);
-    if (n != want) {
-        snprintf(err, errlen, "NER model is %zu bytes; its header says %zu", n, want);
-        return NULL;
-    }
-    if (chain_check_sum(data, n, "NER", err, errlen)) return NULL;
+    if (chain_check(data, n, want, "NER", err, errlen)) return NULL;
     ner_model *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");

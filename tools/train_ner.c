@@ -239,17 +239,10 @@ static double score_dev(const float *avg, const float *avgtrans, corpus *dev, ui
 
 int main(int argc, char **argv) {
     uint32_t bits = 20;
-    int epochs = 12, a = 1;
+    int epochs = 12;
     uint64_t seed = 20240601;
-    for (; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a += 2) {
-        if (a + 1 >= argc) die("an option needs a value");
-        if (!strcmp(argv[a], "--bits")) bits = (uint32_t)atoi(argv[a + 1]);
-        else if (!strcmp(argv[a], "--epochs")) epochs = atoi(argv[a + 1]);
-        else if (!strcmp(argv[a], "--seed")) seed = strtoull(argv[a + 1], NULL, 10);
-        else die("options: --bits B, --epochs N, --seed S");
-    }
+    int a = pc_options(argc, argv, &bits, &epochs, &seed);
     if (argc - a != 4) die("usage: train_ner [--bits B] [--epochs N] LEXICON TRAIN.conll DEV.conll OUT.model");
-    if (bits < 8 || bits > 26 || epochs < 1) die("--bits 8 to 26, --epochs at least 1");
     corpus tr = {0}, dev = {0};
     read_lexicon(argv[a++]);
     read_conll(argv[a], &tr);

@@ -34,6 +34,7 @@ $ storyline --help
     tag [FILE]           named entities (PER, ORG, LOC, MISC) in text (no store)
     entities             the named entities stored, each across its spellings
     entity NAME          one entity by any spelling, and the articles naming it
+    attributions [FILE]  who said what in text or JSONL articles (no store)
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   
@@ -89,10 +90,13 @@ $ storyline help list | head -n 1
   usage: storyline list [--db FILE] [--json]
 $ storyline help stats | head -n 1
   usage: storyline stats [--db FILE] [--json]
-$ for c in show list stats; do storyline $c --help | diff - <(storyline help $c) && echo "$c same"; done
+$ storyline help attributions | head -n 1
+  usage: storyline attributions [--jsonl] [FILE | -]
+$ for c in show list stats attributions; do storyline $c --help | diff - <(storyline help $c) && echo "$c same"; done
   show same
   list same
   stats same
+  attributions same
 
 # No arguments: the usage goes to stderr (nothing on stdout), exit 2.
 $ storyline 2>err.txt; echo "exit $?"; diff err.txt <(storyline --help) && echo "stderr: the --help text"

@@ -1,0 +1,173 @@
+/*
+ * claims.c - attributions through the public API (storyline.h): the
+ * text's tokens and names (entities.c), the attribution tagger and its
+ * grouping (attrib.h), then each attribution's stance, negation,
+ * quotation and numbers.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "attrib.h"
+#include "engine.h"
+#include "ner.h"
+
+extern const char sl_data_cues_txt[];
+extern const unsigned long sl_data_cues_txt_len;
+
+typedef struct claims_ctx {
+    at_model *model;
+    cue_words *cues;
+    at_scratch s;
+    at_tok *tok;
+    uint8_t *tags;
+    at_frag *frag;
+    size_t cap;
+    sl_span *spans;  /* every attribution's, back to back */
+    size_t cap_spans;
+    sl_attribution *attr;
+    size_t cap_attr;
+} claims_ctx;
+
+static sl_status load(sl_engine *e) {
+    if (e->claims && e->claims->model) return SL_OK;
+    if (!e->claims && !(e->claims = calloc(1, sizeof *e->claims))) return engine_err(e, SL_ENOMEM, "out of memory");
+    claims_ctx *c = e->claims;
+    char msg[256];
+    if (!c->cues && !(c->cues = cues_parse(sl_data_cues_txt, sl_data_cues_txt_len, "cues.txt", msg, sizeof msg)))
+        return engine_err(e, SL_EMODEL, "%s", msg);
+    if (!(c->model = at_default(msg, sizeof msg)))
+        return engine_err(e, SL_EMODEL, "the built-in attribution model: %s", msg);
+    return SL_OK;
+}
+
+void claims_free(sl_engine *e) {
+    claims_ctx *c = e->claims;
+    if (!c) return;
+    at_free(c->model);
+    cues_free(c->cues);
+    at_scratch_free(&c->s);
+    free(c->tok), free(c->tags), free(c->frag), free(c->spans), free(c->attr);
+    free(c);
+    e->claims = NULL;
+}
+
+static int whitespace_has_break(const char *text, size_t from, size_t to) {
+    return memchr(text + from, '\n', to - from) != NULL;
+}
+
+sl_status claims_tokens(sl_engine *e, const char *text, size_t len, const at_tok **tok, const sl_span **span,
+                        size_t *n) {
+    *n = 0;
+    if (!e->claims && !(e->claims = calloc(1, sizeof *e->claims))) return engine_err(e, SL_ENOMEM, "out of memory");
+    claims_ctx *c = e->claims;
+    size_t m;
+    sl_status s = entities_tokens(e, text, len, &m);
+    if (s != SL_OK) return s;
+    if (m > c->cap) {
+        size_t nc = 2 * m;
+        at_tok *t = realloc(c->tok, nc * sizeof *t);
+        if (t) c->tok = t;
+        uint8_t *g = realloc(c->tags, nc);
+        if (g) c->tags = g;
+        at_frag *f = realloc(c->frag, nc * sizeof *f);
+        if (f) c->frag = f;
+        if (!t || !g || !f) return engine_err(e, SL_ENOMEM, "out of memory");
+        c->cap = nc;
+    }
+    for (size_t i = 0; i < m; i++) {
+        const ner_tok *k = &e->ner_tok[i];
+        int para = i == 0 || whitespace_has_break(text, e->ner_span[i - 1].end, e->ner_span[i].start);
+        c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->ner_tags[i]};
+    }
+    *tok = c->tok;
+    *span = e->ner_span;
+    *n = m;
+    return SL_OK;
+}
+
+/* Numbers among tokens [first, end): a digit's token, with a currency
+ * sign before it and a scale word after it ("$200 billion"). */
+static size_t values(const at_tok *t, const sl_span *at, size_t first, size_t end, sl_span *out) {
+    static const char *const scale[] = {"million", "billion", "trillion", "thousand", "hundred", "percent", "%"};
+    size_t k = 0;
+    for (size_t i = first; i < end; i++) {
+        if (!t[i].n || t[i].s[0] < '0' || t[i].s[0] > '9') continue;
+        size_t a = i, b = i + 1;
+        if (a > first && (at_is(&t[a - 1], "$") || at_is(&t[a - 1], "\xE2\x82\xAC") || at_is(&t[a - 1], "\xC2\xA3"))) a--;
+        while (b < end) {
+            int any = 0;
+            for (size_t j = 0; j < sizeof scale / sizeof *scale; j++)
+                if (t[b].n == strlen(scale[j]) && !strncasecmp(t[b].s, scale[j], t[b].n)) any = 1;
+            if (!any) break;
+            b++;
+        }
+        out[k++] = (sl_span){at[a].start, at[b - 1].end};
+        i = b - 1;
+    }
+    return k;
+}
+
+SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, const sl_attribution **out,
+                                    size_t *n) {
+    *out = NULL;
+    *n = 0;
+    sl_status st = load(e);
+    const at_tok *t;
+    const sl_span *at;
+    size_t m;
+    if (st == SL_OK) st = claims_tokens(e, text, len, &t, &at, &m);
+    if (st != SL_OK || !m) return st;
+    claims_ctx *c = e->claims;
+    if (at_tag(c->model, &c->s, c->cues, t, m, c->tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    size_t na, nf = at_group(&c->s, t, m, c->tags, c->frag, &na);
+    /* room: each fragment one span, and the numbers (at most a token each) */
+    size_t want = nf + m;
+    if (array_grow((void **)&c->spans, &c->cap_spans, want, sizeof *c->spans) ||
+        array_grow((void **)&c->attr, &c->cap_attr, na + 1, sizeof *c->attr))
+        return engine_err(e, SL_ENOMEM, "out of memory");
+    size_t used = 0, count = 0;
+    for (size_t f = 0; f < nf;) {
+        uint32_t id = c->frag[f].attr;
+        sl_attribution *a = &c->attr[count++];
+        memset(a, 0, sizeof *a);
+        a->stance = stance_names[STANCE_ASSERT];
+        size_t g = f;
+        for (int role = ROLE_SOURCE; role <= ROLE_CONTENT; role++) {
+            sl_span *first = c->spans + used;
+            size_t k = 0;
+            for (; g < nf && c->frag[g].attr == id && c->frag[g].role == (uint32_t)role; g++, k++)
+                c->spans[used++] = (sl_span){at[c->frag[g].first].start, at[c->frag[g].end - 1].end};
+            if (role == ROLE_SOURCE) a->source = first, a->n_source = k;
+            if (role == ROLE_CUE) a->cue = first, a->n_cue = k;
+            if (role == ROLE_CONTENT) a->content = first, a->n_content = k;
+        }
+        int stance = -1;
+        for (size_t h = f; h < g; h++) {
+            const at_frag *x = &c->frag[h];
+            if (x->role == ROLE_CUE) {
+                /* the cue's words, and the three before it in its sentence */
+                size_t from = x->first >= 3 ? x->first - 3 : 0;
+                while (from < x->first && c->s.sent[from] != c->s.sent[x->first]) from++;
+                for (size_t i = from; i < x->end; i++) {
+                    int w = cues_word(c->cues, t[i].s, t[i].n);
+                    if (w == CUE_NEGATION) a->negated = 1;
+                    else if (w && i >= x->first && stance < 0) stance = w - 1;
+                }
+            } else if (x->role == ROLE_CONTENT) {
+                if (h == f || c->frag[h - 1].role != ROLE_CONTENT) /* the first fragment */
+                    a->direct = c->s.quote[x->first] == AT_Q_OPEN || c->s.quote[x->first] == AT_Q_IN;
+                size_t k = values(t, at, x->first, x->end, c->spans + used);
+                if (!a->values) a->values = c->spans + used;
+                a->n_values += k;
+                used += k;
+            }
+        }
+        if (!a->n_values) a->values = NULL;
+        if (stance >= 0) a->stance = stance_names[stance];
+        f = g;
+    }
+    *out = c->attr;
+    *n = count;
+    return SL_OK;
+}
