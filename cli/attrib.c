@@ -27,7 +27,9 @@ const char usage_attributions[] =
     "             \"cue\": [...], \"content\": [...], \"stance\", \"negated\",\n"
     "             \"direct\", \"values\": [...], \"speaker\"}]}, offsets in\n"
     "             characters into the text (what ../shared/tools/score_attrib.py\n"
-    "             reads)\n";
+    "             reads); speaker: the name the source stands for (\"Lin Jian\"\n"
+    "             for \"Spokesperson Lin Jian\", the last person named for \"he\"),\n"
+    "             or null\n";
 
 /* Characters (code points) of text before each byte offset, counted on
  * the way: offsets asked for in any order, text read once. */
@@ -89,12 +91,10 @@ static void print_json(json_t *id, const char *text, const sl_attribution *a, si
             print_bytes(text + a[i].values[v].start, a[i].values[v].end - a[i].values[v].start);
         }
         fputs("],\"speaker\":", stdout);
-        if (a[i].n_source) {
-            const sl_span *s0 = &a[i].source[0], *s1 = &a[i].source[a[i].n_source - 1];
-            print_bytes(text + s0->start, s1->end - s0->start);
-        } else {
+        if (a[i].speaker.end > a[i].speaker.start)
+            print_bytes(text + a[i].speaker.start, a[i].speaker.end - a[i].speaker.start);
+        else
             fputs("null", stdout);
-        }
         putchar('}');
     }
     puts("]}");

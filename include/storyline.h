@@ -568,13 +568,17 @@ SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, cons
  * words (data/cues.txt): "assert", "deny", "urge", "accuse", "warn",
  * "promise", "acknowledge" or "question", whether a negation stands just
  * before or in the cue ("did not deny": stance deny, negated), whether the
- * content is a quotation (direct), and the numbers in the content
- * ("155", "$200 billion") as spans too. */
+ * content is a quotation (direct), the numbers in the content ("155",
+ * "$200 billion") as spans too, and the name the source stands for. */
 typedef struct sl_attribution {
     const sl_span *source, *cue, *content, *values;
     size_t n_source, n_cue, n_content, n_values;
     const char *stance;
     int negated, direct;
+    /* who the source is: the person, organisation or place named in it
+     * ("Spokesperson Lin Jian": Lin Jian; "China"), or for "he" or "she"
+     * the person named last before it; start == end when none */
+    sl_span speaker;
 } sl_attribution;
 
 /* The attributions of text[0, len) (UTF-8; a line break ends a

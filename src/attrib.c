@@ -272,6 +272,15 @@ size_t at_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, con
     f[k++] = h[H_LOWER] * 8 + rf;
     f[k++] = h[H_LOWER] * 8 + lf;
     f[k++] = (h[H_SHAPE] * 8 + rf) * 8 + lf;
+    /* the lexicon's classes: of the word, its neighbours, and with the cues */
+    uint64_t cl = t[i].cluster + 1, clp = hp ? t[i - 1].cluster + 1 : 0, cln = hn ? t[i + 1].cluster + 1 : 0;
+    uint64_t co = t[i].coarse + 1, cop = hp ? t[i - 1].coarse + 1 : 0, con = hn ? t[i + 1].coarse + 1 : 0;
+    f[k++] = cl;
+    f[k++] = clp * 1024 + cl;
+    f[k++] = cl * 1024 + cln;
+    f[k++] = (cop * 64 + co) * 64 + con;
+    f[k++] = (co * 8 + rf) * 8 + lf;
+    f[k++] = cl * 8 + q;
     for (size_t j = 0; j < k; j++) out[j] = chain_row(f[j], j + 1, bits);
     return prior ? k + stacked(s, n, i, prior, bits, out + k) : k;
 }

@@ -25,8 +25,8 @@ enum { AT_O, AT_B_SRC, AT_I_SRC, AT_B_CUE, AT_I_CUE, AT_B_CON, AT_I_CON, AT_TAGS
 enum { ROLE_SOURCE = 1, ROLE_CUE, ROLE_CONTENT }; /* a tag's (t + 1) / 2 */
 
 /* Bumped whenever at_features changes what it emits. */
-#define AT_FEATURES_VERSION 1
-#define AT_MAX_FEATURES 56
+#define AT_FEATURES_VERSION 2
+#define AT_MAX_FEATURES 64
 
 extern const char AT_MAGIC[8];
 
@@ -49,11 +49,15 @@ int cues_word(const cue_words *c, const char *w, size_t n);
 /* ---- the tagger --------------------------------------------------------- */
 
 /* A token of a document: bytes of UTF-8; its sentence's and paragraph's
- * starts, and the named-entity tag the NER tagger gave it. */
+ * starts, the named-entity tag the NER tagger gave it, and what the NER
+ * lexicon says of the word (words between the same neighbours share a
+ * class: verbs of saying gather, as do determiners). */
 typedef struct at_tok {
     const char *s;
     uint32_t n;
     uint8_t sent_first, para_first, ner;
+    uint8_t coarse;    /* the NER lexicon's classes of the word (ner.h), 0: unknown */
+    uint16_t cluster;
 } at_tok;
 
 /* Whether token t is the string s. */

@@ -78,7 +78,9 @@ sl_status claims_tokens(sl_engine *e, const char *text, size_t len, const at_tok
     for (size_t i = 0; i < m; i++) {
         const ner_tok *k = &e->ner_tok[i];
         int para = i == 0 || whitespace_has_break(text, e->ner_span[i - 1].end, e->ner_span[i].start);
-        c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->ner_tags[i]};
+        const ner_lex *x = ner_lookup(&e->ner->lex, ner_word_key(k->s, k->n));
+        c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->ner_tags[i],
+                             x ? x->coarse : 0, x ? x->cluster : 0};
     }
     *tok = c->tok;
     *span = e->ner_span;
@@ -106,6 +108,42 @@ static size_t values(const at_tok *t, const sl_span *at, size_t first, size_t en
         i = b - 1;
     }
     return k;
+}
+
+/* The longest name of a person, organisation or place (NER tags) in tokens
+ * [first, end), as tokens into *a, *b; 0 when none. */
+static int name_in(const at_tok *t, size_t first, size_t end, size_t *a, size_t *b) {
+    int found = 0;
+    for (size_t i = first; i < end; i++) {
+        if (t[i].ner != NER_B_PER && t[i].ner != NER_B_ORG && t[i].ner != NER_B_LOC) continue;
+        size_t j = i + 1;
+        while (j < end && t[j].ner == t[i].ner + 1) j++;
+        if (!found || j - i > *b - *a) *a = i, *b = j, found = 1;
+        i = j - 1;
+    }
+    return found;
+}
+
+/* Who the source of the attribution made of fragments [f, g) is: a name
+ * in it, or for a lone "he" or "she" the last person named before it. */
+static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, size_t m, size_t f, size_t g) {
+    sl_span none = {0, 0};
+    for (size_t h = f; h < g; h++) {
+        const at_frag *x = &c->frag[h];
+        if (x->role != ROLE_SOURCE) continue;
+        size_t a, b;
+        if (name_in(t, x->first, x->end, &a, &b)) return (sl_span){at[a].start, at[b - 1].end};
+        if (x->end - x->first != 1) continue;
+        const at_tok *w = &t[x->first];
+        if (!(w->n == 2 && !strncasecmp(w->s, "he", 2)) && !(w->n == 3 && !strncasecmp(w->s, "she", 3))) continue;
+        for (size_t i = x->first; i-- > 0;) /* back to the last person named */
+            if (t[i].ner == NER_B_PER) {
+                size_t j = i + 1;
+                while (j < m && t[j].ner == NER_I_PER) j++;
+                return (sl_span){at[i].start, at[j - 1].end};
+            }
+    }
+    return none;
 }
 
 SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, const sl_attribution **out,
@@ -164,6 +202,7 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
             }
         }
         if (!a->n_values) a->values = NULL;
+        a->speaker = speaker(c, t, at, m, f, g);
         if (stance >= 0) a->stance = stance_names[stance];
         f = g;
     }
