@@ -4,7 +4,8 @@
 #   tokens   CoNLL-2003's training tokens five times over, through
 #            `storyline tag --conll` (the tagger on given tokens);
 #   text     news-base's article texts, one a line, through `storyline tag`
-#            (sentences and tokens found first, as for stored articles).
+#            (sentences and tokens found first, as for stored articles);
+# and attributions (`storyline attributions --jsonl`) on the same articles.
 #
 #   BUILD=build SHARED=../shared bench/ner.sh
 #
@@ -45,6 +46,17 @@ for kind in tokens text; do
 done
 echo "text: tokens counted as wc -w words (punctuation tokens come on top)"
 echo "bar: 500,000 tokens/s on one core"
+# Attributions on the same articles, as JSONL: names, then sources, cues
+# and contents in two stages, then the grouping and the JSON out.
+python3 -c 'import json,sys
+for i, l in enumerate(open(sys.argv[1])): print(json.dumps({"id": i, "text": json.loads(l)["text"]}))' "$news" >"$OUT/articles.jsonl"
+arts=$(wc -l <"$OUT/articles.jsonl")
+s=$(best "$SL" attributions --jsonl "$OUT/articles.jsonl")
+w=$(best wc -w "$OUT/articles.jsonl")
+echo "attributions (storyline attributions --jsonl), one core (best of $RUNS)"
+printf '%-8s %10s %9s %14s %10s %12s\n' articles words seconds words/s "wc -w s" "vs wc -w"
+awk -v a="$arts" -v n="$words" -v s="$s" -v w="$w" 'BEGIN {
+    printf "%-8d %10d %9.2f %14.0f %10.2f %11.3fx\n", a, n, s, n / s, w, w / s }'
 # Model load: `tag` on one word (loads and checks the model: header, XXH64
 # of every byte) less `--version` (the same process, no model), 50 runs each.
 ms() {

@@ -335,12 +335,21 @@ void at_free(at_model *m) {
 /* One stage: scores under its weights, Viterbi a paragraph at a time. */
 static void stage(const at_model *m, int st, at_scratch *s, const at_tok *t, size_t n, const uint8_t *prior,
                   uint8_t *tags) {
-    uint32_t rows[AT_MAX_FEATURES];
+    /* The rows of the next token are asked for while this one's are
+     * added, as ner_tag does: the table is larger than the cache. */
+    uint32_t rows[2][AT_MAX_FEATURES];
+    size_t kn = at_features(s, t, n, 0, prior, m->bits, rows[0]);
     for (size_t i = 0; i < n; i++) {
-        size_t k = at_features(s, t, n, i, prior, m->bits, rows);
+        const uint32_t *r = rows[i & 1];
+        size_t k = kn;
+        if (i + 1 < n) {
+            uint32_t *next = rows[(i + 1) & 1];
+            kn = at_features(s, t, n, i + 1, prior, m->bits, next);
+            for (size_t j = 0; j < kn; j++) __builtin_prefetch(m->w[st] + (size_t)next[j] * AT_TAGS);
+        }
         int32_t acc[AT_TAGS] = {0};
         for (size_t j = 0; j < k; j++) {
-            const int16_t *w = m->w[st] + (size_t)rows[j] * AT_TAGS;
+            const int16_t *w = m->w[st] + (size_t)r[j] * AT_TAGS;
             for (int b = 0; b < AT_TAGS; b++) acc[b] += w[b];
         }
         float *sc = s->score + i * AT_TAGS;
