@@ -408,11 +408,11 @@ static int by_attr(const void *a, const void *b) {
 
 size_t at_group(const at_scratch *s, const at_tok *t, size_t n, const uint8_t *tags, at_frag *out,
                 size_t *n_attr) {
-    /* the chunks, in order; cues first in out's room, as they come */
+    /* the chunks, in order */
     chunk *ch = malloc((n + 1) * sizeof *ch);
     size_t nch = 0;
     *n_attr = 0;
-    if (!ch) return 0;
+    if (!ch) return AT_NOMEM;
     for (size_t i = 0; i < n;) {
         if (tags[i] == AT_O) {
             i++;
@@ -427,7 +427,7 @@ size_t at_group(const at_scratch *s, const at_tok *t, size_t n, const uint8_t *t
     chunk *cues = malloc((nch + 1) * sizeof *cues);
     if (!cues) {
         free(ch);
-        return 0;
+        return AT_NOMEM;
     }
     size_t nc = 0;
     for (size_t c = 0; c < nch; c++)

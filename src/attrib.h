@@ -120,8 +120,9 @@ typedef struct at_frag {
  * and the contents nearest it (in its sentence, else its paragraph, else
  * the one before: a quotation that runs on); content with no cue near is
  * an attribution of its own.  Fragments into out (room for n), ordered by
- * attribution, then role, then place; their number.  The attributions'
- * number into *n_attr. */
+ * attribution, then role, then place; their number, or AT_NOMEM when
+ * memory runs out.  The attributions' number into *n_attr. */
+#define AT_NOMEM ((size_t)-1)
 size_t at_group(const at_scratch *s, const at_tok *t, size_t n, const uint8_t *tags, at_frag *out,
                 size_t *n_attr);
 

@@ -159,6 +159,7 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
     claims_ctx *c = e->claims;
     if (at_tag(c->model, &c->s, c->cues, t, m, c->tags)) return engine_err(e, SL_ENOMEM, "out of memory");
     size_t na, nf = at_group(&c->s, t, m, c->tags, c->frag, &na);
+    if (nf == AT_NOMEM) return engine_err(e, SL_ENOMEM, "out of memory");
     /* room: each fragment one span, and the numbers (at most a token each) */
     size_t want = nf + m;
     if (array_grow((void **)&c->spans, &c->cap_spans, want, sizeof *c->spans) ||

@@ -61,7 +61,7 @@ static size_t doc(const char *const *words, const char *tags, at_tok *t, uint8_t
             sent = 1, para = words[i][1] == '|';
             continue;
         }
-        t[n] = (at_tok){words[i], (uint32_t)strlen(words[i]), (uint8_t)sent, (uint8_t)para, 0};
+        t[n] = (at_tok){words[i], (uint32_t)strlen(words[i]), (uint8_t)sent, (uint8_t)para, 0, 0, 0};
         sent = para = 0;
         n++;
     }
