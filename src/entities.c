@@ -166,6 +166,18 @@ static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count) {
     return SL_OK;
 }
 
+/* The tagger's room for a document is some 230 bytes a token, and every
+ * cleaning slot has its own: after a long article it is given back, so
+ * that memory stays what usual articles need. */
+#define KEEP_TOKENS 4096
+static void shrink(sl_engine *e) {
+    if (e->cap_ner <= 2 * KEEP_TOKENS && (!e->ner_s || e->ner_s->cap <= 2 * KEEP_TOKENS)) return;
+    if (e->ner_s) ner_scratch_free(e->ner_s);
+    free(e->ner_tags), free(e->ner_tok), free(e->ner_span);
+    e->ner_tags = NULL, e->ner_tok = NULL, e->ner_span = NULL;
+    e->cap_ner = 0;
+}
+
 sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
                       const sl_token *tok, size_t n_tok, const sl_mention **out, size_t *n) {
     size_t m = 0, k = 0;
@@ -180,6 +192,7 @@ sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_
     }
     sl_status s = tag_gathered(e, text, m, n);
     if (s == SL_OK) *out = e->mentions;
+    shrink(e);
     return s;
 }
 
