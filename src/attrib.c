@@ -108,7 +108,7 @@ static uint64_t hash(const char *s, size_t n, unsigned form) {
 
 void at_scratch_free(at_scratch *s) {
     free(s->h), free(s->cue), free(s->quote), free(s->sent), free(s->para), free(s->lcue), free(s->rcue);
-    free(s->score), free(s->back), free(s->first);
+    free(s->score), free(s->back), free(s->first), free(s->rows), free(s->nbase), free(s->nall);
     memset(s, 0, sizeof *s);
 }
 
@@ -117,7 +117,8 @@ static int reserve(at_scratch *s, size_t n) {
     size_t nc = (n + 1) * 2;
     if (CHAIN_GROW(s->h, nc * FORMS) || CHAIN_GROW(s->cue, nc) || CHAIN_GROW(s->quote, nc) ||
         CHAIN_GROW(s->sent, nc) || CHAIN_GROW(s->para, nc) || CHAIN_GROW(s->lcue, nc) || CHAIN_GROW(s->rcue, nc) ||
-        CHAIN_GROW(s->score, nc * AT_TAGS) || CHAIN_GROW(s->back, nc * AT_TAGS) || CHAIN_GROW(s->first, nc))
+        CHAIN_GROW(s->score, nc * AT_TAGS) || CHAIN_GROW(s->back, nc * AT_TAGS) || CHAIN_GROW(s->first, nc) ||
+        CHAIN_GROW(s->rows, nc * AT_MAX_FEATURES) || CHAIN_GROW(s->nbase, nc) || CHAIN_GROW(s->nall, nc))
         return -1;
     s->cap = nc;
     return 0;
@@ -212,8 +213,8 @@ static size_t stacked(const at_scratch *s, size_t n, size_t i, const uint8_t *pr
     return k;
 }
 
-size_t at_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, const uint8_t *prior, uint32_t bits,
-                   uint32_t *out) {
+/* The rows of token i that both stages read. */
+static size_t base_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, uint32_t bits, uint32_t *out) {
     const uint64_t *h = s->h + i * FORMS;
     int hp = i > s->sent[i], hp2 = i > s->sent[i] + 1;
     int hn = i + 1 < n && s->sent[i + 1] == s->sent[i];
@@ -257,7 +258,7 @@ size_t at_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, con
     f[k++] = rf;
     f[k++] = lw * 8 + lf;
     f[k++] = rw * 8 + rf;
-    f[k++] = (t[i].sent_first || i == s->sent[i]) ? h[H_SHAPE] : 3;
+    f[k++] = i == s->sent[i] ? h[H_SHAPE] : 3;
     f[k++] = last ? h[H_LOWER] : 5;
     f[k++] = h[H_SHAPE] * 2 + (uint64_t)head;
     f[k++] = posc;
@@ -282,6 +283,12 @@ size_t at_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, con
     f[k++] = (co * 8 + rf) * 8 + lf;
     f[k++] = cl * 8 + q;
     for (size_t j = 0; j < k; j++) out[j] = chain_row(f[j], j + 1, bits);
+    return k;
+}
+
+size_t at_features(const at_scratch *s, const at_tok *t, size_t n, size_t i, const uint8_t *prior, uint32_t bits,
+                   uint32_t *out) {
+    size_t k = base_features(s, t, n, i, bits, out);
     return prior ? k + stacked(s, n, i, prior, bits, out + k) : k;
 }
 
@@ -332,23 +339,17 @@ void at_free(at_model *m) {
     free(m);
 }
 
-/* One stage: scores under its weights, Viterbi a paragraph at a time. */
-static void stage(const at_model *m, int st, at_scratch *s, const at_tok *t, size_t n, const uint8_t *prior,
-                  uint8_t *tags) {
-    /* The rows of the next token are asked for while this one's are
-     * added, as ner_tag does: the table is larger than the cache. */
-    uint32_t rows[2][AT_MAX_FEATURES];
-    size_t kn = at_features(s, t, n, 0, prior, m->bits, rows[0]);
+/* One stage: the scores of the rows stored for each token (k[i] of
+ * them) under the stage's weights, then Viterbi a paragraph at a time.
+ * The rows of the next token are asked for while this one's are added,
+ * as ner_tag does: the table is larger than the cache. */
+static void stage(const at_model *m, int st, at_scratch *s, size_t n, const uint8_t *k, uint8_t *tags) {
     for (size_t i = 0; i < n; i++) {
-        const uint32_t *r = rows[i & 1];
-        size_t k = kn;
-        if (i + 1 < n) {
-            uint32_t *next = rows[(i + 1) & 1];
-            kn = at_features(s, t, n, i + 1, prior, m->bits, next);
-            for (size_t j = 0; j < kn; j++) __builtin_prefetch(m->w[st] + (size_t)next[j] * AT_TAGS);
-        }
+        const uint32_t *r = s->rows + i * AT_MAX_FEATURES;
+        if (i + 1 < n)
+            for (size_t j = 0; j < k[i + 1]; j++) __builtin_prefetch(m->w[st] + (size_t)r[AT_MAX_FEATURES + j] * AT_TAGS);
         int32_t acc[AT_TAGS] = {0};
-        for (size_t j = 0; j < k; j++) {
+        for (size_t j = 0; j < k[i]; j++) {
             const int16_t *w = m->w[st] + (size_t)r[j] * AT_TAGS;
             for (int b = 0; b < AT_TAGS; b++) acc[b] += w[b];
         }
@@ -366,8 +367,14 @@ static void stage(const at_model *m, int st, at_scratch *s, const at_tok *t, siz
 int at_tag(const at_model *m, at_scratch *s, const cue_words *cw, const at_tok *t, size_t n, uint8_t *tags) {
     if (!n) return 0;
     if (at_prepare(s, cw, t, n)) return -1;
-    stage(m, 0, s, t, n, NULL, s->first);
-    stage(m, 1, s, t, n, s->first, tags);
+    /* the first stage's rows are the second's too, with what it said */
+    for (size_t i = 0; i < n; i++)
+        s->nbase[i] = (uint8_t)base_features(s, t, n, i, m->bits, s->rows + i * AT_MAX_FEATURES);
+    stage(m, 0, s, n, s->nbase, s->first);
+    for (size_t i = 0; i < n; i++)
+        s->nall[i] = (uint8_t)(s->nbase[i] + stacked(s, n, i, s->first, m->bits,
+                                                     s->rows + i * AT_MAX_FEATURES + s->nbase[i]));
+    stage(m, 1, s, n, s->nall, tags);
     return 0;
 }
 

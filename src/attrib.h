@@ -78,6 +78,8 @@ typedef struct at_scratch {
     float *score;
     uint8_t *back;
     uint8_t *first;     /* per token: the first stage's tag */
+    uint32_t *rows;     /* per token: its feature rows (AT_MAX_FEATURES) */
+    uint8_t *nbase, *nall; /* per token: how many the first stage reads, the second */
     size_t cap;
 } at_scratch;
 #define AT_NONE UINT32_MAX

@@ -52,7 +52,7 @@ void claims_free(sl_engine *e) {
     e->claims = NULL;
 }
 
-static int whitespace_has_break(const char *text, size_t from, size_t to) {
+static int line_break_between(const char *text, size_t from, size_t to) {
     return memchr(text + from, '\n', to - from) != NULL;
 }
 
@@ -77,7 +77,7 @@ sl_status claims_tokens(sl_engine *e, const char *text, size_t len, const at_tok
     }
     for (size_t i = 0; i < m; i++) {
         const ner_tok *k = &e->ner_tok[i];
-        int para = i == 0 || whitespace_has_break(text, e->ner_span[i - 1].end, e->ner_span[i].start);
+        int para = i == 0 || line_break_between(text, e->ner_span[i - 1].end, e->ner_span[i].start);
         const ner_lex *x = ner_lookup(&e->ner->lex, ner_word_key(k->s, k->n));
         c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->ner_tags[i],
                              x ? x->coarse : 0, x ? x->cluster : 0};

@@ -85,8 +85,8 @@ static sl_status add_sentence(sl_engine *e, const char *text, const sl_token *tk
 }
 
 static int capitalised(const ner_tok *t) {
-    unsigned char c = (unsigned char)t->s[0];
-    return t->n && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+    unsigned char c = t->n ? (unsigned char)t->s[0] : 0;
+    return (c >= 'A' && c <= 'Z') || c >= 0xC0;
 }
 
 /* The names the alias data lists (data/entities.txt) are found where the
@@ -102,55 +102,53 @@ static int b_tag(const char *type) {
          : !strcmp(type, "LOC") ? NER_B_LOC : NER_B_MISC;
 }
 
+/* Tag tokens [i, j) as a name of the type the data lists for their text,
+ * if it lists one: 1 if so, 0 if not, -1 when memory runs out. */
+static int retag_listed(sl_engine *e, const char *text, size_t i, size_t j) {
+    const sl_span *at = e->ner_span;
+    const char *type;
+    if (canon_key(e->canon, text + at[i].start, at[j - 1].end - at[i].start, &e->ekey)) return -1;
+    if (!canon_entity(e->canon, e->ekey.p, &type)) return 0;
+    for (size_t k = i; k < j; k++) e->ner_tags[k] = (uint8_t)(b_tag(type) + (k > i));
+    return 1;
+}
+
 static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
     sl_status s = entityidx_load(e);
     if (s != SL_OK) return s;
-    uint8_t *tg = e->ner_tags;
-    const sl_span *at = e->ner_span;
+    const uint8_t *tg = e->ner_tags;
     for (size_t i = 0; i < m; i++) {
+        size_t j = i + 1;
+        int r = 0;
         if (tg[i] != NER_O) { /* the model's name: the data's type, if listed */
-            size_t j = i + 1;
             while (j < m && tg[j] == tg[i] + 1) j++;
-            const char *type;
-            if (canon_key(e->canon, text + at[i].start, at[j - 1].end - at[i].start, &e->ekey))
-                return engine_err(e, SL_ENOMEM, "out of memory");
-            if (canon_entity(e->canon, e->ekey.p, &type))
-                for (size_t k = i; k < j; k++) tg[k] = (uint8_t)(b_tag(type) + (k > i));
-            i = j - 1;
-            continue;
+            r = retag_listed(e, text, i, j);
+        } else { /* the longest run of capitalised words that the data lists */
+            size_t run = 0;
+            while (run < ALIAS_WORDS && i + run < m && tg[i + run] == NER_O &&
+                   capitalised(&e->ner_tok[i + run]) && (run == 0 || !e->ner_tok[i + run].first))
+                run++;
+            for (j = i + run; j > i && !(r = retag_listed(e, text, i, j)); j--) {}
+            if (!r) j = i + (run ? run : 1); /* none listed: on past the run */
         }
-        size_t run = 0;
-        while (run < ALIAS_WORDS && i + run < m && tg[i + run] == NER_O && capitalised(&e->ner_tok[i + run]) &&
-               (run == 0 || !e->ner_tok[i + run].first))
-            run++;
-        for (size_t L = run; L > 0; L--) {
-            const char *type;
-            if (canon_key(e->canon, text + at[i].start, at[i + L - 1].end - at[i].start, &e->ekey))
-                return engine_err(e, SL_ENOMEM, "out of memory");
-            if (!canon_entity(e->canon, e->ekey.p, &type)) continue;
-            for (size_t k = 0; k < L; k++) tg[i + k] = (uint8_t)(b_tag(type) + (k > 0));
-            run = L;
-            break;
-        }
-        if (run) i += run - 1;
+        if (r < 0) return engine_err(e, SL_ENOMEM, "out of memory");
+        i = j - 1;
     }
     return SL_OK;
 }
 
-static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count);
-
-/* Tag the document gathered (m tokens of text) and put its entities in
- * e->mentions; their number into *count. */
-static sl_status tag_gathered(sl_engine *e, const char *text, size_t m, size_t *count) {
-    *count = 0;
+/* Tag the document gathered (m tokens of text): the model, then the
+ * alias data's names. */
+static sl_status tag_gathered(sl_engine *e, const char *text, size_t m) {
     if (!m) return SL_OK;
     if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
-    sl_status s = alias_names(e, text, m);
-    if (s != SL_OK) return s;
-    return mentions_of_tags(e, m, count);
+    return alias_names(e, text, m);
 }
 
+/* The names tagged in the m tokens gathered, into e->mentions; their
+ * number into *count. */
 static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count) {
+    *count = 0;
     const uint8_t *tg = e->ner_tags;
     const sl_span *at = e->ner_span;
     for (size_t i = 0; i < m; i++) {
@@ -190,7 +188,8 @@ sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_
         sl_status s = add_sentence(e, text, tok + first, k - first, &m);
         if (s != SL_OK) return s;
     }
-    sl_status s = tag_gathered(e, text, m, n);
+    sl_status s = tag_gathered(e, text, m);
+    if (s == SL_OK) s = mentions_of_tags(e, m, n);
     if (s == SL_OK) *out = e->mentions;
     shrink(e);
     return s;
@@ -217,9 +216,7 @@ sl_status entities_tokens(sl_engine *e, const char *text, size_t len, size_t *n)
         }
         p = q + 1;
     }
-    if (!m) return SL_OK;
-    if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
-    sl_status s = alias_names(e, text, m);
+    sl_status s = tag_gathered(e, text, m);
     if (s == SL_OK) *n = m;
     return s;
 }

@@ -150,9 +150,7 @@ int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t
 #define NER_AROUND 2
 
 
-size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
-                    uint32_t *out) {
-    (void)t, (void)n;
+size_t ner_features(const ner_scratch *s, size_t i, uint32_t bits, uint32_t *out) {
     const size_t b = s->begin[i], e = s->end[i];
     const uint64_t *h0 = s->th + i * NER_FORMS;
     const uint64_t *hp = i > b ? h0 - NER_FORMS : NULL, *hn = i + 1 < e ? h0 + NER_FORMS : NULL;
@@ -236,13 +234,13 @@ int ner_tag(const ner_model *m, ner_scratch *s, const ner_tok *t, size_t n, uint
     /* The rows of the next token are asked for while this one's are
      * added: they are random reads in a table larger than the cache. */
     uint32_t rows[2][NER_MAX_FEATURES];
-    size_t kn = ner_features(s, t, n, 0, m->bits, rows[0]);
+    size_t kn = ner_features(s, 0, m->bits, rows[0]);
     for (size_t i = 0; i < n; i++) {
         const uint32_t *r = rows[i & 1];
         size_t k = kn;
         if (i + 1 < n) {
             uint32_t *next = rows[(i + 1) & 1];
-            kn = ner_features(s, t, n, i + 1, m->bits, next);
+            kn = ner_features(s, i + 1, m->bits, next);
             for (size_t j = 0; j < kn; j++) __builtin_prefetch(m->w + (size_t)next[j] * NER_TAGS);
         }
         int32_t acc[NER_TAGS] = {0};

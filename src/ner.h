@@ -103,15 +103,14 @@ typedef struct ner_scratch {
 #define NER_NONE UINT32_MAX
 void ner_scratch_free(ner_scratch *s);
 
-/* The feature rows of token i of the document t[0, n), into
+/* The feature rows of token i of the document ner_prepare was given, into
  * out[NER_MAX_FEATURES]; their number.  Call ner_prepare on the document
  * first.  Shared by the tagger and the trainer.  Besides the token and
  * its sentence, a token's features tell the contexts in which the same
  * word (in any case) stands elsewhere in the document: "Bolton" alone in
  * a results table is told by "Bolton manager" three sentences on. */
 int ner_prepare(ner_scratch *s, const ner_lexicon *lex, const ner_tok *t, size_t n);
-size_t ner_features(const ner_scratch *s, const ner_tok *t, size_t n, size_t i, uint32_t bits,
-                    uint32_t *out);
+size_t ner_features(const ner_scratch *s, size_t i, uint32_t bits, uint32_t *out);
 
 /* What the tagger said of the same word earlier in the document: rows
  * from the tags of the two nearest occurrences of token i's lower-case

@@ -30,6 +30,18 @@ static inline void pc_die(const char *msg) {
     exit(1);
 }
 
+/* p with room for need items of size bytes (*cap of them now), doubled
+ * as it grows; out of memory ends the program. */
+static inline void *pc_grow(void *p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return p;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    while (nc < need) nc *= 2;
+    p = realloc(p, nc * size);
+    if (!p) pc_die("out of memory");
+    *cap = nc;
+    return p;
+}
+
 static inline size_t pc_size(const perceptron *m) { return ((size_t)1 << m->bits) * (size_t)m->tags; }
 
 static inline void pc_init(perceptron *m, int tags, uint32_t bits) {

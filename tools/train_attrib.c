@@ -59,16 +59,6 @@ typedef struct corpus {
     size_t n_par, cap_par;
 } corpus;
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return p;
-    size_t nc = *cap ? *cap * 2 : 4096;
-    while (nc < need) nc *= 2;
-    p = realloc(p, nc * size);
-    if (!p) die("out of memory");
-    *cap = nc;
-    return p;
-}
-
 static void load(const char *path, corpus *c) {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -89,7 +79,7 @@ static void load(const char *path, corpus *c) {
             continue;
         }
         const char *id = json_string_value(json_object_get(o, "id"));
-        c->art = grow(c->art, &c->cap_art, c->n_art + 1, sizeof *c->art);
+        c->art = pc_grow(c->art, &c->cap_art, c->n_art + 1, sizeof *c->art);
         article *a = &c->art[c->n_art++];
         a->len = json_string_length(jt);
         a->text = malloc(a->len + 1);
@@ -169,10 +159,10 @@ static void featurize(corpus *c, sl_engine *e, const cue_words *cw, uint32_t bit
             fprintf(stderr, "train_attrib: %s: %s\n", a->id, sl_errmsg(e));
             exit(1);
         }
-        c->rows = grow(c->rows, &c->cap_rows, (base + n) * AT_MAX_FEATURES, sizeof *c->rows);
-        c->nrows = grow(c->nrows, &c->cap_nrows, base + n, 1);
+        c->rows = pc_grow(c->rows, &c->cap_rows, (base + n) * AT_MAX_FEATURES, sizeof *c->rows);
+        c->nrows = pc_grow(c->nrows, &c->cap_nrows, base + n, 1);
         if (first_time) {
-            c->gold = grow(c->gold, &c->cap_gold, base + n, 1);
+            c->gold = pc_grow(c->gold, &c->cap_gold, base + n, 1);
             gold_tags(a, sp, n, c->gold + base);
         }
         if (at_prepare(&s, cw, t, n)) die("out of memory");
@@ -180,7 +170,7 @@ static void featurize(corpus *c, sl_engine *e, const cue_words *cw, uint32_t bit
             c->nrows[base + i] = (uint8_t)at_features(&s, t, n, i, with_prior ? c->prior + base : NULL, bits,
                                                       c->rows + (base + i) * AT_MAX_FEATURES);
             if (first_time && (i == 0 || t[i].para_first)) {
-                c->par = grow(c->par, &c->cap_par, c->n_par + 1, sizeof *c->par);
+                c->par = pc_grow(c->par, &c->cap_par, c->n_par + 1, sizeof *c->par);
                 c->par[c->n_par++] = (para){base + i, 0, k};
             }
             if (first_time) c->par[c->n_par - 1].n++;

@@ -59,16 +59,6 @@ static void die(const char *msg) {
     exit(1);
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return p;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    while (nc < need) nc *= 2;
-    p = realloc(p, nc * size);
-    if (!p) die("out of memory");
-    *cap = nc;
-    return p;
-}
-
 static FILE *open_or_die(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -90,11 +80,11 @@ static void read_conll(const char *path, corpus *c) {
         int doc = got && !strncmp(line, "-DOCSTART-", 10);
         if (!got || !len || doc) {
             if (c->n_tok > start) {
-                c->sent = grow(c->sent, &c->cap_sent, c->n_sent + 1, sizeof *c->sent);
+                c->sent = pc_grow(c->sent, &c->cap_sent, c->n_sent + 1, sizeof *c->sent);
                 c->sent[c->n_sent++] = (sentence){start, c->n_tok - start};
             }
             if (doc || !c->n_doc) {
-                c->doc = grow(c->doc, &c->cap_doc, c->n_doc + 1, sizeof *c->doc);
+                c->doc = pc_grow(c->doc, &c->cap_doc, c->n_doc + 1, sizeof *c->doc);
                 c->doc[c->n_doc++] = c->n_sent;
             }
             start = c->n_tok;
@@ -113,9 +103,9 @@ static void read_conll(const char *path, corpus *c) {
             exit(1);
         }
         size_t need = c->n_tok + 1, cap = c->cap_tok;
-        c->off = grow(c->off, &cap, need, sizeof *c->off);
+        c->off = pc_grow(c->off, &cap, need, sizeof *c->off);
         cap = c->cap_tok;
-        c->gold = grow(c->gold, &cap, need, 1);
+        c->gold = pc_grow(c->gold, &cap, need, 1);
         c->cap_tok = cap;
         c->off[c->n_tok] = c->text.len;
         c->gold[c->n_tok] = (uint8_t)t;
@@ -182,7 +172,7 @@ static void featurize(corpus *c, uint32_t bits) {
             }
         if (ner_prepare(&s, &lexicon, t, n)) die("out of memory");
         for (size_t i = 0; i < n; i++) {
-            c->nrows[first + i] = (uint8_t)ner_features(&s, t, n, i, bits, c->rows + (first + i) * NER_MAX_FEATURES);
+            c->nrows[first + i] = (uint8_t)ner_features(&s, i, bits, c->rows + (first + i) * NER_MAX_FEATURES);
             c->prev[first + i] = s.prev[i] == NER_NONE ? NER_NONE : (uint32_t)first + s.prev[i];
             c->begin[first + i] = (uint32_t)first + s.begin[i];
         }

@@ -92,7 +92,7 @@ static void finds_sentences_and_occurrences(void **state) {
     assert_int_equal(s.next[1], NER_NONE);
     /* the other occurrences add features: more rows than a lone word */
     uint32_t a[NER_MAX_FEATURES], b[NER_MAX_FEATURES];
-    assert_true(ner_features(&s, t, 6, 0, 17, a) > ner_features(&s, t, 6, 1, 17, b));
+    assert_true(ner_features(&s, 0, 17, a) > ner_features(&s, 1, 17, b));
     /* history: none for the first "Bolton" or for one whose only earlier
      * occurrence is in its own sentence; two rows else, which change
      * with what was said */
