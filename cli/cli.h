@@ -24,6 +24,8 @@ int simple_opts(int argc, char **argv, const char *usage, const char **db, int *
  * "-" (*name: "<stdin>", else arg, for messages).  NULL after saying
  * why. */
 FILE *open_input(const char *arg, const char **name);
+/* A positive id (a story's) into *out: 0, or -1 when s is not one. */
+int parse_id(const char *s, int64_t *out);
 /* s as a JSON string on stdout; json_or_null: null for NULL. */
 void print_json_string(const char *s);
 void json_or_null(const char *s);
@@ -40,5 +42,12 @@ int cmd_entity(int argc, char **argv);
 extern const char usage_entities[], usage_entity[];
 int cmd_attributions(int argc, char **argv);
 extern const char usage_attributions[];
+int cmd_claims(int argc, char **argv);
+extern const char usage_claims[];
+/* Find the claims of story's articles (every article's when 0) not found
+ * yet, with a progress line on a terminal. */
+sl_status claims_analyse(sl_engine *e, int64_t story);
+/* The claims section of `storyline story`; the exit status. */
+int story_claims(sl_engine *e, int64_t story, int json);
 
 #endif

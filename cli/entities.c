@@ -95,14 +95,6 @@ static int print_entity(void *ud, const sl_entity *en) {
     return 0;
 }
 
-static int parse_id(const char *s, int64_t *out) {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || *end || v <= 0) return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_entities(int argc, char **argv) {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},

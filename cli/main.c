@@ -53,6 +53,7 @@ static const char usage_main[] =
     "  entities             the named entities stored, each across its spellings\n"
     "  entity NAME          one entity by any spelling, and the articles naming it\n"
     "  attributions [FILE]  who said what in text or JSONL articles (no store)\n"
+    "  claims               who said what in the stored articles, across outlets\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -217,6 +218,14 @@ sl_engine *open_engine(const char *db, const sl_options *opt) {
         return NULL;
     }
     return e;
+}
+
+int parse_id(const char *s, int64_t *out) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end || v <= 0) return -1;
+    *out = v;
+    return 0;
 }
 
 /* Read-only commands must not create a store that is not there. */
@@ -1368,6 +1377,7 @@ static const struct {
     {"entities", cmd_entities, usage_entities},
     {"entity", cmd_entity, usage_entity},
     {"attributions", cmd_attributions, usage_attributions},
+    {"claims", cmd_claims, usage_claims},
 };
 
 int main(int argc, char **argv) {

@@ -33,12 +33,17 @@ const char usage_story[] =
     "usage: storyline story [--db FILE] [--json] ID\n"
     "\n"
     "One story's timeline: its articles by date, each with its outlet and\n"
-    "title, and the exact and near copies of each folded under it.  The id of\n"
-    "a story merged into another shows that one.\n"
+    "title, and the exact and near copies of each folded under it; then its\n"
+    "claim groups that several reports carry or that dispute or are disputed\n"
+    "(storyline claims --story ID lists them all).  The id of a story merged\n"
+    "into another shows that one.\n"
     "\n"
-    "  --json    one object: the fields of 'stories --json' and timeline\n"
+    "  --json    one object: the fields of 'stories --json', timeline\n"
     "            [{id, date, source, title, similarity, copies: [{id, date,\n"
-    "            source}]}]\n";
+    "            source}]}] and claim_groups [{id, speaker, stance, first:\n"
+    "            {claim, article, date, outlet}, articles, reports, outlets,\n"
+    "            claims: [{id, article, outlet, copy, cue, content}], disputes,\n"
+    "            disputed_by}]\n";
 
 const char usage_recluster[] =
     "usage: storyline recluster [--db FILE]\n"
@@ -172,12 +177,14 @@ int cmd_stories(int argc, char **argv) {
 
 typedef struct story_ctx {
     int json;
+    int64_t id; /* the story shown (an alias resolves) */
 } story_ctx;
 
 /* Entries that copy entry i (their copy_of is its id), then i's own
  * copies' copies are not chained: a copy names its earliest original. */
 static int print_timeline(void *ud, const sl_story *s) {
     story_ctx *c = ud;
+    c->id = s->id;
     if (c->json) {
         story_json_head(s);
         printf(",\"timeline\":[");
@@ -210,7 +217,7 @@ static int print_timeline(void *ud, const sl_story *s) {
             }
             printf("]}");
         }
-        printf("]}\n");
+        printf("]"); /* the claims follow (story_claims), then the brace */
         return 0;
     }
     list_ctx lc = {0, 0, 0};
@@ -257,12 +264,19 @@ int cmd_story(int argc, char **argv) {
     long long id = strtoll(argv[optind], &end, 10);
     if (end == argv[optind] || *end || id <= 0)
         return usage_error(usage_story, "a story id is a positive number, not '%s'", argv[optind]);
-    sl_engine *e = open_existing(db);
+    if (access(db, F_OK) != 0) { /* writable: claims are found when first shown */
+        warnx("%s: no such store; run 'storyline ingest --db %s PATH' first", db, db);
+        return 1;
+    }
+    sl_engine *e = open_engine(db, NULL);
     if (!e) return 1;
     sl_status s = sl_story_get(e, id, print_timeline, &sc);
+    int rc = s == SL_OK ? 0 : 1;
     if (s != SL_OK) warnx("%s", sl_errmsg(e));
+    else rc = story_claims(e, sc.id, sc.json);
+    if (s == SL_OK && sc.json) printf("}\n");
     sl_close(e);
-    return s == SL_OK ? 0 : 1;
+    return rc;
 }
 
 int cmd_recluster(int argc, char **argv) {

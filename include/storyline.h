@@ -577,7 +577,9 @@ typedef struct sl_attribution {
     int negated, direct;
     /* who the source is: the person, organisation or place named in it
      * ("Spokesperson Lin Jian": Lin Jian; "China"), or for "he" or "she"
-     * the person named last before it; start == end when none */
+     * the person named last before it; with no source ("Zelensky made a
+     * claim that ..."), the person (else organisation) named nearest
+     * before the cue in its sentence; start == end when none */
     sl_span speaker;
 } sl_attribution;
 
@@ -626,6 +628,67 @@ typedef struct sl_entity_article {
  * SL_ENOTFOUND, SL_ESTORE. */
 SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
                                int (*art)(void *ud, const sl_entity_article *a), void *ud);
+
+/* ---- claims: attributions stored, across outlets ------------------------------ */
+
+/* A claim: an attribution of a stored article (sl_attribution), its
+ * speaker resolved to an entity, and its claim group: within a story,
+ * the claims of one speaker with much the same content, whichever outlet
+ * carries them.  A denial's group disputes the groups whose content it
+ * denies. */
+typedef struct sl_claim {
+    int64_t id, group, story;  /* story 0: its article is in none yet */
+    const char *article, *date, *outlet; /* date, outlet may be NULL */
+    const char *speaker;       /* the name the source stands for, or NULL */
+    int64_t entity;            /* the speaker's entity (0: none) ... */
+    const char *entity_name;   /* ... and its name, or NULL */
+    const char *source;        /* the source as written, or NULL */
+    const char *cue, *stance, *content; /* several spans: " ... " between */
+    int negated, direct;
+    int copy;                  /* its article is an exact or near copy of
+                                  another (sl_story_entry.copy_of) */
+    const char *const *values; /* numbers in the content, as written */
+    size_t n_values;
+    const int64_t *disputes;   /* the groups its group disputes */
+    size_t n_disputes;
+    int selected;              /* it passes the filter (a group is given
+                                  when one of its claims does) */
+} sl_claim;
+
+/* A claim group: its claims by date (the first is the first report),
+ * how many articles carry it (reports: those not copies), and outlets,
+ * what it disputes and what disputes it (group ids). */
+typedef struct sl_claim_group {
+    int64_t id, story;
+    const sl_claim *claims;
+    size_t n_claims, n_articles, n_reports, n_outlets;
+    const int64_t *disputes, *disputed_by;
+    size_t n_disputes, n_disputed_by;
+} sl_claim_group;
+
+typedef struct sl_claim_filter {
+    int64_t story;       /* of this story's articles (0: any) */
+    const char *speaker; /* by an entity's name in any spelling, else words
+                            of the speaker or source (NULL: any) */
+    const char *stance;  /* "deny", ... (NULL: any) */
+} sl_claim_filter;
+
+/* Find the claims of the stored articles (of story's when > 0) not
+ * analysed yet, and store them; after an upgrade of the tagger, every
+ * article's again.  Commands that show claims call it first; it costs
+ * about a millisecond an article.  progress (may be NULL) gets the
+ * articles done and to do now and then; non-zero stops (what is done
+ * stays).  SL_OK, SL_ESTORE (also a store opened read-only with articles
+ * to analyse), SL_ENOMEM, SL_EMODEL. */
+SL_API sl_status sl_claims_update(sl_engine *e, int64_t story,
+                                  int (*progress)(void *ud, size_t done, size_t total), void *ud);
+
+/* The claim groups (of f->story, or every story's, by story), each
+ * story's in order of their first report; a group passes the filter when
+ * one of its claims does.  cb's arguments are borrowed until it returns;
+ * non-zero stops.  SL_OK, SL_ESTORE, SL_ENOMEM. */
+SL_API sl_status sl_claim_groups(sl_engine *e, const sl_claim_filter *f,
+                                 int (*cb)(void *ud, const sl_claim_group *g), void *ud);
 
 #ifdef __cplusplus
 }

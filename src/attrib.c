@@ -40,12 +40,17 @@ static int cue_put(cue_words *c, const char *w, size_t n, int val) {
     return 0;
 }
 
-int cues_word(const cue_words *c, const char *w, size_t n) {
+int cues_listed(const cue_words *c, const char *w, size_t n) {
     if (!c) return 0;
     uint64_t k = word_key(w, n);
     for (size_t j = (size_t)k & c->mask; c->key[j]; j = (j + 1) & c->mask)
         if (c->key[j] == k) return c->val[j];
     return 0;
+}
+
+int cues_word(const cue_words *c, const char *w, size_t n) {
+    int v = cues_listed(c, w, n);
+    return v == CUE_SAYING ? 0 : v;
 }
 
 void cues_free(cue_words *c) {
@@ -77,9 +82,10 @@ cue_words *cues_parse(const char *text, size_t n, const char *name, char *err, s
             for (int s = 0; s < STANCES; s++)
                 if (strlen(stance_names[s]) == f - p && !memcmp(text + p, stance_names[s], f - p)) val = s + 1;
             if (f - p == 8 && !memcmp(text + p, "negation", 8)) val = CUE_NEGATION;
+            if (f - p == 6 && !memcmp(text + p, "saying", 6)) val = CUE_SAYING;
             if (val < 0 || f == q) {
                 snprintf(err, errlen, "%s:%zu: expected a stance (assert, deny, urge, accuse, warn, promise, "
-                         "acknowledge, question) or negation, then words parted by tabs", name, lineno);
+                         "acknowledge, question), negation or saying, then words parted by tabs", name, lineno);
                 cues_free(c);
                 return NULL;
             }
@@ -391,12 +397,21 @@ static size_t gap(const chunk *a, const chunk *b) {
     return 0;
 }
 
-/* The cue nearest x among cues[0, nc) in x's sentence (same = 1) or
- * paragraph (same = 0), or -1. */
+/* The cue nearest x among cues[0, nc) (in order, none overlapping x) in
+ * x's sentence (same = 1) or paragraph (same = 0), or -1.  Sentences and
+ * paragraphs are runs of tokens, so the nearest is the last cue before x
+ * or the first after it (the one before on a tie): a binary search, not a
+ * scan, so that a document of many fragments costs n log n. */
 static long nearest_cue(const at_scratch *s, const chunk *cues, size_t nc, const chunk *x, int same_sentence) {
+    size_t lo = 0, hi = nc;
+    while (lo < hi) { /* the first cue after x */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cues[mid].first < x->first) lo = mid + 1;
+        else hi = mid;
+    }
     long best = -1;
     size_t bd = 0;
-    for (size_t c = 0; c < nc; c++) {
+    for (size_t c = lo ? lo - 1 : lo; c < nc && c <= lo; c++) {
         int ok = same_sentence ? s->sent[cues[c].first] == s->sent[x->first] || s->sent[cues[c].first] == s->sent[x->end - 1]
                                : s->para[cues[c].first] == s->para[x->first];
         if (!ok) continue;

@@ -41,10 +41,14 @@ typedef struct cue_words cue_words;
  * with a message naming the line in err. */
 cue_words *cues_parse(const char *text, size_t n, const char *name, char *err, size_t errlen);
 void cues_free(cue_words *c);
-/* What the data says of the word w[0, n) (any case): 1 + its stance, or
- * CUE_NEGATION, or 0. */
+/* What the data says of the word w[0, n) (any case) as a cue: 1 + its
+ * stance, or CUE_NEGATION, or 0.  cues_listed: the same, or CUE_SAYING
+ * for a word that only names a statement ("allegations"): not a cue, but
+ * not what a claim is about either. */
 #define CUE_NEGATION (STANCES + 1)
+#define CUE_SAYING (STANCES + 2)
 int cues_word(const cue_words *c, const char *w, size_t n);
+int cues_listed(const cue_words *c, const char *w, size_t n);
 
 /* ---- the tagger --------------------------------------------------------- */
 

@@ -41,6 +41,12 @@ static sl_status load(sl_engine *e) {
     return SL_OK;
 }
 
+int claims_saying(sl_engine *e, const char *w, size_t n) {
+    if (load(e) != SL_OK) return 0;
+    int v = cues_listed(e->claims->cues, w, n);
+    return v && v != CUE_NEGATION;
+}
+
 void claims_free(sl_engine *e) {
     claims_ctx *c = e->claims;
     if (!c) return;
@@ -124,10 +130,54 @@ static int name_in(const at_tok *t, size_t first, size_t end, size_t *a, size_t 
     return found;
 }
 
+/* The name of tags b (then i) that ends nearest before token end, from
+ * token first on; 0 when none. */
+static int name_before(const at_tok *t, size_t first, size_t end, int b, size_t *x, size_t *y) {
+    for (size_t i = end; i-- > first;)
+        if (t[i].ner == b) {
+            size_t j = i + 1;
+            while (j < end && t[j].ner == b + 1) j++;
+            *x = i, *y = j;
+            return 1;
+        }
+    return 0;
+}
+
+/* The speaker of the attribution before, and the sentence of its cue. */
+typedef struct earlier {
+    sl_span speaker;
+    size_t sent; /* AT_NONE: none yet */
+} earlier;
+
+static int is_word(const at_tok *w, const char *s) {
+    size_t n = strlen(s);
+    return w->n == n && !strncasecmp(w->s, s, n);
+}
+
 /* Who the source of the attribution made of fragments [f, g) is: a name
- * in it, or for a lone "he" or "she" the last person named before it. */
-static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, size_t m, size_t f, size_t g) {
+ * in it; for a lone "he" or "she", the last person named before it; for
+ * "it" or "they", the speaker of the attribution before (prev).  With no
+ * source at all ("Zelensky has made a claim that ...", "..., he said,
+ * adding that ..."): the speaker of the attribution before when its cue
+ * is in the same sentence, else the person, else the organisation, named
+ * nearest before the cue in its sentence. */
+static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, size_t m, size_t f, size_t g,
+                       const earlier *prev) {
     sl_span none = {0, 0};
+    int sourced = 0; /* a source of cue words alone ("claim") is the tagger's slip */
+    for (size_t h = f; h < g; h++)
+        if (c->frag[h].role == ROLE_SOURCE)
+            for (size_t i = c->frag[h].first; i < c->frag[h].end; i++)
+                sourced |= !cues_listed(c->cues, t[i].s, t[i].n);
+    for (size_t h = f; !sourced && h < g; h++) {
+        const at_frag *x = &c->frag[h];
+        if (x->role != ROLE_CUE) continue;
+        size_t a, b, from = c->s.sent[x->first];
+        if (prev->sent == from && prev->speaker.end > prev->speaker.start) return prev->speaker;
+        if (name_before(t, from, x->first, NER_B_PER, &a, &b) || name_before(t, from, x->first, NER_B_ORG, &a, &b))
+            return (sl_span){at[a].start, at[b - 1].end};
+        return none;
+    }
     for (size_t h = f; h < g; h++) {
         const at_frag *x = &c->frag[h];
         if (x->role != ROLE_SOURCE) continue;
@@ -135,7 +185,8 @@ static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, 
         if (name_in(t, x->first, x->end, &a, &b)) return (sl_span){at[a].start, at[b - 1].end};
         if (x->end - x->first != 1) continue;
         const at_tok *w = &t[x->first];
-        if (!(w->n == 2 && !strncasecmp(w->s, "he", 2)) && !(w->n == 3 && !strncasecmp(w->s, "she", 3))) continue;
+        if (is_word(w, "it") || is_word(w, "they")) return prev->speaker;
+        if (!is_word(w, "he") && !is_word(w, "she")) continue;
         for (size_t i = x->first; i-- > 0;) /* back to the last person named */
             if (t[i].ner == NER_B_PER) {
                 size_t j = i + 1;
@@ -144,6 +195,21 @@ static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, 
             }
     }
     return none;
+}
+
+/* The stance a quotation states in the first person ("We urge Ukraine to
+ * ...", "I deny ..."): the first cue word within three tokens after an
+ * opening "I" or "we" at the start of content fragment x; -1 when none. */
+static int first_person(const claims_ctx *c, const at_tok *t, const at_frag *x) {
+    size_t i = x->first;
+    while (i < x->end && c->s.quote[i] == AT_Q_OPEN) i++;
+    if (i >= x->end || !(is_word(&t[i], "we") || is_word(&t[i], "i"))) return -1;
+    for (size_t j = i + 1; j < x->end && j <= i + 3; j++) {
+        int w = cues_word(c->cues, t[j].s, t[j].n);
+        if (w == CUE_NEGATION) return -1;
+        if (w) return w - 1;
+    }
+    return -1;
 }
 
 SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, const sl_attribution **out,
@@ -166,6 +232,7 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
         array_grow((void **)&c->attr, &c->cap_attr, na + 1, sizeof *c->attr))
         return engine_err(e, SL_ENOMEM, "out of memory");
     size_t used = 0, count = 0;
+    earlier prev = {{0, 0}, AT_NONE};
     for (size_t f = 0; f < nf;) {
         uint32_t id = c->frag[f].attr;
         sl_attribution *a = &c->attr[count++];
@@ -181,7 +248,7 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
             if (role == ROLE_CUE) a->cue = first, a->n_cue = k;
             if (role == ROLE_CONTENT) a->content = first, a->n_content = k;
         }
-        int stance = -1;
+        int stance = -1, quoted = -1;
         for (size_t h = f; h < g; h++) {
             const at_frag *x = &c->frag[h];
             if (x->role == ROLE_CUE) {
@@ -194,8 +261,10 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
                     else if (w && i >= x->first && stance < 0) stance = w - 1;
                 }
             } else if (x->role == ROLE_CONTENT) {
-                if (h == f || c->frag[h - 1].role != ROLE_CONTENT) /* the first fragment */
+                if (h == f || c->frag[h - 1].role != ROLE_CONTENT) { /* the first fragment */
                     a->direct = c->s.quote[x->first] == AT_Q_OPEN || c->s.quote[x->first] == AT_Q_IN;
+                    if (a->direct) quoted = first_person(c, t, x);
+                }
                 size_t k = values(t, at, x->first, x->end, c->spans + used);
                 if (!a->values) a->values = c->spans + used;
                 a->n_values += k;
@@ -203,7 +272,12 @@ SL_API sl_status sl_attributions_of(sl_engine *e, const char *text, size_t len, 
             }
         }
         if (!a->n_values) a->values = NULL;
-        a->speaker = speaker(c, t, at, m, f, g);
+        a->speaker = speaker(c, t, at, m, f, g, &prev);
+        prev.speaker = a->speaker;
+        for (size_t h = f; h < g; h++)
+            if (c->frag[h].role == ROLE_CUE) prev.sent = c->s.sent[c->frag[h].first];
+        /* a neutral cue ("he added") takes the stance the quotation states */
+        if ((stance < 0 || stance == STANCE_ASSERT) && quoted >= 0) stance = quoted;
         if (stance >= 0) a->stance = stance_names[stance];
         f = g;
     }

@@ -131,6 +131,9 @@ sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_
 sl_status entities_tokens(sl_engine *e, const char *text, size_t len, size_t *n);
 /* claims.c: what sl_close frees of the attribution tagger */
 void claims_free(sl_engine *e);
+/* Whether w[0, n) is a cue word or names a statement (data/cues.txt):
+ * not what a claim is about. */
+int claims_saying(sl_engine *e, const char *w, size_t n);
 /* The attribution tagger's tokens of text[0, len) (entities_tokens, with
  * paragraphs): *tok and *span (bytes in text) hold *n of them, until the
  * next call.  For the trainer, which must see what sl_attributions_of
@@ -155,6 +158,9 @@ sl_status entityidx_local(sl_engine *e, const char *text, const sl_mention *m, s
                           const ent_ref **out);
 sl_status entityidx_put(sl_engine *e, int64_t seq, const ent_ref *r, size_t n, const char *str);
 void entityidx_forget(sl_engine *e);
+/* The entity a name means, by any spelling (sl_entity_get): *id, 0 when
+ * none. */
+sl_status entityidx_find(sl_engine *e, const char *name, int64_t *id);
 void entityidx_free(sl_engine *e);
 
 /* The duplicate index (dupindex.c). */

@@ -357,8 +357,8 @@ static int on_article(void *ud, const char *id, const char *date, const char *so
     return a->art(a->ud, &x);
 }
 
-SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
-                               int (*art)(void *ud, const sl_entity_article *a), void *ud) {
+sl_status entityidx_find(sl_engine *e, const char *name, int64_t *out) {
+    *out = 0;
     sl_status s = readable(e);
     if (s == SL_OK) s = entityidx_load(e);
     if (s != SL_OK) return s;
@@ -370,6 +370,15 @@ SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
     if (id == 0 && !strchr(e->ekey.p, ' ')) id = store_entity_by_surname(e->st, e->ekey.p, e->ekey.p, e->err, sizeof e->err);
     if (id == 0 || id == -2) id = store_entity_by_text(e->st, name, e->err, sizeof e->err);
     if (id < 0) return SL_ESTORE;
+    *out = id;
+    return SL_OK;
+}
+
+SL_API sl_status sl_entity_get(sl_engine *e, const char *name, sl_entity_cb cb,
+                               int (*art)(void *ud, const sl_entity_article *a), void *ud) {
+    int64_t id;
+    sl_status s = entityidx_find(e, name, &id);
+    if (s != SL_OK) return s;
     if (id == 0) return engine_err(e, SL_ENOTFOUND, "no entity '%s'", name);
     described d = {.e = e, .cb = cb, .ud = ud};
     s = store_entity_one(e->st, id, on_entity, &d, e->err, sizeof e->err);

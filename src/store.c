@@ -139,6 +139,37 @@ static const char *const migrations[] = {
     "  DELETE FROM story_members WHERE article = old.seq;\n"
     "  DELETE FROM mentions WHERE article = old.seq;\n"
     "END;\n",
+    /* 6 -> 7: claims (store_claims.c): who said what in an article, found
+     * when first asked for (the tagger costs about a millisecond an
+     * article, too much for every ingest); claims_done marks the articles
+     * analysed, those with no claim too */
+    "CREATE TABLE claims(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  article INTEGER NOT NULL,      -- articles.seq\n"
+    "  n INTEGER NOT NULL,            -- order in the article\n"
+    "  speaker TEXT,                  -- the name the source stands for, or NULL\n"
+    "  entity INTEGER,                -- its canonical entity (entities.id), or NULL\n"
+    "  source TEXT,                   -- the source as written, or NULL\n"
+    "  cue TEXT NOT NULL,\n"
+    "  stance TEXT NOT NULL,          -- assert, deny, urge, ... (data/cues.txt)\n"
+    "  negated INTEGER NOT NULL,      -- a negation before or in the cue\n"
+    "  direct INTEGER NOT NULL,       -- the content is a quotation\n"
+    "  content TEXT NOT NULL,         -- its spans' words, ' ... ' between them\n"
+    "  spans TEXT NOT NULL,           -- 's|c|t start-end ...': bytes into the clean text,\n"
+    "                                 -- 'S|C|T start-end ...' into the title\n"
+    "  vals TEXT);                    -- the numbers in the content, '\\n' between them\n"
+    "CREATE INDEX claims_article ON claims(article);\n"
+    "CREATE INDEX claims_entity ON claims(entity) WHERE entity IS NOT NULL;\n"
+    "CREATE TABLE claims_done(article INTEGER PRIMARY KEY);\n"
+    "DROP TRIGGER articles_gone;\n"
+    "CREATE TRIGGER articles_gone AFTER DELETE ON articles BEGIN\n"
+    "  DELETE FROM removed WHERE article = old.seq;\n"
+    "  DELETE FROM story_terms WHERE article = old.seq;\n"
+    "  DELETE FROM story_members WHERE article = old.seq;\n"
+    "  DELETE FROM mentions WHERE article = old.seq;\n"
+    "  DELETE FROM claims WHERE article = old.seq;\n"
+    "  DELETE FROM claims_done WHERE article = old.seq;\n"
+    "END;\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
@@ -335,6 +366,7 @@ void store_close(store *st) {
     for (int i = 0; i < N_STMT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < STORE_MAX_STMT; i++) sqlite3_finalize(st->sst[i]);
     for (int i = 0; i < STORE_ENT_STMT; i++) sqlite3_finalize(st->est[i]);
+    for (int i = 0; i < STORE_CLM_STMT; i++) sqlite3_finalize(st->cst[i]);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -352,6 +384,19 @@ sl_status store_commit(store *st, char *err, size_t errlen) {
     if (exec(st, "COMMIT") != SQLITE_OK) return store_fail(st, err, errlen, "committing");
     st->in_tx = 0;
     return SL_OK;
+}
+
+sqlite3_stmt *store_prepared(store *st, sqlite3_stmt **slot, const char *sql, char *err, size_t errlen) {
+    if (!*slot && sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+        store_fail(st, err, errlen, "preparing a statement");
+        return NULL;
+    }
+    return *slot;
+}
+
+void store_rollback(store *st) {
+    if (st->in_tx) exec(st, "ROLLBACK");
+    st->in_tx = 0;
 }
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v) {

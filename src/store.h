@@ -38,6 +38,8 @@ void store_close(store *st);
 /* Transactions: begin if none is open; commit the open one (if any). */
 sl_status store_begin(store *st, char *err, size_t errlen);
 sl_status store_commit(store *st, char *err, size_t errlen);
+/* Undo the open transaction (if any). */
+void store_rollback(store *st);
 
 /* Look up an id: 1 with hash filled, 0 when absent, -1 on error. */
 int store_find(store *st, const char *id, unsigned char hash[16], char *err,
@@ -261,5 +263,44 @@ sl_status store_entity_links(store *st, int64_t id, int (*cb)(void *ud, const ch
                              void *ud, char *err, size_t errlen);
 /* The entity of a mention spelt exactly text: its id, 0 none, -1 error. */
 int64_t store_entity_by_text(store *st, const char *text, char *err, size_t errlen);
+
+/* ---- claims (store_claims.c) ------------------------------------------------ */
+
+/* One claim as stored, and as read back (then with its article's id,
+ * date, outlet and story, whether the article copies another of it, and
+ * its entity's name). */
+typedef struct store_claim {
+    int64_t id, article, n, entity; /* entity 0: none */
+    const char *speaker, *source, *cue, *stance, *content, *spans, *values;
+    int negated, direct;
+    const char *article_id, *date, *outlet, *entity_name;
+    int64_t story;
+    int copy;
+} store_claim;
+
+sl_status store_claim_put(store *st, const store_claim *c, char *err, size_t errlen);
+/* Mark an article analysed (its claims, if any, are stored). */
+sl_status store_claims_done(store *st, int64_t article, char *err, size_t errlen);
+/* Forget every claim (the tagger changed: they are found again). */
+sl_status store_claims_clear(store *st, char *err, size_t errlen);
+/* Articles not analysed yet (of story when > 0): their number, or -1
+ * on error. */
+int64_t store_claims_todo_count(store *st, int64_t story, char *err, size_t errlen);
+/* Up to limit of them after seq `after`, in ingest order, with their
+ * clean text and title (may be NULL).  cb returns non-zero to stop. */
+sl_status store_claims_todo(store *st, int64_t story, int64_t after, int limit,
+                            int (*cb)(void *ud, int64_t seq, const char *text, size_t len, const char *title),
+                            void *ud,
+                            char *err, size_t errlen);
+/* Claims (of story's articles when story > 0), by story, then their
+ * articles' dates and ingest order, then order in the article. */
+sl_status store_claims_each(store *st, int64_t story, int (*cb)(void *ud, const store_claim *c), void *ud,
+                            char *err, size_t errlen);
+/* An article's mentions: entity, the tagger's type and 'start-end ...'. */
+sl_status store_mentions_of(store *st, int64_t article,
+                            int (*cb)(void *ud, int64_t entity, const char *type, const char *spans), void *ud,
+                            char *err, size_t errlen);
+/* The country a demonym entity links to: its id, 0 none, -1 error. */
+int64_t store_demonym_of(store *st, int64_t entity, char *err, size_t errlen);
 
 #endif

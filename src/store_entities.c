@@ -10,7 +10,7 @@
 
 enum {
     E_GET, E_MAKE, E_SURNAME, E_MOVE, E_DROP, E_MENTION, E_LINK, E_LIST, E_ONE, E_VARIANTS,
-    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_CLEAR, E_N
+    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_CLEAR, E_MOVE_CLAIMS, E_N
 };
 _Static_assert(E_N <= STORE_ENT_STMT, "store_int.h: STORE_ENT_STMT");
 
@@ -42,16 +42,12 @@ static const char *const sql[E_N] = {
                 " WHERE l.entity = ?1 ORDER BY l.kind",
     [E_BY_TEXT] = "SELECT entity FROM mentions WHERE text = ?1 LIMIT 1",
     [E_MOVE_LINKS] = "UPDATE OR IGNORE entity_links SET entity = ?2 WHERE entity = ?1",
+    [E_MOVE_CLAIMS] = "UPDATE claims SET entity = ?2 WHERE entity = ?1",
     [E_CLEAR] = "DELETE FROM mentions WHERE article = ?1",
 };
 
 static sqlite3_stmt *q(store *st, int i, char *err, size_t errlen) {
-    if (!st->est[i] &&
-        sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->est[i], NULL) != SQLITE_OK) {
-        store_fail(st, err, errlen, "preparing an entity statement");
-        return NULL;
-    }
-    return st->est[i];
+    return store_prepared(st, &st->est[i], sql[i], err, errlen);
 }
 
 /* The first column of the first row of s (bound already), 0 when there
@@ -110,6 +106,7 @@ static sl_status two_ids(store *st, int i, int64_t a, int64_t b, char *err, size
 sl_status store_entity_merge(store *st, int64_t from, int64_t into, char *err, size_t errlen) {
     sl_status s = two_ids(st, E_MOVE, from, into, err, errlen, "moving mentions");
     if (s == SL_OK) s = two_ids(st, E_MOVE_LINKS, from, into, err, errlen, "moving links");
+    if (s == SL_OK) s = two_ids(st, E_MOVE_CLAIMS, from, into, err, errlen, "moving claims");
     if (s == SL_OK) s = two_ids(st, E_DROP, from, 0, err, errlen, "dropping an entity");
     return s;
 }

@@ -12,6 +12,7 @@
 
 #define STORE_MAX_STMT 32 /* statements store_stories.c prepares on first use */
 #define STORE_ENT_STMT 16 /* and store_entities.c */
+#define STORE_CLM_STMT 12 /* and store_claims.c */
 #define STORE_N_STMT 26   /* store.c's own, in stmt_sql[] */
 
 struct store {
@@ -19,12 +20,16 @@ struct store {
     sqlite3_stmt *stmt[STORE_N_STMT];
     sqlite3_stmt *sst[STORE_MAX_STMT];
     sqlite3_stmt *est[STORE_ENT_STMT];
+    sqlite3_stmt *cst[STORE_CLM_STMT];
     int in_tx;
     char *path;
 };
 
 /* The message "what: sqlite's error" into err; SL_ESTORE. */
 sl_status store_fail(store *st, char *err, size_t errlen, const char *what);
+/* The statement cached in *slot, prepared from sql on first use; NULL
+ * after saying why in err. */
+sqlite3_stmt *store_prepared(store *st, sqlite3_stmt **slot, const char *sql, char *err, size_t errlen);
 /* Bind v, or NULL when v is NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *s, int i);

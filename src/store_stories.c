@@ -77,12 +77,7 @@ static const char *const sql[Q_N] = {
 };
 
 static sqlite3_stmt *q(store *st, int i, char *err, size_t errlen) {
-    if (!st->sst[i] &&
-        sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->sst[i], NULL) != SQLITE_OK) {
-        store_fail(st, err, errlen, "preparing a story statement");
-        return NULL;
-    }
-    return st->sst[i];
+    return store_prepared(st, &st->sst[i], sql[i], err, errlen);
 }
 
 /* Run s to its end, rows to cb (which returns non-zero to stop). */

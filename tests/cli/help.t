@@ -35,6 +35,7 @@ $ storyline --help
     entities             the named entities stored, each across its spellings
     entity NAME          one entity by any spelling, and the articles naming it
     attributions [FILE]  who said what in text or JSONL articles (no store)
+    claims               who said what in the stored articles, across outlets
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   

@@ -31,6 +31,8 @@ $ storyline story --db s.db 1
   (no date)   -                         Kiev has announced new restrictions on Chinese individuals who allegedly support Russia’s defense industry
                                         id 000_e8a6cf9c6403bd55
                 copy: copy000, (no date), -
+  
+  15 more claim groups of one article: storyline claims --story 1
 
 # Dated articles: an undated one keeps its place in ingest order.
 $ printf '{"id":"a1","date":"2026-03-02","source":"north.example","title":"Dock strike in Velmora","text":"Harbour workers in Velmora walked out over pay on Monday; the dock union said the strike would last until the port authority raised wages."}\n{"id":"a2","source":"south.example","title":"Velmora strike goes on","text":"The dock strike in Velmora went on as the union and the port authority failed to agree on wages for harbour workers."}\n{"id":"a3","date":"2026-03-04","source":"east.example","title":"Velmora dock strike ends","text":"Velmora harbour workers ended their dock strike after the port authority agreed to raise wages, the union said."}\n' > strike.jsonl
@@ -70,6 +72,8 @@ $ storyline story --db t.db 1 | cut -c1-40
                                         id
   2026-03-04  east.example              Ve
                                         id
+  
+  4 more claim groups of one article: stor
 
 # The merge step: with a threshold no article passes, each article starts
 # a story, and at the end of the batch the three are joined into the
@@ -145,12 +149,17 @@ $ storyline story --db s.db x
 ! usage: storyline story [--db FILE] [--json] ID
 ! 
 ! One story's timeline: its articles by date, each with its outlet and
-! title, and the exact and near copies of each folded under it.  The id of
-! a story merged into another shows that one.
+! title, and the exact and near copies of each folded under it; then its
+! claim groups that several reports carry or that dispute or are disputed
+! (storyline claims --story ID lists them all).  The id of a story merged
+! into another shows that one.
 ! 
-!   --json    one object: the fields of 'stories --json' and timeline
+!   --json    one object: the fields of 'stories --json', timeline
 !             [{id, date, source, title, similarity, copies: [{id, date,
-!             source}]}]
+!             source}]}] and claim_groups [{id, speaker, stance, first:
+!             {claim, article, date, outlet}, articles, reports, outlets,
+!             claims: [{id, article, outlet, copy, cue, content}], disputes,
+!             disputed_by}]
 [2]
 $ storyline stories --db s.db --since yesterday 2>&1 | head -1
   storyline: --since needs a date YYYY-MM-DD, not 'yesterday'
