@@ -53,10 +53,25 @@ for i, l in enumerate(open(sys.argv[1])): print(json.dumps({"id": i, "text": jso
 arts=$(wc -l <"$OUT/articles.jsonl")
 s=$(best "$SL" attributions --jsonl "$OUT/articles.jsonl")
 w=$(best wc -w "$OUT/articles.jsonl")
+# sentences as the segmenter finds them: those of the stored articles
+rm -f "$OUT/claims.db"*
+"$SL" ingest -q --db "$OUT/claims.db" "$OUT/articles.jsonl"
+sents=$("$SL" stats --db "$OUT/claims.db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sentences"])')
 echo "attributions (storyline attributions --jsonl), one core (best of $RUNS)"
-printf '%-8s %10s %9s %14s %10s %12s\n' articles words seconds words/s "wc -w s" "vs wc -w"
-awk -v a="$arts" -v n="$words" -v s="$s" -v w="$w" 'BEGIN {
-    printf "%-8d %10d %9.2f %14.0f %10.2f %11.3fx\n", a, n, s, n / s, w, w / s }'
+printf '%-8s %10s %9s %9s %12s %14s %10s %12s\n' articles words sentences seconds sentences/s words/s "wc -w s" \
+    "vs wc -w"
+awk -v a="$arts" -v n="$words" -v m="$sents" -v s="$s" -v w="$w" 'BEGIN {
+    printf "%-8d %10d %9d %9.2f %12.0f %14.0f %10.2f %11.3fx\n", a, n, m, s, m / s, n / s, w, w / s }'
+echo "bar: 100,000 sentences/s on one core"
+# Claims of the same articles stored: the first `claims` finds them (the
+# tagger, speakers resolved, stored); a second only reads and groups them.
+first=$( { /usr/bin/time -f %e "$SL" claims --db "$OUT/claims.db" >/dev/null; } 2>&1 | tail -n 1)
+again=$(best "$SL" claims --db "$OUT/claims.db")
+n_claims=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from claims").fetchone()[0])' "$OUT/claims.db")
+echo "storyline claims on the stored articles: $n_claims claims"
+awk -v a="$arts" -v f="$first" -v g="$again" -v c="$n_claims" 'BEGIN {
+    printf "  first (analysis):  %6.2f s, %8.0f articles/s\n", f, a / f
+    printf "  again (grouping):  %6.2f s, %8.0f claims/s\n", g, c / g }'
 # Model load: `tag` on one word (loads and checks the model: header, XXH64
 # of every byte) less `--version` (the same process, no model), 50 runs each.
 ms() {

@@ -154,8 +154,43 @@ static int is_word(const at_tok *w, const char *s) {
     return w->n == n && !strncasecmp(w->s, s, n);
 }
 
+static int same_word(const at_tok *a, const at_tok *b) {
+    return a->n == b->n && !strncasecmp(a->s, b->s, a->n);
+}
+
+static int named(uint8_t ner) {
+    return ner == NER_B_PER || ner == NER_I_PER || ner == NER_B_ORG || ner == NER_I_ORG || ner == NER_B_LOC ||
+           ner == NER_I_LOC;
+}
+
+/* The whole name token i is part of, into [*a, *b): back over I- tags
+ * to its B- tag (B- tags are odd, I- even). */
+static void name_around(const at_tok *t, size_t m, size_t i, size_t *a, size_t *b) {
+    size_t x = i;
+    while (x > 0 && t[x].ner != NER_O && t[x].ner % 2 == 0) x--;
+    size_t y = x + 1;
+    while (y < m && t[y].ner == t[x].ner + 1) y++;
+    *a = x, *b = y;
+}
+
+/* A role ("the ministry", "the spokesperson", "officials") stands for the
+ * name its head word was last seen in or beside, before token first:
+ * "Foreign Ministry", "spokesperson Lin Jian", "U.S. officials".  0 when
+ * none. */
+static int role_name(const at_tok *t, size_t m, size_t first, const at_tok *head, size_t *a, size_t *b) {
+    for (size_t i = first; i-- > 0;) {
+        if (!same_word(&t[i], head)) continue;
+        if (named(t[i].ner)) return name_around(t, m, i, a, b), 1;
+        for (size_t j = i + 1; j < first && j <= i + 2; j++)
+            if (t[j].ner == NER_B_PER) return name_around(t, m, j, a, b), 1;
+        if (i > 0 && named(t[i - 1].ner)) return name_around(t, m, i - 1, a, b), 1;
+    }
+    return 0;
+}
+
 /* Who the source of the attribution made of fragments [f, g) is: a name
- * in it; for a lone "he" or "she", the last person named before it; for
+ * in it; for a role, the name it was last seen with (role_name); for a
+ * lone "he" or "she", the last person named before it; for
  * "it" or "they", the speaker of the attribution before (prev).  With no
  * source at all ("Zelensky has made a claim that ...", "..., he said,
  * adding that ..."): the speaker of the attribution before when its cue
@@ -183,10 +218,19 @@ static sl_span speaker(const claims_ctx *c, const at_tok *t, const sl_span *at, 
         if (x->role != ROLE_SOURCE) continue;
         size_t a, b;
         if (name_in(t, x->first, x->end, &a, &b)) return (sl_span){at[a].start, at[b - 1].end};
-        if (x->end - x->first != 1) continue;
+        if (x->end - x->first != 1) { /* a role: its last word is its head */
+            size_t h2 = x->end;
+            while (h2 > x->first && !(t[h2 - 1].n && ((t[h2 - 1].s[0] | 32) >= 'a' && (t[h2 - 1].s[0] | 32) <= 'z'))) h2--;
+            if (h2 > x->first && role_name(t, m, x->first, &t[h2 - 1], &a, &b))
+                return (sl_span){at[a].start, at[b - 1].end};
+            continue;
+        }
         const at_tok *w = &t[x->first];
         if (is_word(w, "it") || is_word(w, "they")) return prev->speaker;
-        if (!is_word(w, "he") && !is_word(w, "she")) continue;
+        if (!is_word(w, "he") && !is_word(w, "she")) {
+            if (role_name(t, m, x->first, w, &a, &b)) return (sl_span){at[a].start, at[b - 1].end};
+            continue;
+        }
         for (size_t i = x->first; i-- > 0;) /* back to the last person named */
             if (t[i].ner == NER_B_PER) {
                 size_t j = i + 1;

@@ -215,11 +215,17 @@ size_t ner_features(const ner_scratch *s, size_t i, uint32_t bits, uint32_t *out
     return k;
 }
 
+#define NER_SAME_SENTENCE 64
 size_t ner_history(const uint32_t *prev, const uint32_t *begin, const uint8_t *tags, size_t i,
                    uint32_t bits, uint32_t *out) {
-    int said[2] = {NER_TAGS, NER_TAGS}, k = 0;
-    for (uint32_t o = prev[i]; o != NER_NONE && k < 2; o = prev[o])
+    int said[2] = {NER_TAGS, NER_TAGS}, k = 0, same = 0;
+    /* Occurrences in its own sentence are passed over, at most
+     * NER_SAME_SENTENCE of them: a word said thousands of times in one
+     * endless sentence must not cost a walk back through all of them from
+     * each (that was quadratic). */
+    for (uint32_t o = prev[i]; o != NER_NONE && k < 2 && same < NER_SAME_SENTENCE; o = prev[o])
         if (o < begin[i]) said[k++] = tags[o];
+        else same++;
     if (!k) return 0;
     out[0] = chain_row((uint64_t)said[0], 111, bits);
     out[1] = chain_row((uint64_t)said[0] * 16 + (uint64_t)said[1], 112, bits);
