@@ -37,6 +37,12 @@ const char usage_claims[] =
 static const char *const stances[] = {"assert", "deny", "urge", "accuse", "warn",
                                       "promise", "acknowledge", "question"};
 
+int is_stance(const char *s) {
+    for (size_t i = 0; i < sizeof stances / sizeof *stances; i++)
+        if (!strcmp(stances[i], s)) return 1;
+    return 0;
+}
+
 typedef struct progress_ctx {
     int on, shown;
 } progress_ctx;
@@ -180,14 +186,10 @@ int cmd_claims(int argc, char **argv) {
                 return usage_error(usage_claims, "--story needs a story id, not '%s'", optarg);
             break;
         case 'p': f.speaker = optarg; break;
-        case 't': {
-            size_t i = 0;
-            while (i < sizeof stances / sizeof *stances && strcmp(stances[i], optarg)) i++;
-            if (i == sizeof stances / sizeof *stances)
-                return usage_error(usage_claims, "no stance '%s'", optarg);
+        case 't':
+            if (!is_stance(optarg)) return usage_error(usage_claims, "no stance '%s'", optarg);
             f.stance = optarg;
             break;
-        }
         case 'j': l.json = 1; break;
         case 'h': fputs(usage_claims, stdout); return 0;
         default: fputs(usage_claims, stderr); return 2;

@@ -24,6 +24,8 @@ int simple_opts(int argc, char **argv, const char *usage, const char **db, int *
  * "-" (*name: "<stdin>", else arg, for messages).  NULL after saying
  * why. */
 FILE *open_input(const char *arg, const char **name);
+/* Whether s is a date option: YYYY-MM-DD. */
+int is_date(const char *s);
 /* A positive id (a story's) into *out: 0, or -1 when s is not one. */
 int parse_id(const char *s, int64_t *out);
 /* s as a JSON string on stdout; json_or_null: null for NULL. */
@@ -49,5 +51,9 @@ extern const char usage_claims[];
 sl_status claims_analyse(sl_engine *e, int64_t story);
 /* The claims section of `storyline story`; the exit status. */
 int story_claims(sl_engine *e, int64_t story, int json);
+/* Whether s names a stance of data/cues.txt. */
+int is_stance(const char *s);
+int cmd_search(int argc, char **argv);
+extern const char usage_search[];
 
 #endif

@@ -54,6 +54,7 @@ static const char usage_main[] =
     "  entity NAME          one entity by any spelling, and the articles naming it\n"
     "  attributions [FILE]  who said what in text or JSONL articles (no store)\n"
     "  claims               who said what in the stored articles, across outlets\n"
+    "  search QUERY         full-text search, copies folded into one hit\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -1378,6 +1379,7 @@ static const struct {
     {"entity", cmd_entity, usage_entity},
     {"attributions", cmd_attributions, usage_attributions},
     {"claims", cmd_claims, usage_claims},
+    {"search", cmd_search, usage_search},
 };
 
 int main(int argc, char **argv) {

@@ -116,8 +116,7 @@ static int print_story(void *ud, const sl_story *s) {
     return 0;
 }
 
-/* A date option: YYYY-MM-DD. */
-static int is_date(const char *s) {
+int is_date(const char *s) {
     int y, m, d;
     char tail;
     return sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen(s) == 10 && m >= 1 &&

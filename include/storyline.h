@@ -690,6 +690,47 @@ SL_API sl_status sl_claims_update(sl_engine *e, int64_t story,
 SL_API sl_status sl_claim_groups(sl_engine *e, const sl_claim_filter *f,
                                  int (*cb)(void *ud, const sl_claim_group *g), void *ud);
 
+/* ---- search ------------------------------------------------------------------- */
+
+/* A search: words (all must match; any case, accents folded), "a phrase"
+ * in double quotes, OR between alternatives, word* for a prefix; nothing
+ * else is syntax.  Filters may be 0/NULL. */
+typedef struct sl_search_query {
+    const char *text;
+    int64_t story;        /* in this story (an alias resolves) */
+    const char *entity;   /* naming this entity, by any spelling */
+    const char *source;   /* from this outlet */
+    const char *since, *until; /* dated within [since, until] (YYYY-MM-DD) */
+    const char *stance;   /* with a claim of this stance, not negated (claims
+                             must have been found: sl_claims_update) */
+    size_t limit, offset; /* a page of groups (limit 0: 10) */
+} sl_search_query;
+
+/* A hit: the best matching article of a duplicate group (an original and
+ * the exact and near copies folded under it), its BM25 score (title
+ * weighted ten times the text; higher is better), a snippet of its text
+ * and its title with each match between the bytes 0x01 and 0x02, and the
+ * ids of the group's other matching articles. */
+typedef struct sl_search_hit {
+    const char *id, *title, *source, *date; /* title, source, date may be NULL */
+    int64_t story;
+    double score;
+    const char *snippet, *title_marked;
+    const char *const *copies;
+    size_t n_copies;
+} sl_search_hit;
+
+typedef struct sl_search_totals {
+    size_t groups, articles; /* that match, over every page */
+} sl_search_totals;
+
+/* The hits of a page, best first, cb once each (borrowed until it
+ * returns; non-zero stops); totals (may be NULL) whatever the page.
+ * SL_OK, SL_EINVAL (nothing to search for), SL_ENOTFOUND (no such
+ * entity), SL_ESTORE. */
+SL_API sl_status sl_search(sl_engine *e, const sl_search_query *q, sl_search_totals *totals,
+                           int (*cb)(void *ud, const sl_search_hit *h), void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,6 +170,20 @@ static const char *const migrations[] = {
     "  DELETE FROM claims WHERE article = old.seq;\n"
     "  DELETE FROM claims_done WHERE article = old.seq;\n"
     "END;\n",
+    /* 7 -> 8: full-text search (store_search.c): an FTS5 index of the
+     * titles and clean texts, its content the articles table's own (no
+     * second copy of the text), kept in step by triggers in the same
+     * transaction as each insert and removal; built once here for the
+     * articles already stored */
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq',\n"
+    "  tokenize='unicode61 remove_diacritics 2');\n"
+    "INSERT INTO articles_fts(articles_fts) VALUES('rebuild');\n"
+    "CREATE TRIGGER articles_fts_in AFTER INSERT ON articles BEGIN\n"
+    "  INSERT INTO articles_fts(rowid, title, text) VALUES(new.seq, new.title, new.text);\n"
+    "END;\n"
+    "CREATE TRIGGER articles_fts_out AFTER DELETE ON articles BEGIN\n"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES('delete', old.seq, old.title, old.text);\n"
+    "END;\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 

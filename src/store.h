@@ -303,4 +303,29 @@ sl_status store_mentions_of(store *st, int64_t article,
 /* The country a demonym entity links to: its id, 0 none, -1 error. */
 int64_t store_demonym_of(store *st, int64_t entity, char *err, size_t errlen);
 
+/* ---- search (store_search.c) ------------------------------------------------ */
+
+typedef struct store_query {
+    const char *match;          /* an FTS5 query */
+    int64_t story, entity;      /* 0: any */
+    const char *source, *since, *until, *stance; /* NULL: any */
+    int64_t limit, offset;      /* of groups */
+    int snippet_words;
+} store_query;
+
+/* A group's best hit: its article, its BM25 score (higher is better),
+ * a snippet of its text and its title with each match between \1 and \2,
+ * how many of its group match (members) and their ids ('\n' between, best
+ * first), and the totals: matching articles and groups. */
+typedef struct store_hit {
+    int64_t seq, story, members, articles, groups;
+    const char *id, *title, *source, *date, *snippet, *title_marked, *ids;
+    double score;
+} store_hit;
+
+/* The groups of a page, best first.  SL_EINVAL when FTS5 refuses the
+ * query (err says why). */
+sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, const store_hit *h), void *ud,
+                       char *err, size_t errlen);
+
 #endif

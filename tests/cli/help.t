@@ -36,6 +36,7 @@ $ storyline --help
     entity NAME          one entity by any spelling, and the articles naming it
     attributions [FILE]  who said what in text or JSONL articles (no store)
     claims               who said what in the stored articles, across outlets
+    search QUERY         full-text search, copies folded into one hit
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   
