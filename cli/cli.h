@@ -55,5 +55,7 @@ int story_claims(sl_engine *e, int64_t story, int json);
 int is_stance(const char *s);
 int cmd_search(int argc, char **argv);
 extern const char usage_search[];
+int cmd_report(int argc, char **argv);
+extern const char usage_report[];
 
 #endif

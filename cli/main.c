@@ -55,6 +55,7 @@ static const char usage_main[] =
     "  attributions [FILE]  who said what in text or JSONL articles (no store)\n"
     "  claims               who said what in the stored articles, across outlets\n"
     "  search QUERY         full-text search, copies folded into one hit\n"
+    "  report --html OUT    one self-contained HTML page of stories, claims, copies\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -1380,6 +1381,7 @@ static const struct {
     {"attributions", cmd_attributions, usage_attributions},
     {"claims", cmd_claims, usage_claims},
     {"search", cmd_search, usage_search},
+    {"report", cmd_report, usage_report},
 };
 
 int main(int argc, char **argv) {

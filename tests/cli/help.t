@@ -37,6 +37,7 @@ $ storyline --help
     attributions [FILE]  who said what in text or JSONL articles (no store)
     claims               who said what in the stored articles, across outlets
     search QUERY         full-text search, copies folded into one hit
+    report --html OUT    one self-contained HTML page of stories, claims, copies
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   
