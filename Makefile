@@ -27,6 +27,9 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DATA     := data/boilerplate.rules data/common-words.txt data/stopwords.txt data/terms-df.txt \
             data/entities.txt data/cues.txt
+# The page `storyline serve` serves, compiled into the command only.
+PAGE     := cli/page/index.html cli/page/app.js
+CLI_LIBS := $(shell pkg-config --libs libmicrohttpd)
 
 .PHONY: all test demo bench bench-scale eval check-asan install clean deps fuzz df-model ner-model attrib-model
 
@@ -36,7 +39,13 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) include/storyline.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/cli_%.o: cli/%.c cli/cli.h include/storyline.h | $(BUILD)/obj
-	$(CC) $(CFLAGS) -Icli -c $< -o $@
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags libmicrohttpd) -Icli -c $< -o $@
+
+$(BUILD)/obj/page.c: $(BUILD)/embed $(PAGE)
+	$(BUILD)/embed $(PAGE) > $@
+
+$(BUILD)/obj/page.o: $(BUILD)/obj/page.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 # Data files the library loads by default are compiled in, so the binary
 # works from any directory; --rules FILE overrides them at run time.
@@ -62,8 +71,8 @@ $(BUILD)/libstoryline.a: $(LIB_OBJ)
 $(BUILD)/libstoryline.so: $(LIB_OBJ)
 	$(CC) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/storyline: $(CLI_OBJ) $(BUILD)/libstoryline.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+$(BUILD)/storyline: $(CLI_OBJ) $(BUILD)/obj/page.o $(BUILD)/libstoryline.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(CLI_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstoryline.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstoryline.a $(LDFLAGS) $(LDLIBS) \
@@ -109,6 +118,7 @@ bench: all $(BUILD)/tests/rss
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
 	BUILD=$(BUILD) bench/stories.sh $(BUILD)/bench/articles-500mb.jsonl "10000 100000 159904"
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ner.sh
+	BUILD=$(BUILD) bench/serve.sh $(BUILD)/bench/articles-500mb.jsonl 100000 10
 
 # Growth from 10k to 1M articles; needs the scale corpus (bench/scale.sh).
 bench-scale: all $(BUILD)/tests/rss $(BUILD)/tests/check_latency

@@ -57,5 +57,9 @@ int cmd_search(int argc, char **argv);
 extern const char usage_search[];
 int cmd_report(int argc, char **argv);
 extern const char usage_report[];
+int cmd_serve(int argc, char **argv);
+extern const char usage_serve[];
+/* A size such as 4096, 64K, 4M or 1G into *out: 0, or -1. */
+int parse_cli_size(const char *s, size_t *out);
 
 #endif

@@ -56,6 +56,7 @@ static const char usage_main[] =
     "  claims               who said what in the stored articles, across outlets\n"
     "  search QUERY         full-text search, copies folded into one hit\n"
     "  report --html OUT    one self-contained HTML page of stories, claims, copies\n"
+    "  serve                a JSON API and a web page over the store, with live ingest\n"
     "  help COMMAND         help for a command (also: storyline COMMAND --help)\n"
     "  --version            the version (also: storyline version)\n"
     "\n"
@@ -244,7 +245,7 @@ sl_engine *open_existing(const char *db) {
 
 /* A size such as 4096, 64K, 4M or 1G (KiB, MiB, GiB also); at most 1 GiB,
  * the largest article a buffer may hold. */
-static int parse_size(const char *s, size_t *out) {
+int parse_cli_size(const char *s, size_t *out) {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
@@ -452,7 +453,7 @@ static int cmd_ingest(int argc, char **argv) {
                 return usage_error(usage_ingest, "--format must be auto, txt or jsonl, not '%s'", optarg);
             break;
         case 'm':
-            if (parse_size(optarg, &opt.max_article_bytes))
+            if (parse_cli_size(optarg, &opt.max_article_bytes))
                 return usage_error(usage_ingest, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
             break;
         case 'r': opt.rules_path = optarg; break;
@@ -685,7 +686,7 @@ static int cmd_dedup(int argc, char **argv) {
                 return usage_error(usage_dedup, "--format must be auto, txt or jsonl, not '%s'", optarg);
             break;
         case 'm':
-            if (parse_size(optarg, &opt.max_article_bytes))
+            if (parse_cli_size(optarg, &opt.max_article_bytes))
                 return usage_error(usage_dedup, "--max-article-bytes needs a size such as 4M, not '%s'", optarg);
             break;
         case 'r': opt.rules_path = optarg; break;
@@ -1382,6 +1383,7 @@ static const struct {
     {"claims", cmd_claims, usage_claims},
     {"search", cmd_search, usage_search},
     {"report", cmd_report, usage_report},
+    {"serve", cmd_serve, usage_serve},
 };
 
 int main(int argc, char **argv) {

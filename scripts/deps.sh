@@ -2,13 +2,21 @@
 # scripts/deps.sh - install the Debian packages storyline needs to build and
 # test, if any are missing.  Uses apt-get, through sudo when not root.
 #
-#   scripts/deps.sh          install what is missing
-#   scripts/deps.sh --check  only say what is missing (exit 1 if anything)
+#   scripts/deps.sh            install what is missing
+#   scripts/deps.sh --check    only say what is missing (exit 1 if anything)
+#   scripts/deps.sh --browser  also what the browser test needs (chromium,
+#                              node and npm; then: cd tests/browser && npm ci)
 set -eu
 
 # package: what it provides (checked by dpkg status)
 PACKAGES="gcc make pkg-config libsqlite3-dev libutf8proc-dev libxxhash-dev
-libjansson-dev libcmocka-dev libstemmer-dev sqlite3"
+libjansson-dev libcmocka-dev libstemmer-dev libmicrohttpd-dev sqlite3 curl"
+if [ "${1:-}" = "--browser" ]; then
+    PACKAGES="$PACKAGES chromium nodejs"
+    # some builds of nodejs carry npm; Debian's has it apart
+    command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+    shift
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -77,17 +77,16 @@ static int on_hit(void *ud, const store_hit *h) {
     x->articles = (size_t)h->articles;
     x->seen++;
     if (!x->cb) return 0;
-    /* the group's other ids: all but the first (the hit itself) */
+    /* the group's other matching articles, '\n' between their ids */
     free(x->idbuf);
-    x->idbuf = strdup(h->ids ? h->ids : "");
+    x->idbuf = h->ids ? strdup(h->ids) : NULL;
     size_t k = 0;
-    if (!x->idbuf || array_grow((void **)&x->ids, &x->cap_ids, (size_t)h->members + 1, sizeof *x->ids))
+    if ((h->ids && !x->idbuf) ||
+        array_grow((void **)&x->ids, &x->cap_ids, (size_t)h->members + 1, sizeof *x->ids))
         return x->failed = 1;
-    char *p = strchr(x->idbuf, '\n');
-    while (p) {
-        *p++ = '\0';
+    for (char *p = x->idbuf; p && k < (size_t)h->members;) {
         x->ids[k++] = p;
-        p = strchr(p, '\n');
+        if ((p = strchr(p, '\n'))) *p++ = '\0';
     }
     sl_search_hit out = {
         .id = h->id, .title = h->title, .source = h->source, .date = h->date, .story = h->story,

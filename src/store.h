@@ -315,8 +315,9 @@ typedef struct store_query {
 
 /* A group's best hit: its article, its BM25 score (higher is better),
  * a snippet of its text and its title with each match between \1 and \2,
- * how many of its group match (members) and their ids ('\n' between, best
- * first), and the totals: matching articles and groups. */
+ * how many of its group match (members, itself included) and the others'
+ * ids ('\n' between; NULL when none), and the totals: matching articles
+ * and groups. */
 typedef struct store_hit {
     int64_t seq, story, members, articles, groups;
     const char *id, *title, *source, *date, *snippet, *title_marked, *ids;

@@ -38,6 +38,7 @@ $ storyline --help
     claims               who said what in the stored articles, across outlets
     search QUERY         full-text search, copies folded into one hit
     report --html OUT    one self-contained HTML page of stories, claims, copies
+    serve                a JSON API and a web page over the store, with live ingest
     help COMMAND         help for a command (also: storyline COMMAND --help)
     --version            the version (also: storyline version)
   

@@ -17,7 +17,7 @@ $ grep -c '&lt;script&gt;alert(1)&lt;/script&gt; Kyiv &amp; &quot;Beijing&quot;'
 # The seeds' story: Zelensky's 155-citizens claim, carried by three
 # reports, with China's denial beside it; Volodymyr Zelensky with his
 # spellings; 000's near copy and what differs (its title and byline).
-$ python3 $ROOT/tests/sh/html_check.py r.html pairs | head -n 1
+$ python3 $ROOT/tests/sh/html_check.py r.html pairs > pairs.txt; head -n 1 pairs.txt
   Volodymyr Zelensky assert (3 reports) | China deny
 $ python3 $ROOT/tests/sh/html_check.py r.html entity 'Volodymyr Zelensky'
   Volodymyr Zelensky PER, 3 articles: Zelensky, Vladimir Zelensky, Volodymyr Zelensky
