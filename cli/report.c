@@ -551,6 +551,8 @@ int cmd_report(int argc, char **argv) {
         if (asprintf(&tmp, "%s.tmp", out) < 0 || !(f = fopen(tmp, "w"))) {
             warn("%s", tmp ? tmp : out);
             free(tmp);
+            for (size_t i = 0; i < only.n; i++) free(only.id[i]);
+            free(only.id), free(r.ids);
             sl_close(e);
             return 1;
         }

@@ -122,7 +122,8 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg) {
     json_t *j = json_object();
-    json_object_set_new(j, "error", json_string(msg) ? json_string(msg) : json_string("error"));
+    json_t *m = json_string(msg); /* NULL when msg is not UTF-8 */
+    json_object_set_new(j, "error", m ? m : json_string("error"));
     return send_json(c, status, j);
 }
 
@@ -320,7 +321,9 @@ static int add_entity(void *ud, const sl_entity *en) {
 
 static int set_entity(void *ud, const sl_entity *en) {
     json_t *o = ud;
-    json_object_update(o, entity_json(en) ? entity_json(en) : json_object());
+    json_t *x = entity_json(en);
+    json_object_update(o, x); /* copies x's members: x is still ours */
+    json_decref(x);
     json_object_set_new(o, "mentioned_in", json_array());
     return 0;
 }
