@@ -81,8 +81,9 @@ static const char usage_ingest[] =
     "                           data/boilerplate.rules)\n"
     "  --dry-run                clean and segment only; store nothing\n"
     "  --batch N                articles per transaction (default 2000)\n"
-    "  --no-index               skip duplicate detection (bulk loading); dups and\n"
-    "                           check refuse until 'storyline reindex'\n"
+    "  --no-index               skip duplicate detection and the search index\n"
+    "                           (bulk loading); dups, check and search refuse\n"
+    "                           until 'storyline reindex'\n"
     "  --threads N              clean and fingerprint on N threads (default: one\n"
     "                           per core); one writer stores, in input order\n"
     "  -q, --quiet              no progress bar and no summary line\n"
@@ -159,8 +160,9 @@ static const char usage_reindex[] =
     "\n"
     "Rebuild the duplicate index and every relation from the stored clean\n"
     "texts, with this storyline's fingerprint parameters, and find every\n"
-    "article's named entities again.  Needed when a store was built by a\n"
-    "storyline with other parameters (commands say so), or before entities.\n";
+    "article's named entities again; after 'ingest --no-index', build the\n"
+    "search index too.  Needed when a store was built by a storyline with\n"
+    "other parameters (commands say so), or before entities.\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"

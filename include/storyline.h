@@ -727,7 +727,8 @@ typedef struct sl_search_totals {
 /* The hits of a page, best first, cb once each (borrowed until it
  * returns; non-zero stops); totals (may be NULL) whatever the page.
  * SL_OK, SL_EINVAL (nothing to search for), SL_ENOTFOUND (no such
- * entity), SL_ESTORE. */
+ * entity), SL_EVERSION (articles were bulk loaded, opt.no_index, and the
+ * index waits for a reindex), SL_ESTORE. */
 SL_API sl_status sl_search(sl_engine *e, const sl_search_query *q, sl_search_totals *totals,
                            int (*cb)(void *ud, const sl_search_hit *h), void *ud);
 

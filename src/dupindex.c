@@ -386,6 +386,8 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
         if (e->fp_state == 1) {
             sl_status m = store_meta_set(e->st, "fingerprint", "stale: ingested with --no-index",
                                          e->err, sizeof e->err);
+            /* and the full-text index: its trigger waits while this is set */
+            if (m == SL_OK) m = store_meta_set(e->st, "search_stale", "ingested with --no-index", e->err, sizeof e->err);
             if (m != SL_OK) return m;
             e->fp_state = 2;
         }
@@ -506,6 +508,10 @@ static sl_status rebuild(sl_engine *e) {
     e->fp_state = 1; /* the index being built is the current one */
     for (size_t i = 0; s == SL_OK && i < n; i++) s = reindex_one(e, seqs[i]);
     free(seqs);
+    char stale[8];
+    int st = s == SL_OK ? store_meta_get(e->st, "search_stale", stale, sizeof stale, e->err, sizeof e->err) : 0;
+    if (st < 0) s = SL_ESTORE;
+    if (st > 0) s = store_search_rebuild(e->st, e->err, sizeof e->err); /* after bulk loading */
     if (s == SL_OK) s = store_meta_set(e->st, "fingerprint", fp_params_string(), e->err, sizeof e->err);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
     return s;

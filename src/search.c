@@ -100,6 +100,13 @@ SL_API sl_status sl_search(sl_engine *e, const sl_search_query *q, sl_search_tot
                            int (*cb)(void *ud, const sl_search_hit *h), void *ud) {
     if (totals) *totals = (sl_search_totals){0, 0};
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    char stale[64];
+    int got = store_meta_get(e->st, "search_stale", stale, sizeof stale, e->err, sizeof e->err);
+    if (got < 0) return SL_ESTORE;
+    if (got)
+        return engine_err(e, SL_EVERSION,
+                          "articles were ingested with --no-index, which skips the search index too; "
+                          "run 'storyline reindex' to build it");
     int terms;
     buf match = {0};
     if (fts_query(&match, q->text ? q->text : "", &terms)) {

@@ -328,5 +328,8 @@ typedef struct store_hit {
  * query (err says why). */
 sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, const store_hit *h), void *ud,
                        char *err, size_t errlen);
+/* Index every article again and drop meta 'search_stale' (set by bulk
+ * loading, which skips the index). */
+sl_status store_search_rebuild(store *st, char *err, size_t errlen);
 
 #endif

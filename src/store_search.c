@@ -98,3 +98,12 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     sqlite3_finalize(s);
     return r;
 }
+
+sl_status store_search_rebuild(store *st, char *err, size_t errlen) {
+    if (sqlite3_exec(st->db,
+                     "INSERT INTO articles_fts(articles_fts) VALUES('rebuild');"
+                     "DELETE FROM meta WHERE key = 'search_stale'",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "rebuilding the search index");
+    return SL_OK;
+}

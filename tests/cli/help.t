@@ -71,8 +71,9 @@ $ storyline help ingest
                              data/boilerplate.rules)
     --dry-run                clean and segment only; store nothing
     --batch N                articles per transaction (default 2000)
-    --no-index               skip duplicate detection (bulk loading); dups and
-                             check refuse until 'storyline reindex'
+    --no-index               skip duplicate detection and the search index
+                             (bulk loading); dups, check and search refuse
+                             until 'storyline reindex'
     --threads N              clean and fingerprint on N threads (default: one
                              per core); one writer stores, in input order
     -q, --quiet              no progress bar and no summary line
@@ -140,8 +141,9 @@ $ storyline ingest --format xml x
 !                            data/boilerplate.rules)
 !   --dry-run                clean and segment only; store nothing
 !   --batch N                articles per transaction (default 2000)
-!   --no-index               skip duplicate detection (bulk loading); dups and
-!                            check refuse until 'storyline reindex'
+!   --no-index               skip duplicate detection and the search index
+!                            (bulk loading); dups, check and search refuse
+!                            until 'storyline reindex'
 !   --threads N              clean and fingerprint on N threads (default: one
 !                            per core); one writer stores, in input order
 !   -q, --quiet              no progress bar and no summary line

@@ -72,7 +72,7 @@ $ storyline search --db t.db lighthouse
 # writing; until then a reader says so.
 $ python3 -c 'import sqlite3; d = sqlite3.connect("t.db"); d.executescript("DROP TRIGGER articles_fts_in; DROP TRIGGER articles_fts_out; DROP TABLE articles_fts; PRAGMA user_version = 7;")'
 $ storyline search --db t.db sanctions
-! storyline: t.db: schema version 7 is older than 8; open it once for writing to migrate
+! storyline: t.db: schema version 7 is older than 9; open it once for writing to migrate
 [1]
 $ storyline claims --db t.db > /dev/null
 $ storyline search --db t.db sanctions | tail -n 1
@@ -89,3 +89,19 @@ $ storyline search --db t.db sanctions --entity "Nobody Anywhere"
 [1]
 $ storyline search --db t.db x --page 0 2>&1 | head -n 1
   storyline: --page needs a number, not '0'
+
+# Bulk loading (--no-index) skips the search index too; search says so
+# until 'storyline reindex' builds it.  An article removed meanwhile does
+# not damage the index.
+$ storyline ingest -q --no-index --db b.db $EX/articles.jsonl
+$ storyline search --db b.db ferry
+! storyline: articles were ingested with --no-index, which skips the search index too; run 'storyline reindex' to build it
+[1]
+$ storyline rm --db b.db cup-final
+  removed cup-final
+$ storyline reindex --db b.db
+  reindexed b.db
+$ storyline search --db b.db ferry | tail -n 1
+  3 hits (3 articles), page 1 of 1
+$ python3 -c 'import sqlite3; d = sqlite3.connect("b.db"); d.execute("INSERT INTO articles_fts(articles_fts) VALUES(?)", ("integrity-check",)); print(d.execute("select count(*) from articles_fts").fetchone()[0])'
+  9
