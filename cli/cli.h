@@ -59,6 +59,15 @@ int cmd_report(int argc, char **argv);
 extern const char usage_report[];
 int cmd_serve(int argc, char **argv);
 extern const char usage_serve[];
+/* An article held for a batch (sl_ingest_batch): its fields and raw line
+ * (raw may be NULL), copied out of the reader, in one allocation; free()
+ * it.  NULL when out of memory. */
+typedef struct held {
+    sl_article a;
+    const char *raw;
+    size_t raw_len;
+} held;
+held *hold(const sl_article *a, const char *raw, size_t raw_len);
 /* A size such as 4096, 64K, 4M or 1G into *out: 0, or -1. */
 int parse_cli_size(const char *s, size_t *out);
 

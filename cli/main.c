@@ -328,13 +328,6 @@ static void progress_draw(progress *p, const sl_reader *r, int final) {
     fflush(stderr);
 }
 
-/* An article held for a batch: its fields and raw line, copied out of
- * the reader, in one allocation. */
-typedef struct held {
-    sl_article a;
-    const char *raw;
-    size_t raw_len;
-} held;
 
 static char *hold_str(char **at, const char *s, size_t n) {
     if (!s) return NULL;
@@ -344,7 +337,7 @@ static char *hold_str(char **at, const char *s, size_t n) {
     return d;
 }
 
-static held *hold(const sl_article *a, const char *raw, size_t raw_len) {
+held *hold(const sl_article *a, const char *raw, size_t raw_len) {
     const char *f[] = {a->id, a->source, a->url, a->date, a->title, a->extra, a->origin};
     size_t len[7], size = sizeof(held) + a->text_len + 1 + raw_len + 1;
     for (int i = 0; i < 7; i++) size += (len[i] = f[i] ? strlen(f[i]) : 0) + 1;

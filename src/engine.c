@@ -259,6 +259,21 @@ static void stored_key_put(sl_engine *e, const unsigned char hash[16]) {
     if (e->stored_keys) atomic_store_explicit(&e->stored_keys[k & (STORED_KEYS - 1)], k, memory_order_relaxed);
 }
 
+static int warm_key(void *ud, const unsigned char hash[16]) {
+    stored_key_put(ud, hash);
+    return 0;
+}
+
+/* The keys of the newest articles stored before this engine opened: a
+ * copy of one of them takes the short path too (a stream of wire copies
+ * into a store a server keeps open, or a file ingested again).  From the
+ * hash index, about 10 ms for 100,000 articles. */
+static sl_status warm_keys(sl_engine *e) {
+    int64_t max = store_max_seq(e->st, e->err, sizeof e->err);
+    if (max < 0) return SL_ESTORE;
+    return store_hashes_after(e->st, max - STORED_KEYS, warm_key, e, e->err, sizeof e->err);
+}
+
 /* Store what cleaning made of a (in c, maybe another engine's cleaner;
  * f its fingerprint or NULL) and index it.  n_terms TERMS_SKIPPED: the
  * worker took it for an exact copy and made no terms. */
@@ -482,8 +497,12 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
                 return engine_err(e, SL_ENOMEM, "out of memory");
             }
     }
-    if (e->st && !e->stored_keys && !(e->stored_keys = calloc(STORED_KEYS, sizeof *e->stored_keys)))
-        return engine_err(e, SL_ENOMEM, "out of memory");
+    if (e->st && !e->stored_keys) {
+        if (!(e->stored_keys = calloc(STORED_KEYS, sizeof *e->stored_keys)))
+            return engine_err(e, SL_ENOMEM, "out of memory");
+        sl_status s = warm_keys(e);
+        if (s != SL_OK) return s;
+    }
     for (unsigned w = 0; w < workers; w++)
         if (!e->wterms[w] && !(e->wterms[w] = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
     ingest_run r = {e, a, e->st && e->fp_state == 1 && !e->opt.no_index, cb, ud};

@@ -759,6 +759,21 @@ sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "looking up a hash");
 }
 
+sl_status store_hashes_after(store *st, int64_t after, store_hash_cb cb, void *ud, char *err,
+                             size_t errlen) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT hash FROM articles INDEXED BY articles_hash WHERE seq > ?1", -1, &s,
+                           NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "reading hashes");
+    sqlite3_bind_int64(s, 1, after);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(s, 0) == 16 && cb(ud, sqlite3_column_blob(s, 0))) break;
+    sl_status r = rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : store_fail(st, err, errlen, "reading hashes");
+    sqlite3_finalize(s);
+    return r;
+}
+
 sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_TEXT];
     sqlite3_bind_int64(s, 1, seq);

@@ -113,6 +113,11 @@ int64_t store_data_version(store *st, char *err, size_t errlen);
 /* Articles with this content hash. */
 sl_status store_by_hash(store *st, const unsigned char hash[16], store_seq_cb cb, void *ud,
                         char *err, size_t errlen);
+/* The content hashes of the articles with seq above after, in no order
+ * (read from the hash index, not the rows). */
+typedef int (*store_hash_cb)(void *ud, const unsigned char hash[16]);
+sl_status store_hashes_after(store *st, int64_t after, store_hash_cb cb, void *ud, char *err,
+                             size_t errlen);
 /* One article's id, text, paragraph kinds, date and hash. SL_ENOTFOUND. */
 sl_status store_text(store *st, int64_t seq, store_text_cb cb, void *ud, char *err, size_t errlen);
 sl_status store_dup_add(store *st, int64_t a, int64_t b, const store_dup *d, char *err,
