@@ -64,7 +64,6 @@ static int fts_query(buf *b, const char *text, int *terms) {
 typedef struct hits_ctx {
     int (*cb)(void *, const sl_search_hit *);
     void *ud;
-    size_t groups, articles, seen;
     const char **ids;
     size_t cap_ids;
     char *idbuf;
@@ -73,9 +72,6 @@ typedef struct hits_ctx {
 
 static int on_hit(void *ud, const store_hit *h) {
     hits_ctx *x = ud;
-    x->groups = (size_t)h->groups;
-    x->articles = (size_t)h->articles;
-    x->seen++;
     if (!x->cb) return 0;
     /* the group's other matching articles, '\n' between their ids */
     free(x->idbuf);
@@ -128,15 +124,10 @@ SL_API sl_status sl_search(sl_engine *e, const sl_search_query *q, sl_search_tot
         if (s == SL_OK && !sq.entity) s = engine_err(e, SL_ENOTFOUND, "no entity '%s'", q->entity);
     }
     hits_ctx x = {.cb = cb, .ud = ud};
-    if (s == SL_OK) s = store_search(e->st, &sq, on_hit, &x, e->err, sizeof e->err);
-    if (s == SL_OK && !x.seen && sq.offset > 0) { /* past the last page: the totals still */
-        hits_ctx y = {0};
-        sq.offset = 0, sq.limit = 1;
-        s = store_search(e->st, &sq, on_hit, &y, e->err, sizeof e->err);
-        x.groups = y.groups, x.articles = y.articles;
-    }
+    int64_t articles = 0, groups = 0;
+    if (s == SL_OK) s = store_search(e->st, &sq, on_hit, &x, &articles, &groups, e->err, sizeof e->err);
     if (s == SL_OK && x.failed) s = engine_err(e, SL_ENOMEM, "out of memory");
-    if (totals) *totals = (sl_search_totals){x.groups, x.articles};
+    if (totals) *totals = (sl_search_totals){(size_t)groups, (size_t)articles};
     free(x.ids), free(x.idbuf);
     buf_free(&match);
     return s;

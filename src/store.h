@@ -321,18 +321,18 @@ typedef struct store_query {
 /* A group's best hit: its article, its BM25 score (higher is better),
  * a snippet of its text and its title with each match between \1 and \2,
  * how many of its group match (members, itself included) and the others'
- * ids ('\n' between; NULL when none), and the totals: matching articles
- * and groups. */
+ * ids ('\n' between; NULL when none). */
 typedef struct store_hit {
-    int64_t seq, story, members, articles, groups;
+    int64_t seq, story, members;
     const char *id, *title, *source, *date, *snippet, *title_marked, *ids;
     double score;
 } store_hit;
 
-/* The groups of a page, best first.  SL_EINVAL when FTS5 refuses the
+/* The groups of a page, best first, and the totals (matching articles
+ * and groups, also past the last page).  SL_EINVAL when FTS5 refuses the
  * query (err says why). */
 sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, const store_hit *h), void *ud,
-                       char *err, size_t errlen);
+                       int64_t *articles, int64_t *groups, char *err, size_t errlen);
 /* Index every article again and drop meta 'search_stale' (set by bulk
  * loading, which skips the index). */
 sl_status store_search_rebuild(store *st, char *err, size_t errlen);
