@@ -199,6 +199,25 @@ static const char *const migrations[] = {
     "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale') BEGIN\n"
     "  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES('delete', old.seq, old.title, old.text);\n"
     "END;\n",
+    /* 9 -> 10: new articles are indexed at commit, in one statement
+     * (store_search_sync), not by a trigger on each insert.  FTS5 writes
+     * out what it holds in memory at the start of every statement that
+     * writes it, so a trigger made one small segment per article and
+     * SQLite copied every page each one touched into a statement journal
+     * first: 1,000 articles in batches of 100 wrote 280 MB of journal.
+     * meta 'search_upto' is the highest seq indexed; a removal lowers it
+     * when the articles above it are gone, since a seq is used again. */
+    "DROP TRIGGER articles_fts_in;\n"
+    "DROP TRIGGER articles_fts_out;\n"
+    "INSERT INTO meta(key, value) SELECT 'search_upto', coalesce(max(seq), 0) FROM articles WHERE true\n"
+    "  ON CONFLICT(key) DO UPDATE SET value = excluded.value;\n"
+    "CREATE TRIGGER articles_fts_out AFTER DELETE ON articles BEGIN\n"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, text) SELECT 'delete', old.seq, old.title, old.text\n"
+    "   WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')\n"
+    "    AND old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto');\n"
+    "  UPDATE meta SET value = (SELECT coalesce(max(seq), 0) FROM articles)\n"
+    "   WHERE key = 'search_upto' AND CAST(value AS INTEGER) > (SELECT coalesce(max(seq), 0) FROM articles);\n"
+    "END;\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
 
@@ -398,7 +417,10 @@ sl_status store_open(const char *path, int readonly, store **out, char *err,
 
 void store_close(store *st) {
     if (!st) return;
-    if (st->in_tx) exec(st, "COMMIT");
+    if (st->in_tx) {
+        char err[256];
+        if (store_commit(st, err, sizeof err) != SL_OK) store_rollback(st);
+    }
     for (int i = 0; i < N_STMT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < STORE_MAX_STMT; i++) sqlite3_finalize(st->sst[i]);
     for (int i = 0; i < STORE_ENT_STMT; i++) sqlite3_finalize(st->est[i]);
@@ -417,9 +439,15 @@ sl_status store_begin(store *st, char *err, size_t errlen) {
 
 sl_status store_commit(store *st, char *err, size_t errlen) {
     if (!st->in_tx) return SL_OK;
+    sl_status s = store_search_sync(st, err, errlen);
+    if (s != SL_OK) return s;
     if (exec(st, "COMMIT") != SQLITE_OK) return store_fail(st, err, errlen, "committing");
     st->in_tx = 0;
     return SL_OK;
+}
+
+sl_status store_exec(store *st, const char *sql, const char *what, char *err, size_t errlen) {
+    return exec(st, sql) == SQLITE_OK ? SL_OK : store_fail(st, err, errlen, what);
 }
 
 sqlite3_stmt *store_prepared(store *st, sqlite3_stmt **slot, const char *sql, char *err, size_t errlen) {

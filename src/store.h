@@ -333,6 +333,9 @@ typedef struct store_hit {
  * query (err says why). */
 sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, const store_hit *h), void *ud,
                        int64_t *articles, int64_t *groups, char *err, size_t errlen);
+/* Index the articles stored since the last commit (store_commit does,
+ * unless the index is stale). */
+sl_status store_search_sync(store *st, char *err, size_t errlen);
 /* Index every article again and drop meta 'search_stale' (set by bulk
  * loading, which skips the index). */
 sl_status store_search_rebuild(store *st, char *err, size_t errlen);

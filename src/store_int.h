@@ -33,6 +33,9 @@ sqlite3_stmt *store_prepared(store *st, sqlite3_stmt **slot, const char *sql, ch
 /* Bind v, or NULL when v is NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *s, int i);
+/* Run sql (statements, no rows); SL_OK, or SL_ESTORE after saying
+ * "what: sqlite's error" in err. */
+sl_status store_exec(store *st, const char *sql, const char *what, char *err, size_t errlen);
 /* Step a statement that returns no rows, reset it; SL_OK or SL_ESTORE. */
 sl_status store_step_done(store *st, sqlite3_stmt *s, char *err, size_t errlen, const char *what);
 

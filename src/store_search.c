@@ -184,11 +184,23 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     return r;
 }
 
+sl_status store_search_sync(store *st, char *err, size_t errlen) {
+    return store_exec(st,
+                      "INSERT INTO articles_fts(rowid, title, text)"
+                      " SELECT seq, title, text FROM articles"
+                      " WHERE seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto')"
+                      " AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale') ORDER BY seq;"
+                      "UPDATE meta SET value = (SELECT max(seq) FROM articles)"
+                      " WHERE key = 'search_upto' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')"
+                      " AND CAST(value AS INTEGER) < (SELECT coalesce(max(seq), 0) FROM articles)",
+                      "indexing new articles for search", err, errlen);
+}
+
 sl_status store_search_rebuild(store *st, char *err, size_t errlen) {
-    if (sqlite3_exec(st->db,
-                     "INSERT INTO articles_fts(articles_fts) VALUES('rebuild');"
-                     "DELETE FROM meta WHERE key = 'search_stale'",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(st, err, errlen, "rebuilding the search index");
-    return SL_OK;
+    return store_exec(st,
+                      "INSERT INTO articles_fts(articles_fts) VALUES('rebuild');"
+                      "DELETE FROM meta WHERE key = 'search_stale';"
+                      "INSERT INTO meta(key, value) SELECT 'search_upto', coalesce(max(seq), 0) FROM articles"
+                      " WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      "rebuilding the search index", err, errlen);
 }

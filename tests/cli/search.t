@@ -67,12 +67,23 @@ $ storyline rm --db t.db n1
   removed n1
 $ storyline search --db t.db lighthouse
   no matches
+# n1 was the newest article, so the next one takes its seq again: it is
+# indexed all the same, and a search finds it and not n1's words.
+$ printf '{"id":"n2","title":"Harbour crane restored","text":"The old steam crane of the harbour works again."}\n' | storyline ingest -q --db t.db -
+$ storyline search --db t.db crane --json | python3 -c 'import json,sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])'
+  ['n2']
+$ storyline search --db t.db keeper
+  no matches
+$ storyline rm --db t.db n2
+  removed n2
+$ storyline search --db t.db crane
+  no matches
 
 # A store from before search gets its index when first opened for
 # writing; until then a reader says so.
-$ python3 -c 'import sqlite3; d = sqlite3.connect("t.db"); d.executescript("DROP TRIGGER articles_fts_in; DROP TRIGGER articles_fts_out; DROP TABLE articles_fts; PRAGMA user_version = 7;")'
+$ python3 -c 'import sqlite3; d = sqlite3.connect("t.db"); d.executescript("DROP TRIGGER articles_fts_out; DROP TABLE articles_fts; DELETE FROM meta WHERE key = " + chr(39) + "search_upto" + chr(39) + "; PRAGMA user_version = 7;")'
 $ storyline search --db t.db sanctions
-! storyline: t.db: schema version 7 is older than 9; open it once for writing to migrate
+! storyline: t.db: schema version 7 is older than 10; open it once for writing to migrate
 [1]
 $ storyline claims --db t.db > /dev/null
 $ storyline search --db t.db sanctions | tail -n 1

@@ -142,4 +142,4 @@ $ storyline stats
   removed by cleaning      10
     read-more              6
     repeated-paragraph     4
-  store                    storyline.db, [0-9.]+ [KM]?B, schema 9 (re)
+  store                    storyline.db, [0-9.]+ [KM]?B, schema 10 (re)

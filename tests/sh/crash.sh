@@ -156,8 +156,8 @@ check() {
         return
     fi
     # Migrations commit all their steps at once: a kill leaves no schema
-    # (above) or the current one (9).
-    [ "$uv" -eq 9 ] && [ "$tables" = 1 ] ||
+    # (above) or the current one (10).
+    [ "$uv" -eq 10 ] && [ "$tables" = 1 ] ||
         die "$label: schema version '$uv', articles table '$tables'"
     out=$(storyline stats --db "$DB" --json 2>&1) || die "$label: storyline stats failed: $out"
     [[ $out =~ \"articles\":([0-9]+) ]] || die "$label: no article count in stats: $out"

@@ -198,7 +198,7 @@ static void list_and_stats(void **state) {
     assert_int_equal(st.articles, 3);
     assert_int_equal(st.removed, 1);
     assert_int_equal(st.paragraphs, 5);
-    assert_int_equal(st.schema_version, 9);
+    assert_int_equal(st.schema_version, 10);
     sl_close(e);
 }
 
