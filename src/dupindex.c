@@ -508,10 +508,9 @@ static sl_status rebuild(sl_engine *e) {
     e->fp_state = 1; /* the index being built is the current one */
     for (size_t i = 0; s == SL_OK && i < n; i++) s = reindex_one(e, seqs[i]);
     free(seqs);
-    char stale[8];
-    int st = s == SL_OK ? store_meta_get(e->st, "search_stale", stale, sizeof stale, e->err, sizeof e->err) : 0;
-    if (st < 0) s = SL_ESTORE;
-    if (st > 0) s = store_search_rebuild(e->st, e->err, sizeof e->err); /* after bulk loading */
+    /* the search index too: stale after bulk loading, and it holds each
+     * text once, by hashes that may have changed above */
+    if (s == SL_OK) s = store_search_rebuild(e->st, e->err, sizeof e->err);
     if (s == SL_OK) s = store_meta_set(e->st, "fingerprint", fp_params_string(), e->err, sizeof e->err);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
     return s;

@@ -205,18 +205,45 @@ static const char *const migrations[] = {
      * writes it, so a trigger made one small segment per article and
      * SQLite copied every page each one touched into a statement journal
      * first: 1,000 articles in batches of 100 wrote 280 MB of journal.
-     * meta 'search_upto' is the highest seq indexed; a removal lowers it
-     * when the articles above it are gone, since a seq is used again. */
+     * And a text is indexed once: an exact copy of an earlier article
+     * (the same hash) is indexed by its title alone, and a search finds
+     * it through its original (store_search.c); wire copy made most of
+     * the index and of its cost.  meta 'search_upto' is the highest seq
+     * indexed; the articles up to it are indexed by that rule, and the
+     * removal trigger keeps the rule: it takes out what the article was
+     * indexed with and gives the next copy of an original the text.  The
+     * index is made again, by that rule, when migrate() commits.
+     * And a seq is never given twice: SQLite gives the next article
+     * max(seq) + 1, so after the newest was removed its successor took
+     * its seq, and what goes by seq (search_upto, stories_upto) took the
+     * new article for one seen; meta 'seq_high' keeps the highest
+     * removed, and S_INSERT numbers above it. */
     "DROP TRIGGER articles_fts_in;\n"
     "DROP TRIGGER articles_fts_out;\n"
-    "INSERT INTO meta(key, value) SELECT 'search_upto', coalesce(max(seq), 0) FROM articles WHERE true\n"
+    "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');\n"
+    "INSERT INTO meta(key, value) VALUES('search_upto', '0')\n"
     "  ON CONFLICT(key) DO UPDATE SET value = excluded.value;\n"
-    "CREATE TRIGGER articles_fts_out AFTER DELETE ON articles BEGIN\n"
-    "  INSERT INTO articles_fts(articles_fts, rowid, title, text) SELECT 'delete', old.seq, old.title, old.text\n"
-    "   WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')\n"
-    "    AND old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto');\n"
-    "  UPDATE meta SET value = (SELECT coalesce(max(seq), 0) FROM articles)\n"
-    "   WHERE key = 'search_upto' AND CAST(value AS INTEGER) > (SELECT coalesce(max(seq), 0) FROM articles);\n"
+    "CREATE TRIGGER articles_fts_out AFTER DELETE ON articles\n"
+    "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')\n"
+    "   AND old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto') BEGIN\n"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, text)\n"
+    "   SELECT 'delete', old.seq, old.title,\n"
+    "    CASE WHEN EXISTS (SELECT 1 FROM articles o WHERE o.hash = old.hash AND o.seq < old.seq)\n"
+    "     THEN '' ELSE old.text END;\n"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, text)\n"
+    "   SELECT 'delete', n.seq, n.title, '' FROM articles n\n"
+    "    WHERE n.seq = (SELECT min(x.seq) FROM articles x WHERE x.hash = old.hash AND x.seq > old.seq)\n"
+    "     AND n.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto')\n"
+    "     AND NOT EXISTS (SELECT 1 FROM articles o WHERE o.hash = old.hash AND o.seq < old.seq);\n"
+    "  INSERT INTO articles_fts(rowid, title, text)\n"
+    "   SELECT n.seq, n.title, n.text FROM articles n\n"
+    "    WHERE n.seq = (SELECT min(x.seq) FROM articles x WHERE x.hash = old.hash AND x.seq > old.seq)\n"
+    "     AND n.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto')\n"
+    "     AND NOT EXISTS (SELECT 1 FROM articles o WHERE o.hash = old.hash AND o.seq < old.seq);\n"
+    "END;\n"
+    "CREATE TRIGGER articles_seq_high AFTER DELETE ON articles BEGIN\n"
+    "  INSERT INTO meta(key, value) VALUES('seq_high', old.seq)\n"
+    "   ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));\n"
     "END;\n",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof *migrations)
@@ -234,9 +261,11 @@ _Static_assert(N_STMT == STORE_N_STMT, "store_int.h: STORE_N_STMT");
  * journal first, 64 KiB a page here (store_stories.c measured it). */
 static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT hash FROM articles WHERE id = ?1",
-    [S_INSERT] = "INSERT INTO articles(id, hash, source, url, date, title, text, kinds,"
+    [S_INSERT] = "INSERT INTO articles(seq, id, hash, source, url, date, title, text, kinds,"
                  " extra, origin, notes, n_sentences, n_tokens)"
-                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                 " VALUES(max(coalesce((SELECT max(seq) FROM articles), 0),"
+                 "  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq_high'), 0)) + 1,"
+                 "  ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
                  " ON CONFLICT(id) DO NOTHING",
     [S_INSERT_REM] = "INSERT INTO removed(article, n, reason, detail, text)"
                      " VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -321,7 +350,13 @@ static sl_status migrate(store *st, char *err, size_t errlen) {
         if (exec(st, migrations[v]) != SQLITE_OK) goto bad;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", (int)N_MIGRATIONS);
-    if (exec(st, pragma) != SQLITE_OK || exec(st, "COMMIT") != SQLITE_OK) goto bad;
+    if (exec(st, pragma) != SQLITE_OK) goto bad;
+    sl_status ss = store_search_sync(st, err, errlen); /* the articles before: indexed */
+    if (ss != SL_OK) {
+        exec(st, "ROLLBACK");
+        return ss;
+    }
+    if (exec(st, "COMMIT") != SQLITE_OK) goto bad;
     return SL_OK;
 bad:;
     sl_status s = store_fail(st, err, errlen, "migrating the schema");

@@ -20,17 +20,22 @@
 #define TITLE_WEIGHT "10.0"
 #define TEXT_WEIGHT "1.0"
 
-/* A matching article: its group and score (bm25: lower is better). */
+/* A matching article: its group and score (bm25: lower is better), and
+ * the indexed article it matched through (itself, or its original). */
 typedef struct match {
-    int64_t seq, grp;
+    int64_t seq, grp, via;
     double score;
 } match;
+
+static int better(const match *a, const match *b) {
+    return a->score < b->score || (a->score == b->score && a->seq < b->seq);
+}
 
 static int by_group(const void *x, const void *y) {
     const match *a = x, *b = y;
     if (a->grp != b->grp) return a->grp < b->grp ? -1 : 1;
-    if (a->score != b->score) return a->score < b->score ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
+    return (a->score > b->score) - (a->score < b->score);
 }
 
 /* A group: its matches at m[first .. first+n), the best first. */
@@ -53,17 +58,26 @@ static sl_status matches(store *st, const store_query *q, match **out, size_t *n
     char sql[2048];
     int need_article = q->source || q->since || q->until;
     int len = snprintf(sql, sizeof sql,
-        "SELECT f.rowid, coalesce(m.copy_of, f.rowid), bm25(articles_fts, " TITLE_WEIGHT ", " TEXT_WEIGHT ")"
-        " FROM articles_fts f LEFT JOIN story_members m ON m.article = f.rowid%s"
-        " WHERE articles_fts MATCH ?1%s%s%s%s%s%s",
-        need_article ? " JOIN articles a ON a.seq = f.rowid" : "",
+        /* the index holds a text once (store_search_sync): a match of
+         * an original's text is a match of its exact copies too, scored
+         * alike; an article matched both ways is dropped again in C */
+        "WITH direct AS MATERIALIZED (SELECT rowid AS seq, bm25(articles_fts, " TITLE_WEIGHT ", " TEXT_WEIGHT ") AS score"
+        "  FROM articles_fts WHERE articles_fts MATCH ?1),"
+        " hits AS (SELECT seq, seq AS via, score FROM direct UNION ALL"
+        "  SELECT x.seq, d.seq, d.score FROM direct d JOIN articles o ON o.seq = d.seq"
+        "  JOIN articles x ON x.hash = o.hash AND x.seq > o.seq"
+        "  WHERE NOT EXISTS (SELECT 1 FROM articles e WHERE e.hash = o.hash AND e.seq < o.seq))"
+        "SELECT f.seq, coalesce(m.copy_of, f.seq), f.via, f.score"
+        " FROM hits f LEFT JOIN story_members m ON m.article = f.seq%s"
+        " WHERE 1%s%s%s%s%s%s",
+        need_article ? " JOIN articles a ON a.seq = f.seq" : "",
         q->story > 0 ? " AND m.story = ?5" : "",
         q->entity > 0 ? " AND EXISTS (SELECT 1 FROM mentions x WHERE x.entity = ?6"
-                        " AND x.article IN (f.rowid, coalesce(m.copy_of, f.rowid)))" : "",
+                        " AND x.article IN (f.seq, coalesce(m.copy_of, f.seq)))" : "",
         q->source ? " AND a.source = ?7" : "",
         q->since ? " AND substr(a.date, 1, 10) >= ?8" : "",
         q->until ? " AND substr(a.date, 1, 10) <= ?9" : "",
-        q->stance ? " AND EXISTS (SELECT 1 FROM claims c WHERE c.article = f.rowid AND c.stance = ?10"
+        q->stance ? " AND EXISTS (SELECT 1 FROM claims c WHERE c.article = f.seq AND c.stance = ?10"
                     " AND NOT c.negated)" : "");
     if (len < 0 || (size_t)len >= sizeof sql) {
         snprintf(err, errlen, "search: statement too long");
@@ -93,7 +107,8 @@ static sl_status matches(store *st, const store_query *q, match **out, size_t *n
             }
             m = g, cap = nc;
         }
-        m[k++] = (match){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2)};
+        m[k++] = (match){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                         sqlite3_column_double(s, 3)};
     }
     if (r == SL_OK && rc != SQLITE_DONE) {
         /* a query FTS5 refuses is the caller's error, not the store's */
@@ -120,6 +135,12 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     sl_status r = matches(st, q, &m, &n, err, errlen);
     if (r != SL_OK) return r;
     qsort(m, n, sizeof *m, by_group);
+    /* an article matched by its own title and through its original: its
+     * better match (sorted first) */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || m[i].seq != m[k - 1].seq) m[k++] = m[i];
+    n = k;
     mgroup *g = malloc((n ? n : 1) * sizeof *g);
     if (!g) {
         free(m);
@@ -129,6 +150,7 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     size_t ng = 0;
     for (size_t i = 0; i < n; i++) {
         if (!ng || m[i].grp != g[ng - 1].best->grp) g[ng++] = (mgroup){&m[i], i, 0};
+        else if (better(&m[i], g[ng - 1].best)) g[ng - 1].best = &m[i];
         g[ng - 1].n++;
     }
     qsort(g, ng, sizeof *g, by_best);
@@ -138,9 +160,12 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     sqlite3_stmt *s = NULL, *ids = NULL;
     if (sqlite3_prepare_v2(st->db,
             "SELECT a.id, a.title, a.source, a.date, coalesce(m.story, 0),"
-            " snippet(articles_fts, 1, char(1), char(2), '...', ?3), highlight(articles_fts, 0, char(1), char(2))"
-            " FROM articles_fts f JOIN articles a ON a.seq = f.rowid LEFT JOIN story_members m ON m.article = a.seq"
-            " WHERE articles_fts MATCH ?1 AND f.rowid = ?2", -1, &s, NULL) != SQLITE_OK ||
+            " (SELECT snippet(articles_fts, 1, char(1), char(2), '...', ?3) FROM articles_fts"
+            "   WHERE articles_fts MATCH ?1 AND rowid = ?4),"
+            " (SELECT highlight(articles_fts, 0, char(1), char(2)) FROM articles_fts"
+            "   WHERE articles_fts MATCH ?1 AND rowid = ?2)"
+            " FROM articles a LEFT JOIN story_members m ON m.article = a.seq WHERE a.seq = ?2", -1, &s, NULL) !=
+            SQLITE_OK ||
         sqlite3_prepare_v2(st->db, "SELECT id FROM articles WHERE seq = ?1", -1, &ids, NULL) != SQLITE_OK)
         r = store_fail(st, err, errlen, "searching");
     buf others = {0};
@@ -162,6 +187,7 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
         sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, h->best->seq);
         sqlite3_bind_int(s, 3, q->snippet_words > 0 ? q->snippet_words : 16);
+        sqlite3_bind_int64(s, 4, h->best->via); /* its text's snippet: the original's */
         int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
             store_hit hit = {
@@ -170,6 +196,7 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
                 .score = -h->best->score, .snippet = store_col_text(s, 5), .title_marked = store_col_text(s, 6),
                 .members = (int64_t)h->n, .ids = others.len ? others.p : NULL,
             };
+            if (!hit.title_marked) hit.title_marked = hit.title; /* matched by its text alone */
             stop = cb(ud, &hit);
         } else if (rc != SQLITE_DONE) {
             r = store_fail(st, err, errlen, "searching");
@@ -184,23 +211,30 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     return r;
 }
 
+/* The articles above search_upto into the index, unless it is stale: an
+ * exact copy of an earlier article by its title only (migration 9 -> 10
+ * says why), and search_upto raised to the newest. */
+#define SYNC_SQL                                                                                     \
+    "INSERT INTO articles_fts(rowid, title, text)"                                                   \
+    " SELECT a.seq, a.title,"                                                                        \
+    "  CASE WHEN EXISTS (SELECT 1 FROM articles o WHERE o.hash = a.hash AND o.seq < a.seq)"          \
+    "   THEN '' ELSE a.text END"                                                                     \
+    " FROM articles a"                                                                               \
+    " WHERE a.seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto')"             \
+    " AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale') ORDER BY a.seq;"                \
+    "UPDATE meta SET value = (SELECT max(seq) FROM articles)"                                        \
+    " WHERE key = 'search_upto' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')"      \
+    " AND CAST(value AS INTEGER) < (SELECT coalesce(max(seq), 0) FROM articles)"
+
 sl_status store_search_sync(store *st, char *err, size_t errlen) {
-    return store_exec(st,
-                      "INSERT INTO articles_fts(rowid, title, text)"
-                      " SELECT seq, title, text FROM articles"
-                      " WHERE seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_upto')"
-                      " AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale') ORDER BY seq;"
-                      "UPDATE meta SET value = (SELECT max(seq) FROM articles)"
-                      " WHERE key = 'search_upto' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_stale')"
-                      " AND CAST(value AS INTEGER) < (SELECT coalesce(max(seq), 0) FROM articles)",
-                      "indexing new articles for search", err, errlen);
+    return store_exec(st, SYNC_SQL, "indexing new articles for search", err, errlen);
 }
 
 sl_status store_search_rebuild(store *st, char *err, size_t errlen) {
     return store_exec(st,
-                      "INSERT INTO articles_fts(articles_fts) VALUES('rebuild');"
+                      "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');"
                       "DELETE FROM meta WHERE key = 'search_stale';"
-                      "INSERT INTO meta(key, value) SELECT 'search_upto', coalesce(max(seq), 0) FROM articles"
-                      " WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      "INSERT INTO meta(key, value) VALUES('search_upto', '0')"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value;" SYNC_SQL,
                       "rebuilding the search index", err, errlen);
 }

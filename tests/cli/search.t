@@ -67,8 +67,9 @@ $ storyline rm --db t.db n1
   removed n1
 $ storyline search --db t.db lighthouse
   no matches
-# n1 was the newest article, so the next one takes its seq again: it is
-# indexed all the same, and a search finds it and not n1's words.
+# n1 was the newest article; the next one is indexed all the same (it
+# does not take n1's place in ingest order), and a search finds it and
+# not n1's words.
 $ printf '{"id":"n2","title":"Harbour crane restored","text":"The old steam crane of the harbour works again."}\n' | storyline ingest -q --db t.db -
 $ storyline search --db t.db crane --json | python3 -c 'import json,sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])'
   ['n2']
@@ -78,10 +79,28 @@ $ storyline rm --db t.db n2
   removed n2
 $ storyline search --db t.db crane
   no matches
+# A text is indexed once: an exact copy by its title alone, found through
+# its original by the original's words, and given the text when the
+# original is removed.
+$ printf '{"id":"w1","source":"wire.example","title":"Tram line opens","text":"The new tram line to Osterby opened on Sunday."}\n{"id":"w2","source":"paper.example","title":"Trams return at last","text":"The new tram line to Osterby opened on Sunday."}\n' | storyline ingest -q --db t.db -
+$ storyline search --db t.db osterby --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["groups"], r["articles"], [(h["id"], h["copies"]) for h in r["hits"]])'
+  1 2 [('w1', ['w2'])]
+$ storyline search --db t.db return --json | python3 -c 'import json,sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])'
+  ['w2']
+$ storyline search --db t.db osterby --source paper.example --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print([(h["id"], h["title_marks"], h["snippet_marks"] != []) for h in r["hits"]])'
+  [('w2', [], True)]
+$ storyline rm --db t.db w1
+  removed w1
+$ storyline search --db t.db osterby --json | python3 -c 'import json,sys; print([(h["id"], h["copies"]) for h in json.load(sys.stdin)["hits"]])'
+  [('w2', [])]
+$ storyline rm --db t.db w2
+  removed w2
+$ storyline search --db t.db osterby
+  no matches
 
 # A store from before search gets its index when first opened for
 # writing; until then a reader says so.
-$ python3 -c 'import sqlite3; d = sqlite3.connect("t.db"); d.executescript("DROP TRIGGER articles_fts_out; DROP TABLE articles_fts; DELETE FROM meta WHERE key = " + chr(39) + "search_upto" + chr(39) + "; PRAGMA user_version = 7;")'
+$ python3 -c 'import sqlite3; d = sqlite3.connect("t.db"); d.executescript("DROP TRIGGER articles_fts_out; DROP TRIGGER articles_seq_high; DROP TABLE articles_fts; DELETE FROM meta WHERE key = " + chr(39) + "search_upto" + chr(39) + "; PRAGMA user_version = 7;")'
 $ storyline search --db t.db sanctions
 ! storyline: t.db: schema version 7 is older than 10; open it once for writing to migrate
 [1]
