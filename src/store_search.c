@@ -38,7 +38,8 @@ static int by_group(const void *x, const void *y) {
     return (a->score > b->score) - (a->score < b->score);
 }
 
-/* A group: its matches at m[first .. first+n), the best first. */
+/* A group: its matches at m[first .. first+n), in seq order, and the one
+ * ranked first. */
 typedef struct mgroup {
     const match *best;
     size_t first, n;
@@ -134,7 +135,7 @@ sl_status store_search(store *st, const store_query *q, int (*cb)(void *ud, cons
     *articles = *groups = 0;
     sl_status r = matches(st, q, &m, &n, err, errlen);
     if (r != SL_OK) return r;
-    qsort(m, n, sizeof *m, by_group);
+    if (n) qsort(m, n, sizeof *m, by_group); /* m is NULL when none matched */
     /* an article matched by its own title and through its original: its
      * better match (sorted first) */
     size_t k = 0;
