@@ -386,7 +386,7 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
         if (e->fp_state == 1) {
             sl_status m = store_meta_set(e->st, "fingerprint", "stale: ingested with --no-index",
                                          e->err, sizeof e->err);
-            /* and the full-text index: its trigger waits while this is set */
+            /* and the full-text index: store_search_sync waits while this is set */
             if (m == SL_OK) m = store_meta_set(e->st, "search_stale", "ingested with --no-index", e->err, sizeof e->err);
             if (m != SL_OK) return m;
             e->fp_state = 2;

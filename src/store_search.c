@@ -8,6 +8,11 @@
  * A duplicate group is an original and the exact and near copies its story
  * folds under it (story_members.copy_of names a copy's earliest original),
  * so a group's key is the original's seq.
+ *
+ * The index is written at commit (store_search_sync, called by
+ * store_commit) and holds a text once: an exact copy of an earlier
+ * article is indexed by its title, and a match of the original's text
+ * counts for its copies (migration 9 -> 10 says why).
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,8 +52,7 @@ typedef struct mgroup {
 
 static int by_best(const void *x, const void *y) {
     const match *a = ((const mgroup *)x)->best, *b = ((const mgroup *)y)->best;
-    if (a->score != b->score) return a->score < b->score ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    return better(a, b) ? -1 : better(b, a);
 }
 
 /* Every match with its group, filtered; into *out (n of them). */
