@@ -261,23 +261,27 @@ static int keys_of_fa(sl_engine *e) {
 }
 
 /* Fingerprint the article in e->fa and collect its keys and candidates
- * (unique, without self). */
+ * (unique, without self).  f, when not NULL, was made on another thread;
+ * f->words_only (the worker took the article for an exact copy) is
+ * enough for an exact copy, and anything else is fingerprinted here.
+ * Without f the fingerprint is whole: sl_check judges an exact copy's
+ * original on it. */
 static sl_status candidates(sl_engine *e, int64_t self, const char *text, size_t len,
                             const sl_paragraph *paras, size_t n_paras, const unsigned char hash[16],
                             const fingerprint *f) {
-    if (f) {
-        e->fa = *f; /* made on another thread */
-    } else if (fp_compute(&e->fpa, text, len, paras, n_paras, NULL, NULL, &e->fa)) {
-        return engine_err(e, SL_ENOMEM, "out of memory");
-    }
-    memcpy(e->fa.exact, hash, 16);
-    if (keys_of_fa(e)) return engine_err(e, SL_ENOMEM, "out of memory");
     e->n_cand = 0;
     e->exact_of = 0;
     sl_status s = store_by_hash(e->st, hash, first_seq, &e->exact_of, e->err, sizeof e->err);
     if (s != SL_OK) return s;
     if (e->exact_of == self) e->exact_of = 0;
+    if (f && (e->exact_of || !f->words_only)) {
+        e->fa = *f;
+    } else if (fp_compute(&e->fpa, text, len, paras, n_paras, NULL, NULL, &e->fa)) {
+        return engine_err(e, SL_ENOMEM, "out of memory");
+    }
+    memcpy(e->fa.exact, hash, 16);
     if (e->exact_of) return SL_OK; /* an exact copy: its group is known */
+    if (keys_of_fa(e)) return engine_err(e, SL_ENOMEM, "out of memory");
     s = posted(e);
     if (s != SL_OK) return s;
     if (e->n_cand) qsort(e->cand, e->n_cand, sizeof *e->cand, cmp_i64);

@@ -415,7 +415,8 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
      * none for what looks like an exact copy of an article just stored */
     sl->refs = NULL;
     sl->n_refs = 0;
-    if (stored_key_seen(r->e, c->hash)) {
+    int copy = stored_key_seen(r->e, c->hash);
+    if (copy) {
         sl->n_terms = TERMS_SKIPPED;
         goto fingerprint;
     }
@@ -434,7 +435,10 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     if (!sl->refs) sl->refs = no_refs; /* none, and looked for */
 fingerprint:
     if (!r->fingerprint) return;
-    if (fp_compute(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p, c->pform, &sl->f))
+    /* an exact copy's link needs only the counts; should it not be one
+     * after all, the writer fingerprints it */
+    if ((copy ? fp_words : fp_compute)(&sl->fp, c->text.p, c->text.len, c->para, c->n_para, c->forms.p,
+                                       c->pform, &sl->f))
         sl->st = engine_err(sl->e, SL_ENOMEM, "out of memory");
     else
         memcpy(sl->f.exact, c->hash, 16);

@@ -311,11 +311,12 @@ int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_
     f->n_shingles = n_shingles;
     f->paras = paras;
     f->n_paras = n_paras;
+    f->words_only = 0;
     return 0;
 }
 
-int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
-               size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f) {
+int fp_words(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
+             size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f) {
     (void)len;
     pthread_once(&common_once, common_load);
     ctx->n_words = 0;
@@ -347,7 +348,14 @@ int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *pa
     f->n_paras = np;
     f->words = ctx->words;
     f->n_words = ctx->n_words;
+    f->words_only = 1;
+    return 0;
+}
 
+int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
+               size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f) {
+    if (fp_words(ctx, text, len, paras, n_paras, form_base, forms, f)) return -1;
+    f->words_only = 0;
     if (shingle(ctx, f)) return -1;
     size_t u = f->n_shingles;
 

@@ -80,6 +80,8 @@ typedef struct fingerprint {
     size_t n_words;
     const fp_para *paras;    /* fingerprinted paragraphs, in order */
     size_t n_paras;
+    int words_only;          /* fp_words made it: no shingles, signature
+                                or paragraph keys yet */
 } fingerprint;
 
 /* The shingles two articles share, as an open-addressing set. */
@@ -118,6 +120,13 @@ typedef struct fp_ctx {
 int fp_compute(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
                size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f);
 void fp_ctx_free(fp_ctx *ctx);
+
+/* The first step of fp_compute alone: the words and the paragraphs that
+ * are fingerprinted (n_words, n_paras: what the link of an exact copy to
+ * its original records), about a third of the work.  f->words_only is
+ * set. */
+int fp_words(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
+             size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f);
 
 /* A fingerprint again from what fp_compute made of a text: its words,
  * sorted shingles and paragraphs (borrowed: f points to them); the
