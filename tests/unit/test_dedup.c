@@ -493,6 +493,54 @@ static void reader_sees_later_ingest(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+static int ingest_ok(void *ud, const sl_article *a, sl_status s, sl_outcome outcome, const char *err) {
+    (void)a, (void)outcome, (void)err;
+    if (s != SL_OK) (*(int *)ud)++;
+    return 0;
+}
+
+/* A batch's workers take an article whose text they saw stored for an
+ * exact copy and find only its words; when its original is gone by then,
+ * the writer fingerprints it whole, so that copies of it are found. */
+static void copy_of_removed_article_is_indexed(void **state) {
+    (void)state;
+    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[2][8][16];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    sl_engine *e;
+    assert_int_equal(sl_open(path, NULL, &e), SL_OK);
+    char *orig = words_text(21, 300), *other[2][8];
+    sl_article as[2][8];
+    int errors = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 8; i++) {
+            other[round][i] = words_text(200 + (unsigned)(round * 8 + i), 150);
+            snprintf(id[round][i], sizeof id[round][i], "r%d-%d", round, i);
+            /* orig at another place the second time: another slot, whose
+             * scratch holds another text's fingerprint */
+            const char *t = i == 3 + 2 * round ? orig : other[round][i];
+            as[round][i] = (sl_article){.id = id[round][i], .text = t, .text_len = strlen(t)};
+        }
+        assert_int_equal(sl_ingest_batch(e, as[round], 8, ingest_ok, &errors), SL_OK);
+        assert_int_equal(sl_commit(e), SL_OK);
+        if (round == 0) assert_int_equal(sl_remove(e, "r0-3"), SL_OK);
+    }
+    assert_int_equal(errors, 0);
+    char *copy = strdup(orig);
+    memcpy(copy + 50, "zzzzz", 5);
+    found f = check_text(e, copy);
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.id, "r1-5");
+    assert_int_equal(f.kind, SL_DUP_NEAR);
+    sl_close(e);
+    free(copy), free(orig);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 8; i++) free(other[round][i]);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_and_disjoint),
@@ -504,6 +552,7 @@ int main(void) {
         cmocka_unit_test(batch_matches_one_by_one),
         cmocka_unit_test(store_index_across_merge),
         cmocka_unit_test(reader_sees_later_ingest),
+        cmocka_unit_test(copy_of_removed_article_is_indexed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
