@@ -208,7 +208,14 @@ static sl_status analyse_article(analyser *a, size_t i) {
     if (t && !memmem(a->text.p + a->off[i], a->len[i], t, strlen(t))) { /* not when the text has it */
         if ((s = analyse(a, a->seq[i], t, strlen(t), 1, &k)) != SL_OK) return s;
     }
-    if ((s = analyse(a, a->seq[i], a->text.p + a->off[i], a->len[i], 0, &k)) != SL_OK) return s;
+    /* An exact copy's text says what its original's says: its claims are
+     * copied, with the speakers the original's names resolved (a copy
+     * stores no names of its own), and the tagger is not run again. */
+    int64_t orig = store_claims_original(e->st, a->seq[i], e->err, sizeof e->err);
+    if (orig < 0) return SL_ESTORE;
+    if (orig > 0) s = store_claims_copy(e->st, orig, a->seq[i], k, e->err, sizeof e->err);
+    else s = analyse(a, a->seq[i], a->text.p + a->off[i], a->len[i], 0, &k);
+    if (s != SL_OK) return s;
     return store_claims_done(e->st, a->seq[i], e->err, sizeof e->err);
 }
 

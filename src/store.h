@@ -286,6 +286,12 @@ typedef struct store_claim {
 sl_status store_claim_put(store *st, const store_claim *c, char *err, size_t errlen);
 /* Mark an article analysed (its claims, if any, are stored). */
 sl_status store_claims_done(store *st, int64_t article, char *err, size_t errlen);
+/* The earliest article with the very same clean text as article (not
+ * only the same hash) that is analysed already: its seq, 0 when none, -1
+ * on error. */
+int64_t store_claims_original(store *st, int64_t article, char *err, size_t errlen);
+/* The claims of from's text (not of its title) as to's, numbered from n. */
+sl_status store_claims_copy(store *st, int64_t from, int64_t to, int64_t n, char *err, size_t errlen);
 /* Forget every claim (the tagger changed: they are found again). */
 sl_status store_claims_clear(store *st, char *err, size_t errlen);
 /* Articles not analysed yet (of story when > 0): their number, or -1

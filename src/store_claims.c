@@ -8,7 +8,7 @@
 #include "store_int.h"
 
 enum { C_PUT, C_DONE, C_CLEAR, C_CLEAR_DONE, C_TODO_COUNT, C_TODO, C_TODO_COUNT_STORY, C_TODO_STORY, C_EACH,
-       C_EACH_STORY, C_MENTIONS, C_DEMONYM, C_N };
+       C_EACH_STORY, C_MENTIONS, C_DEMONYM, C_ORIGINAL, C_COPY, C_N };
 _Static_assert(C_N <= STORE_CLM_STMT, "store_int.h: STORE_CLM_STMT");
 
 #define NOT_DONE " NOT EXISTS (SELECT 1 FROM claims_done d WHERE d.article = a.seq)"
@@ -35,7 +35,22 @@ static const char *const sql[C_N] = {
     [C_EACH_STORY] = EACH " WHERE m.story = ?1" ORDER,
     [C_MENTIONS] = "SELECT entity, type, spans FROM mentions WHERE article = ?1",
     [C_DEMONYM] = "SELECT target FROM entity_links WHERE entity = ?1 AND kind = 'demonym of'",
+    /* the earliest article with the same clean text, analysed already (the
+     * same hash is the same matching form: the text itself may differ, in
+     * its quotation marks say, and claims hold offsets into it) */
+    [C_ORIGINAL] = "SELECT o.seq FROM articles a JOIN articles o ON o.hash = a.hash AND o.seq < a.seq"
+                   " JOIN claims_done d ON d.article = o.seq WHERE a.seq = ?1 AND o.text = a.text"
+                   " ORDER BY o.seq LIMIT 1",
+    /* its text's claims (not its title's: spans in capitals), numbered on
+     * from ?3 */
+    [C_COPY] = "INSERT INTO claims(article, n, speaker, entity, source, cue, stance, negated, direct,"
+               " content, spans, vals)"
+               " SELECT ?2, ?3 + row_number() OVER (ORDER BY n) - 1, speaker, entity, source, cue, stance,"
+               " negated, direct, content, spans, vals FROM claims"
+               " WHERE article = ?1 AND NOT coalesce(spans GLOB '[SCT]*', 0)",
 };
+
+static int count_row(void *ud, sqlite3_stmt *s);
 
 static sqlite3_stmt *q(store *st, int i, char *err, size_t errlen) {
     return store_prepared(st, &st->cst[i], sql[i], err, errlen);
@@ -79,6 +94,24 @@ sl_status store_claims_done(store *st, int64_t article, char *err, size_t errlen
     if (!s) return SL_ESTORE;
     sqlite3_bind_int64(s, 1, article);
     return store_step_done(st, s, err, errlen, "marking an article analysed");
+}
+
+int64_t store_claims_original(store *st, int64_t article, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, C_ORIGINAL, err, errlen);
+    int64_t n = 0;
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, article);
+    if (rows(st, s, count_row, &n, err, errlen, "looking for an analysed original") != SL_OK) return -1;
+    return n;
+}
+
+sl_status store_claims_copy(store *st, int64_t from, int64_t to, int64_t n, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, C_COPY, err, errlen);
+    if (!s) return SL_ESTORE;
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    sqlite3_bind_int64(s, 3, n);
+    return store_step_done(st, s, err, errlen, "copying an original's claims");
 }
 
 sl_status store_claims_clear(store *st, char *err, size_t errlen) {

@@ -91,3 +91,19 @@ $ storyline claims --db none.db
 [1]
 $ storyline claims --db b.db --speaker "Nobody Anywhere"
   no claims
+
+# An exact copy is not analysed again: its text's claims are its
+# original's, with the speakers the original's names resolved, after the
+# claims of a headline of its own.  A text that only has the same
+# matching form (straight quotation marks for curly ones) is analysed
+# itself, so that every span points into its own text.
+$ printf '%s\n' '{"id":"b2-copy","source":"west.example","date":"2026-03-05","title":"Barge firm denies it damaged Lakeford bridge","text":"Repairs to the Elm Street bridge in Lakeford will cost $40 million, Mayor Anna Kessler said on Monday.\nThe barge operator, Halvorsen Shipping, denied that its barge damaged the bridge piers, saying the piers were already cracked.\nThe bridge has been closed since February."}' '{"id":"b1-plain","source":"west.example","date":"2026-03-05","title":"Elm Street bridge repairs to cost $40 million, mayor says","text":"Mayor Anna Kessler said on Monday that repairs to the Elm Street bridge in Lakeford will cost $40 million and take most of the year.\nThe bridge has been closed to traffic since a barge struck one of its piers in February.\n\"We will reopen the Elm Street bridge to traffic by June,\" Kessler told reporters at city hall."}' > copies.jsonl
+$ storyline ingest -q --db cp.db bridge.jsonl copies.jsonl
+$ storyline dups --db cp.db --kind exact | grep '~'
+    b1-plain ~ b1  exact 1.000
+    b2-copy ~ b2  exact 1.000
+$ storyline claims --db cp.db > /dev/null
+$ python3 -c 'import sqlite3; d = sqlite3.connect("cp.db"); q = "select c.n, c.cue, c.stance, c.content, c.spans, c.entity from claims c join articles a on a.seq = c.article where a.id = ? order by c.n"; o, k = d.execute(q, ("b2",)).fetchall(), d.execute(q, ("b2-copy",)).fetchall(); print(k[0][1:4], k[0][4][0], [x[1:] for x in k[1:]] == [x[1:] for x in o], len(o))'
+  ('denies', 'deny', 'it damaged Lakeford bridge') S True 3
+$ python3 -c 'import re, sqlite3; d = sqlite3.connect("cp.db"); t, = d.execute("select text from articles where id = ?", ("b1-plain",)).fetchone(); cs = d.execute("select c.content, c.spans from claims c join articles a on a.seq = c.article where a.id = ? and c.spans glob ?", ("b1-plain", "[sct]*")).fetchall(); print(len(cs), all(" ... ".join(t[int(a):int(b)] for a, b in re.findall(r"t (\d+)-(\d+)", s)) == c for c, s in cs), any(chr(34) in c for c, s in cs))'
+  2 True True
