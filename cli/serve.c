@@ -17,7 +17,8 @@
  * (WAL: they see each commit as it lands and never wait for the writer);
  * ingest runs on one writer engine under a lock, and a thread finds the
  * claims of new articles on it between ingests, a batch at a time.
- * Responses are built
+ * Each read thread keeps its last search answers while the store is
+ * unchanged (kept_* below).  Responses are built
  * with jansson, so every string is escaped as JSON; the page puts data
  * in the document with textContent only.  Caps: connections, header
  * size (MHD's connection memory), request time, body size.
@@ -72,9 +73,9 @@ typedef struct server {
     size_t max_body;
     pthread_mutex_t wlock; /* the writer engine */
     sl_engine *writer;
-    pthread_key_t reader; /* each thread's read-only engine */
+    pthread_key_t reader; /* each thread's read-only engine, as an rthread */
     pthread_mutex_t rlock; /* the list of them, to close */
-    sl_engine **readers;
+    struct rthread **readers;
     size_t n_readers, cap_readers;
     pthread_t claims;      /* finds the claims of new articles */
     pthread_mutex_t qlock;
@@ -155,29 +156,111 @@ static json_t *ids(const int64_t *v, size_t n) {
     return a;
 }
 
-/* ---- engines ------------------------------------------------------------------------ */
+/* ---- engines and the answers they keep ------------------------------------------------- */
 
-static sl_engine *reader(server *sv) {
-    sl_engine *e = pthread_getspecific(sv->reader);
-    if (e) return e;
+/* A read thread's last search answers (the JSON bodies), by request,
+ * valid while its connection sees the store unchanged (sl_data_version):
+ * a newsroom asks the same searches over and over, and an answer kept is
+ * a memcpy where a search of a common word is milliseconds (Solr keeps a
+ * query result cache for the same reason).  KEPT_WAYS answers a set, the
+ * one used least lately makes room; a thread holds at most KEPT_BYTES of
+ * bodies (past that it forgets them all and starts again). */
+#define KEPT_SETS 256
+#define KEPT_WAYS 4
+#define KEPT_BYTES ((size_t)32 << 20)
+
+typedef struct kept {
+    uint64_t hash; /* 0: empty */
+    uint64_t used; /* the thread's clock when last asked for */
+    char *key, *body;
+    size_t n;
+} kept;
+
+typedef struct rthread {
+    sl_engine *e;
+    int64_t version; /* of the store the answers are of */
+    uint64_t clock;
+    size_t bytes;    /* of the bodies kept */
+    kept slot[KEPT_SETS][KEPT_WAYS];
+} rthread;
+
+static void kept_clear(rthread *t) {
+    for (size_t i = 0; i < KEPT_SETS; i++)
+        for (size_t j = 0; j < KEPT_WAYS; j++) {
+            free(t->slot[i][j].key);
+            free(t->slot[i][j].body);
+            t->slot[i][j] = (kept){0, 0, NULL, NULL, 0};
+        }
+    t->bytes = 0;
+}
+
+static uint64_t kept_hash(const char *key) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+/* The answer kept for key, or NULL; first forgets every answer if the
+ * store changed since they were made. */
+static const kept *kept_get(rthread *t, const char *key) {
+    int64_t v = sl_data_version(t->e);
+    if (v < 0 || v != t->version) {
+        kept_clear(t);
+        t->version = v;
+        return NULL;
+    }
+    uint64_t h = kept_hash(key);
+    kept *set = t->slot[h % KEPT_SETS];
+    for (size_t j = 0; j < KEPT_WAYS; j++)
+        if (set[j].hash == h && !strcmp(set[j].key, key)) {
+            set[j].used = ++t->clock;
+            return &set[j];
+        }
+    return NULL;
+}
+
+static void kept_put(rthread *t, const char *key, const char *body, size_t n) {
+    if (t->version < 0 || n > KEPT_BYTES / 16) return;
+    if (t->bytes + n > KEPT_BYTES) kept_clear(t);
+    uint64_t h = kept_hash(key);
+    kept *set = t->slot[h % KEPT_SETS], *k = &set[0];
+    for (size_t j = 1; j < KEPT_WAYS; j++)
+        if (set[j].used < k->used) k = &set[j];
+    char *kk = strdup(key), *b = malloc(n ? n : 1);
+    if (!kk || !b) {
+        free(kk), free(b);
+        return;
+    }
+    memcpy(b, body, n);
+    t->bytes += n - k->n;
+    free(k->key), free(k->body);
+    *k = (kept){h, ++t->clock, kk, b, n};
+}
+
+static rthread *reader(server *sv) {
+    rthread *t = pthread_getspecific(sv->reader);
+    if (t) return t;
+    if (!(t = calloc(1, sizeof *t))) return NULL;
     sl_options opt;
     sl_options_init(&opt);
     opt.readonly = 1;
-    if (sl_open(sv->db, &opt, &e) != SL_OK) {
-        warnx("%s", sl_errmsg(e));
-        sl_close(e);
+    if (sl_open(sv->db, &opt, &t->e) != SL_OK) {
+        warnx("%s", sl_errmsg(t->e));
+        sl_close(t->e);
+        free(t);
         return NULL;
     }
+    t->version = -1;
     pthread_mutex_lock(&sv->rlock);
     if (sv->n_readers == sv->cap_readers) {
         size_t nc = sv->cap_readers ? 2 * sv->cap_readers : 8;
-        sl_engine **n = realloc(sv->readers, nc * sizeof *n);
+        rthread **n = realloc(sv->readers, nc * sizeof *n);
         if (n) sv->readers = n, sv->cap_readers = nc;
     }
-    if (sv->n_readers < sv->cap_readers) sv->readers[sv->n_readers++] = e;
+    if (sv->n_readers < sv->cap_readers) sv->readers[sv->n_readers++] = t;
     pthread_mutex_unlock(&sv->rlock);
-    pthread_setspecific(sv->reader, e);
-    return e;
+    pthread_setspecific(sv->reader, t);
+    return t;
 }
 
 /* ---- GET handlers --------------------------------------------------------------------- */
@@ -408,9 +491,28 @@ static char *path_id(const char *p) {
     return s;
 }
 
+/* The search arguments as one key: each present one as name=length:value. */
+static char *search_key(struct MHD_Connection *c) {
+    static const char *const names[] = {"q", "story", "entity", "source", "since", "until", "stance", "limit", "page"};
+    size_t n = 1;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = arg(c, names[i]);
+        if (v) n += strlen(names[i]) + strlen(v) + 24;
+    }
+    char *key = malloc(n), *p = key;
+    if (!key) return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = arg(c, names[i]);
+        if (v) p += sprintf(p, "%s=%zu:%s;", names[i], strlen(v), v);
+    }
+    return key;
+}
+
 static enum MHD_Result get(server *sv, struct MHD_Connection *c, const char *url) {
-    sl_engine *e = reader(sv);
-    if (!e) return send_error(c, 503, "the store cannot be opened");
+    rthread *rt = reader(sv);
+    if (!rt) return send_error(c, 503, "the store cannot be opened");
+    sl_engine *e = rt->e;
     sl_status s = SL_OK;
     json_t *out = NULL;
     if (!strcmp(url, "/api/stories")) {
@@ -461,6 +563,12 @@ static enum MHD_Result get(server *sv, struct MHD_Connection *c, const char *url
             return send_error(c, 400, "story, limit, page are positive numbers, since and until dates, stance a stance");
         q.limit = (size_t)limit;
         q.offset = (size_t)(page - 1) * (size_t)limit;
+        char *key = search_key(c);
+        const kept *k = key ? kept_get(rt, key) : NULL;
+        if (k) {
+            free(key);
+            return send_text(c, 200, "application/json; charset=utf-8", k->body, k->n, 1);
+        }
         json_t *hits = json_array();
         sl_search_totals tot;
         s = sl_search(e, &q, &tot, add_hit, hits);
@@ -471,6 +579,16 @@ static enum MHD_Result get(server *sv, struct MHD_Connection *c, const char *url
         json_object_set_new(out, "articles", json_integer((json_int_t)tot.articles));
         json_object_set_new(out, "page", json_integer(page));
         json_object_set_new(out, "limit", json_integer(limit));
+        char *body = s == SL_OK && key ? json_dumps(out, JSON_COMPACT) : NULL;
+        if (body) {
+            json_decref(out);
+            kept_put(rt, key, body, strlen(body));
+            free(key);
+            enum MHD_Result r = send_text(c, 200, "application/json; charset=utf-8", body, strlen(body), 1);
+            free(body);
+            return r;
+        }
+        free(key);
     } else if (!strcmp(url, "/api/entities")) {
         sl_entity_filter f = {0, arg(c, "type")};
         if (num_arg(c, "story", &f.story)) return send_error(c, 400, "story is a positive number");
@@ -872,7 +990,11 @@ int cmd_serve(int argc, char **argv) {
     pthread_cond_signal(&sv.wake);
     pthread_mutex_unlock(&sv.qlock);
     pthread_join(sv.claims, NULL);
-    for (size_t i = 0; i < sv.n_readers; i++) sl_close(sv.readers[i]);
+    for (size_t i = 0; i < sv.n_readers; i++) {
+        kept_clear(sv.readers[i]);
+        sl_close(sv.readers[i]->e);
+        free(sv.readers[i]);
+    }
     free(sv.readers);
     sl_close(sv.writer);
     fprintf(stderr, "storyline serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -225,6 +225,11 @@ SL_API sl_status sl_ingest_batch(sl_engine *e, const sl_article *a, size_t n, sl
 /* Commit the batch in flight.  SL_OK or SL_ESTORE. */
 SL_API sl_status sl_commit(sl_engine *e);
 
+/* A number that changes whenever another connection (another engine or
+ * process) commits to the store: what answers kept by a reader are valid
+ * for (SQLite's data_version).  -1 with no store or on error. */
+SL_API int64_t sl_data_version(sl_engine *e);
+
 /* ------------------------------------------------------------------------
  * Stored articles
  * ------------------------------------------------------------------------ */

@@ -149,6 +149,10 @@ SL_API sl_status sl_commit(sl_engine *e) {
     return s;
 }
 
+SL_API int64_t sl_data_version(sl_engine *e) {
+    return e && e->st ? store_data_version(e->st, e->err, sizeof e->err) : -1;
+}
+
 static void free_slots(sl_engine *e);
 
 SL_API void sl_close(sl_engine *e) {

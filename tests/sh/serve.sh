@@ -48,6 +48,12 @@ check "the page's policy" "default-src 'none'; script-src 'self'; connect-src 's
 check "the script" 200 "$(req "$base/app.js")"
 check "the script writes no markup" 0 "$(grep -c innerHTML b)"
 
+# Each read thread keeps its search answers while the store is unchanged:
+# asked a few times (both threads), then again after a change below.
+for _ in 1 2 3 4; do
+    check "pier, before it is written of" 0 "$(req "$base/api/search?q=pier" >/dev/null; py 'print(d["articles"])')"
+done
+
 # The write endpoint: the token, the caps.
 art='{"id":"x1","source":"evil.example","date":"2026-08-01","title":"<script>alert(1)</script> harbour","text":"The harbour master of Velmora said the new pier would open in August."}'
 check "post without a token" 401 "$(req -X POST --data-binary "$art" "$base/api/articles")"
@@ -58,7 +64,9 @@ check "post body" "1 0 0" "$(py 'print(d["stored"], d["present"], d["rejected"])
 check "post again" "0 1" "$(req -X POST "${auth[@]}" --data-binary "$art" "$base/api/articles" >/dev/null; py 'print(d["stored"], d["present"])')"
 check "markup stays text" 200 "$(req "$base/api/articles/x1")"
 check "markup title" "<script>alert(1)</script> harbour" "$(py 'print(d["title"])')"
-check "found at once" "x1" "$(req "$base/api/search?q=pier" >/dev/null; py 'print(d["hits"][0]["id"])')"
+for _ in 1 2 3 4; do
+    check "found at once" "x1" "$(req "$base/api/search?q=pier" >/dev/null; py 'print(d["hits"][0]["id"])')"
+done
 # its claims are found by the server soon after (a thread, between ingests)
 for _ in $(seq 50); do
     req "$base/api/claims?speaker=harbour%20master" >/dev/null
@@ -89,6 +97,13 @@ done
 wait $writer
 check "searches during ingest" 0 "$bad"
 check "every live article" 40 "$(req "$base/api/search?q=lighthouse&limit=100" >/dev/null; py 'print(d["articles"])')"
+# another process writes to the store: every thread's answers are new
+printf '{"id":"cli1","title":"The lighthouse","text":"A lighthouse report stored by the command line."}\n' |
+    storyline ingest -q --db s.db -
+for _ in 1 2 3 4; do
+    check "an article another process stored" 41 \
+        "$(req "$base/api/search?q=lighthouse&limit=100" >/dev/null; py 'print(d["articles"])')"
+done
 
 # Loopback unless told otherwise, and a bad address is refused.
 check "default address" "127.0.0.1:8080" "$(storyline serve --help | sed -n 's/.*(default \(127[^;]*\);.*/\1/p')"
