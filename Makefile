@@ -115,6 +115,7 @@ eval: all
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/eval_attrib.sh dev test
 
 bench: all $(BUILD)/tests/rss
+	scripts/deps.sh --bench
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ingest.sh
 	BUILD=$(BUILD) bench/stories.sh $(BUILD)/bench/articles-500mb.jsonl "10000 100000 159904"
 	BUILD=$(BUILD) SHARED=$(SHARED) bench/ner.sh

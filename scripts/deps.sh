@@ -6,6 +6,7 @@
 #   scripts/deps.sh --check    only say what is missing (exit 1 if anything)
 #   scripts/deps.sh --browser  also what the browser test needs (chromium,
 #                              node and npm; then: cd tests/browser && npm ci)
+#   scripts/deps.sh --bench    also what make bench needs (wrk)
 set -eu
 
 # package: what it provides (checked by dpkg status)
@@ -15,6 +16,10 @@ if [ "${1:-}" = "--browser" ]; then
     PACKAGES="$PACKAGES chromium nodejs"
     # some builds of nodejs carry npm; Debian's has it apart
     command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+    shift
+fi
+if [ "${1:-}" = "--bench" ]; then
+    PACKAGES="$PACKAGES wrk"
     shift
 fi
 
