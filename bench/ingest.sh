@@ -14,6 +14,7 @@ set -euo pipefail
 TARGET_MB=${1:-500}
 SL=$BUILD/storyline
 RSS=$BUILD/tests/rss
+[ -x "$RSS" ] || { echo "bench: $RSS is missing (make bench builds it)" >&2; exit 1; }
 OUT=$BUILD/bench
 mkdir -p "$OUT"
 

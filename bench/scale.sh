@@ -23,6 +23,7 @@ SIZES=${2:-10000 100000 1000000}
 SHARED=${SHARED:-$ROOT/../shared}
 SL=$BUILD/storyline
 RSS=$BUILD/tests/rss
+[ -x "$RSS" ] || { echo "bench: $RSS is missing (make bench builds it)" >&2; exit 1; }
 LAT=$BUILD/tests/check_latency
 WORK=$BUILD/bench/scale
 mkdir -p "$WORK"

@@ -19,6 +19,7 @@ IN=${1:?usage: bench/stories.sh FILE.jsonl [SIZES]}
 SIZES=${2:-10000 100000}
 SL=$BUILD/storyline
 RSS=$BUILD/tests/rss
+[ -x "$RSS" ] || { echo "bench: $RSS is missing (make bench builds it)" >&2; exit 1; }
 WORK=$BUILD/bench/stories
 mkdir -p "$WORK"
 measure() { "$RSS" "$@" 2>&1 >/dev/null | sed -n 's/^rss: wall \([0-9.]*\) s  user \([0-9.]*\) s  sys \([0-9.]*\) s  peak \([0-9]*\) KiB.*/\1 \2 \3 \4/p'; }
