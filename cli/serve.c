@@ -102,23 +102,30 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, cons
     return ok;
 }
 
-/* j as the body (taken: freed here). */
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j) {
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!s) return send_text(c, 500, "application/json", "{\"error\":\"out of memory\"}", 25, 0);
+#define JSON_TYPE "application/json; charset=utf-8"
+
+/* s, JSON made by json_dumps, as the body (taken: freed by MHD). */
+static enum MHD_Result send_dumped(struct MHD_Connection *c, unsigned status, char *s) {
     size_t n = strlen(s);
     struct MHD_Response *r = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(s);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Content-Type", JSON_TYPE);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Cache-Control", "no-store");
     enum MHD_Result ok = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ok;
+}
+
+/* j as the body (taken: freed here). */
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j) {
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) return send_text(c, 500, "application/json", "{\"error\":\"out of memory\"}", 25, 0);
+    return send_dumped(c, status, s);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg) {
@@ -567,7 +574,7 @@ static enum MHD_Result get(server *sv, struct MHD_Connection *c, const char *url
         const kept *k = key ? kept_get(rt, key) : NULL;
         if (k) {
             free(key);
-            return send_text(c, 200, "application/json; charset=utf-8", k->body, k->n, 1);
+            return send_text(c, 200, JSON_TYPE, k->body, k->n, 1);
         }
         json_t *hits = json_array();
         sl_search_totals tot;
@@ -584,9 +591,7 @@ static enum MHD_Result get(server *sv, struct MHD_Connection *c, const char *url
             json_decref(out);
             kept_put(rt, key, body, strlen(body));
             free(key);
-            enum MHD_Result r = send_text(c, 200, "application/json; charset=utf-8", body, strlen(body), 1);
-            free(body);
-            return r;
+            return send_dumped(c, 200, body);
         }
         free(key);
     } else if (!strcmp(url, "/api/entities")) {

@@ -50,7 +50,7 @@ static const char *const sql[C_N] = {
                " WHERE article = ?1 AND NOT coalesce(spans GLOB '[SCT]*', 0)",
 };
 
-static int count_row(void *ud, sqlite3_stmt *s);
+static int int_row(void *ud, sqlite3_stmt *s);
 
 static sqlite3_stmt *q(store *st, int i, char *err, size_t errlen) {
     return store_prepared(st, &st->cst[i], sql[i], err, errlen);
@@ -101,7 +101,7 @@ int64_t store_claims_original(store *st, int64_t article, char *err, size_t errl
     int64_t n = 0;
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, article);
-    if (rows(st, s, count_row, &n, err, errlen, "looking for an analysed original") != SL_OK) return -1;
+    if (rows(st, s, int_row, &n, err, errlen, "looking for an analysed original") != SL_OK) return -1;
     return n;
 }
 
@@ -121,7 +121,8 @@ sl_status store_claims_clear(store *st, char *err, size_t errlen) {
     return s == SL_OK ? store_step_done(st, b, err, errlen, "forgetting claims") : s;
 }
 
-static int count_row(void *ud, sqlite3_stmt *s) {
+/* The row's first column as an integer, into *ud. */
+static int int_row(void *ud, sqlite3_stmt *s) {
     *(int64_t *)ud = sqlite3_column_int64(s, 0);
     return 0;
 }
@@ -130,7 +131,7 @@ int64_t store_claims_todo_count(store *st, int64_t story, char *err, size_t errl
     sqlite3_stmt *s = q(st, story > 0 ? C_TODO_COUNT_STORY : C_TODO_COUNT, err, errlen);
     int64_t n = 0;
     if (s && story > 0) sqlite3_bind_int64(s, 3, story);
-    if (!s || rows(st, s, count_row, &n, err, errlen, "counting articles to analyse") != SL_OK) return -1;
+    if (!s || rows(st, s, int_row, &n, err, errlen, "counting articles to analyse") != SL_OK) return -1;
     return n;
 }
 
@@ -214,6 +215,6 @@ int64_t store_demonym_of(store *st, int64_t entity, char *err, size_t errlen) {
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, entity);
     int64_t id = 0;
-    if (rows(st, s, count_row, &id, err, errlen, "reading a demonym's country") != SL_OK) return -1;
+    if (rows(st, s, int_row, &id, err, errlen, "reading a demonym's country") != SL_OK) return -1;
     return id;
 }

@@ -392,6 +392,15 @@ static found check_text(sl_engine *e, const char *text) {
     return f;
 }
 
+/* check_text of text with five letters at `at` made "zzzzz": a near copy. */
+static found check_edited(sl_engine *e, const char *text, size_t at) {
+    char *copy = strdup(text);
+    memcpy(copy + at, "zzzzz", 5);
+    found f = check_text(e, copy);
+    free(copy);
+    return f;
+}
+
 /* Past the first merge of the recent postings into the buckets (8,192
  * articles), copies of merged and of recent articles are found, again
  * after the store is opened anew, and not after their original goes. */
@@ -417,13 +426,10 @@ static void store_index_across_merge(void **state) {
     assert_int_equal(sl_commit(e), SL_OK);
     for (int reopen = 0; reopen < 2; reopen++) {
         /* orig was merged: an edited copy of it is near */
-        char *copy = strdup(orig);
-        memcpy(copy + 100, "zzzzz", 5);
-        found f = check_text(e, copy);
+        found f = check_edited(e, orig, 100);
         assert_int_equal(f.n, 1);
         assert_string_equal(f.id, "orig");
         assert_int_equal(f.kind, SL_DUP_NEAR);
-        free(copy);
         /* a recent one, still in the recent tier */
         char *t = words_text(1000 + N - 5, 120);
         f = check_text(e, t);
@@ -526,14 +532,12 @@ static void copy_of_removed_article_is_indexed(void **state) {
         if (round == 0) assert_int_equal(sl_remove(e, "r0-3"), SL_OK);
     }
     assert_int_equal(errors, 0);
-    char *copy = strdup(orig);
-    memcpy(copy + 50, "zzzzz", 5);
-    found f = check_text(e, copy);
+    found f = check_edited(e, orig, 50);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.id, "r1-5");
     assert_int_equal(f.kind, SL_DUP_NEAR);
     sl_close(e);
-    free(copy), free(orig);
+    free(orig);
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 8; i++) free(other[round][i]);
     char cmd[128];
