@@ -82,14 +82,14 @@ sl_status claims_tokens(sl_engine *e, const char *text, size_t len, const at_tok
         c->cap = nc;
     }
     for (size_t i = 0; i < m; i++) {
-        const ner_tok *k = &e->ner_tok[i];
-        int para = i == 0 || line_break_between(text, e->ner_span[i - 1].end, e->ner_span[i].start);
+        const ner_tok *k = &e->nr.tok[i];
+        int para = i == 0 || line_break_between(text, e->nr.span[i - 1].end, e->nr.span[i].start);
         const ner_lex *x = ner_lookup(&e->ner->lex, ner_word_key(k->s, k->n));
-        c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->ner_tags[i],
+        c->tok[i] = (at_tok){k->s, k->n, (uint8_t)(k->first || para), (uint8_t)para, e->nr.tags[i],
                              x ? x->coarse : 0, x ? x->cluster : 0};
     }
     *tok = c->tok;
-    *span = e->ner_span;
+    *span = e->nr.span;
     *n = m;
     return SL_OK;
 }

@@ -178,7 +178,10 @@ SL_API void sl_close(sl_engine *e) {
     entities_free(e);
     claims_free(e);
     entityidx_free(e);
-    for (unsigned w = 0; w < 64; w++) terms_free(e->wterms[w]);
+    for (unsigned w = 0; w < 64; w++) {
+        terms_free(e->wterms[w]);
+        ner_room_free(&e->wroom[w]);
+    }
     buf_free(&e->tblob);
     free_slots(e);
     free(e);
@@ -432,8 +435,12 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
     const sl_mention *ment;
+    ner_room own = sl->e->nr; /* none: the worker's room for the tagger */
+    sl->e->nr = r->e->wroom[w];
     sl->st = entities_in(sl->e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
                          &sl->n_refs);
+    r->e->wroom[w] = sl->e->nr;
+    sl->e->nr = own;
     if (sl->st == SL_OK) sl->st = entityidx_local(sl->e, c->text.p, ment, sl->n_refs, &sl->refs);
     if (sl->st != SL_OK) return;
     if (!sl->refs) sl->refs = no_refs; /* none, and looked for */

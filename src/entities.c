@@ -28,17 +28,17 @@ static sl_status ready(sl_engine *e, size_t n) {
         if (!(e->ner = path ? from_file(path, msg, sizeof msg) : ner_default(msg, sizeof msg)))
             return engine_err(e, SL_EMODEL, "%s: %s", path ? path : "the built-in NER model", msg);
     }
-    if (!e->ner_s && !(e->ner_s = calloc(1, sizeof *e->ner_s))) return engine_err(e, SL_ENOMEM, "out of memory");
-    if (n > e->cap_ner) {
+    if (!e->nr.s && !(e->nr.s = calloc(1, sizeof *e->nr.s))) return engine_err(e, SL_ENOMEM, "out of memory");
+    if (n > e->nr.cap) {
         size_t nc = n * 2;
-        uint8_t *t = realloc(e->ner_tags, nc);
-        if (t) e->ner_tags = t;
-        ner_tok *k = realloc(e->ner_tok, nc * sizeof *k);
-        if (k) e->ner_tok = k;
-        sl_span *sp = realloc(e->ner_span, nc * sizeof *sp);
-        if (sp) e->ner_span = sp;
+        uint8_t *t = realloc(e->nr.tags, nc);
+        if (t) e->nr.tags = t;
+        ner_tok *k = realloc(e->nr.tok, nc * sizeof *k);
+        if (k) e->nr.tok = k;
+        sl_span *sp = realloc(e->nr.span, nc * sizeof *sp);
+        if (sp) e->nr.span = sp;
         if (!t || !k || !sp) return engine_err(e, SL_ENOMEM, "out of memory");
-        e->cap_ner = nc;
+        e->nr.cap = nc;
     }
     return SL_OK;
 }
@@ -48,9 +48,9 @@ SL_API sl_status sl_tag_tokens(sl_engine *e, const char *const *tok, const size_
     sl_status s = ready(e, n);
     if (s != SL_OK) return s;
     for (size_t i = 0; i < n; i++)
-        e->ner_tok[i] = (ner_tok){tok[i], (uint32_t)len[i], i == 0 || (first && first[i])};
-    if (ner_tag(e->ner, e->ner_s, e->ner_tok, n, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) tags[i] = ner_tag_names[e->ner_tags[i]];
+        e->nr.tok[i] = (ner_tok){tok[i], (uint32_t)len[i], i == 0 || (first && first[i])};
+    if (ner_tag(e->ner, e->nr.s, e->nr.tok, n, e->nr.tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) tags[i] = ner_tag_names[e->nr.tags[i]];
     return SL_OK;
 }
 
@@ -64,20 +64,20 @@ static size_t possessive(const char *w, size_t n) {
 }
 
 /* The tokens of one sentence, tk[0, n) of text, onto the document being
- * gathered in e->ner_tok (*m of them so far).  The tagger learnt from
+ * gathered in e->nr.tok (*m of them so far).  The tagger learnt from
  * tokens that split a possessive off ("China 's"), so a word's 's is a
  * token of its own here, and no part of a mention. */
 static sl_status add_sentence(sl_engine *e, const char *text, const sl_token *tk, size_t n, size_t *m) {
     sl_status s = ready(e, *m + 2 * n);
     if (s != SL_OK) return s;
-    sl_span *at = e->ner_span;
+    sl_span *at = e->nr.span;
     for (size_t i = 0; i < n; i++) {
         const char *w = text + tk[i].start;
         size_t len = tk[i].end - tk[i].start, p = possessive(w, len);
-        e->ner_tok[*m] = (ner_tok){w, (uint32_t)(len - p), i == 0};
+        e->nr.tok[*m] = (ner_tok){w, (uint32_t)(len - p), i == 0};
         at[(*m)++] = (sl_span){tk[i].start, tk[i].end - p};
         if (p) {
-            e->ner_tok[*m] = (ner_tok){"'s", 2, 0};
+            e->nr.tok[*m] = (ner_tok){"'s", 2, 0};
             at[(*m)++] = (sl_span){tk[i].end - p, tk[i].end};
         }
     }
@@ -105,18 +105,18 @@ static int b_tag(const char *type) {
 /* Tag tokens [i, j) as a name of the type the data lists for their text,
  * if it lists one: 1 if so, 0 if not, -1 when memory runs out. */
 static int retag_listed(sl_engine *e, const char *text, size_t i, size_t j) {
-    const sl_span *at = e->ner_span;
+    const sl_span *at = e->nr.span;
     const char *type;
     if (canon_key(e->canon, text + at[i].start, at[j - 1].end - at[i].start, &e->ekey)) return -1;
     if (!canon_entity(e->canon, e->ekey.p, &type)) return 0;
-    for (size_t k = i; k < j; k++) e->ner_tags[k] = (uint8_t)(b_tag(type) + (k > i));
+    for (size_t k = i; k < j; k++) e->nr.tags[k] = (uint8_t)(b_tag(type) + (k > i));
     return 1;
 }
 
 static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
     sl_status s = entityidx_load(e);
     if (s != SL_OK) return s;
-    const uint8_t *tg = e->ner_tags;
+    const uint8_t *tg = e->nr.tags;
     for (size_t i = 0; i < m; i++) {
         size_t j = i + 1;
         int r = 0;
@@ -126,7 +126,7 @@ static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
         } else { /* the longest run of capitalised words that the data lists */
             size_t run = 0;
             while (run < ALIAS_WORDS && i + run < m && tg[i + run] == NER_O &&
-                   capitalised(&e->ner_tok[i + run]) && (run == 0 || !e->ner_tok[i + run].first))
+                   capitalised(&e->nr.tok[i + run]) && (run == 0 || !e->nr.tok[i + run].first))
                 run++;
             for (j = i + run; j > i && !(r = retag_listed(e, text, i, j)); j--) {}
             if (!r) j = i + (run ? run : 1); /* none listed: on past the run */
@@ -141,7 +141,7 @@ static sl_status alias_names(sl_engine *e, const char *text, size_t m) {
  * alias data's names. */
 static sl_status tag_gathered(sl_engine *e, const char *text, size_t m) {
     if (!m) return SL_OK;
-    if (ner_tag(e->ner, e->ner_s, e->ner_tok, m, e->ner_tags)) return engine_err(e, SL_ENOMEM, "out of memory");
+    if (ner_tag(e->ner, e->nr.s, e->nr.tok, m, e->nr.tags)) return engine_err(e, SL_ENOMEM, "out of memory");
     return alias_names(e, text, m);
 }
 
@@ -149,13 +149,13 @@ static sl_status tag_gathered(sl_engine *e, const char *text, size_t m) {
  * number into *count. */
 static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count) {
     *count = 0;
-    const uint8_t *tg = e->ner_tags;
-    const sl_span *at = e->ner_span;
+    const uint8_t *tg = e->nr.tags;
+    const sl_span *at = e->nr.span;
     for (size_t i = 0; i < m; i++) {
         if (tg[i] == NER_O) continue;
         int type = (tg[i] + 1) / 2;
         size_t j = i + 1;
-        while (j < m && !e->ner_tok[j].first && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
+        while (j < m && !e->nr.tok[j].first && tg[j] == (uint8_t)(2 * type)) j++; /* its I- tags */
         if (array_grow((void **)&e->mentions, &e->cap_mentions, *count + 1, sizeof *e->mentions))
             return engine_err(e, SL_ENOMEM, "out of memory");
         e->mentions[(*count)++] = (sl_mention){at[i].start, at[j - 1].end, type_names[type - 1]};
@@ -165,15 +165,15 @@ static sl_status mentions_of_tags(sl_engine *e, size_t m, size_t *count) {
 }
 
 /* The tagger's room for a document is some 230 bytes a token, and every
- * cleaning slot has its own: after a long article it is given back, so
+ * batch worker has its own: after a long article it is given back, so
  * that memory stays what usual articles need. */
 #define KEEP_TOKENS 4096
 static void shrink(sl_engine *e) {
-    if (e->cap_ner <= 2 * KEEP_TOKENS && (!e->ner_s || e->ner_s->cap <= 2 * KEEP_TOKENS)) return;
-    if (e->ner_s) ner_scratch_free(e->ner_s);
-    free(e->ner_tags), free(e->ner_tok), free(e->ner_span);
-    e->ner_tags = NULL, e->ner_tok = NULL, e->ner_span = NULL;
-    e->cap_ner = 0;
+    if (e->nr.cap <= 2 * KEEP_TOKENS && (!e->nr.s || e->nr.s->cap <= 2 * KEEP_TOKENS)) return;
+    if (e->nr.s) ner_scratch_free(e->nr.s);
+    free(e->nr.tags), free(e->nr.tok), free(e->nr.span);
+    e->nr.tags = NULL, e->nr.tok = NULL, e->nr.span = NULL;
+    e->nr.cap = 0;
 }
 
 sl_status entities_in(sl_engine *e, const char *text, const sl_span *sent, size_t n_sent,
@@ -232,19 +232,20 @@ SL_API sl_status sl_entities_of(sl_engine *e, const char *text, size_t len, cons
     return s;
 }
 
+void ner_room_free(ner_room *r) {
+    if (r->s) ner_scratch_free(r->s);
+    free(r->s);
+    free(r->tags);
+    free(r->tok);
+    free(r->span);
+    *r = (ner_room){0};
+}
+
 void entities_free(sl_engine *e) {
     ner_free(e->ner);
     e->ner = NULL;
-    if (e->ner_s) ner_scratch_free(e->ner_s);
-    free(e->ner_s);
-    e->ner_s = NULL;
-    free(e->ner_tags);
-    free(e->ner_tok);
-    free(e->ner_span);
+    ner_room_free(&e->nr);
     free(e->mentions);
-    e->ner_tags = NULL;
-    e->ner_tok = NULL;
-    e->ner_span = NULL;
     e->mentions = NULL;
-    e->cap_ner = e->cap_mentions = 0;
+    e->cap_mentions = 0;
 }
