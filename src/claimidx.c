@@ -243,10 +243,14 @@ SL_API sl_status sl_claims_update(sl_engine *e, int64_t story,
             (s = store_commit(e->st, e->err, sizeof e->err)) != SL_OK)
             return s;
     }
-    if ((total = store_claims_todo_count(e->st, story, e->err, sizeof e->err)) < 0) return SL_ESTORE;
+    /* all articles: from where the last run stopped, so that a server
+     * finding the claims of what it ingests a batch at a time does not
+     * read every stored article again for each batch */
+    int64_t after = 0;
+    if (story <= 0 && (after = store_claims_upto(e->st, e->err, sizeof e->err)) < 0) return SL_ESTORE;
+    if ((total = store_claims_todo_count(e->st, story, after, e->err, sizeof e->err)) < 0) return SL_ESTORE;
     analyser a = {.e = e};
     size_t done = 0;
-    int64_t after = 0;
     while (s == SL_OK && done < (size_t)total) {
         a.n = 0;
         buf_reset(&a.text);
@@ -258,6 +262,7 @@ SL_API sl_status sl_claims_update(sl_engine *e, int64_t story,
         if (!a.n) break;
         if ((s = store_begin(e->st, e->err, sizeof e->err)) != SL_OK) break;
         for (size_t i = 0; i < a.n && s == SL_OK; i++) s = analyse_article(&a, i);
+        if (s == SL_OK && story <= 0) s = store_claims_upto_set(e->st, a.seq[a.n - 1], e->err, sizeof e->err);
         if (s != SL_OK) break;
         if ((s = store_commit(e->st, e->err, sizeof e->err)) != SL_OK) break;
         after = a.seq[a.n - 1];

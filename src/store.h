@@ -294,9 +294,13 @@ int64_t store_claims_original(store *st, int64_t article, char *err, size_t errl
 sl_status store_claims_copy(store *st, int64_t from, int64_t to, int64_t n, char *err, size_t errlen);
 /* Forget every claim (the tagger changed: they are found again). */
 sl_status store_claims_clear(store *st, char *err, size_t errlen);
-/* Articles not analysed yet (of story when > 0): their number, or -1
- * on error. */
-int64_t store_claims_todo_count(store *st, int64_t story, char *err, size_t errlen);
+/* Articles not analysed yet (of story when > 0, else after seq `after`):
+ * their number, or -1 on error. */
+int64_t store_claims_todo_count(store *st, int64_t story, int64_t after, char *err, size_t errlen);
+/* The seq up to which every article is analysed (0: none known), or -1;
+ * and setting it, in the transaction that stores their claims. */
+int64_t store_claims_upto(store *st, char *err, size_t errlen);
+sl_status store_claims_upto_set(store *st, int64_t seq, char *err, size_t errlen);
 /* Up to limit of them after seq `after`, in ingest order, with their
  * clean text and title (may be NULL).  cb returns non-zero to stop. */
 sl_status store_claims_todo(store *st, int64_t story, int64_t after, int limit,

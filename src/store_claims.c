@@ -2,13 +2,14 @@
  * store_claims.c - claims in the store: who said what in each article,
  * and which articles were analysed (schema in store.c, migration 6 -> 7).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
 #include "store_int.h"
 
-enum { C_PUT, C_DONE, C_CLEAR, C_CLEAR_DONE, C_TODO_COUNT, C_TODO, C_TODO_COUNT_STORY, C_TODO_STORY, C_EACH,
-       C_EACH_STORY, C_MENTIONS, C_DEMONYM, C_ORIGINAL, C_COPY, C_N };
+enum { C_PUT, C_DONE, C_CLEAR, C_CLEAR_DONE, C_TODO_COUNT, C_TODO_COUNT_AFTER, C_TODO, C_TODO_COUNT_STORY,
+       C_TODO_STORY, C_EACH, C_EACH_STORY, C_MENTIONS, C_DEMONYM, C_ORIGINAL, C_COPY, C_UPTO, C_N };
 _Static_assert(C_N <= STORE_CLM_STMT, "store_int.h: STORE_CLM_STMT");
 
 #define NOT_DONE " NOT EXISTS (SELECT 1 FROM claims_done d WHERE d.article = a.seq)"
@@ -27,7 +28,10 @@ static const char *const sql[C_N] = {
     [C_DONE] = "INSERT INTO claims_done(article) VALUES(?1) ON CONFLICT(article) DO NOTHING",
     [C_CLEAR] = "DELETE FROM claims",
     [C_CLEAR_DONE] = "DELETE FROM claims_done",
+    /* all of them: the seqs from an index (no text is read); those after
+     * ?1, from the table's rows after it, new articles only */
     [C_TODO_COUNT] = "SELECT count(*) FROM articles a WHERE" NOT_DONE,
+    [C_TODO_COUNT_AFTER] = "SELECT count(*) FROM articles a WHERE a.seq > ?1 AND" NOT_DONE,
     [C_TODO] = "SELECT a.seq, a.text, a.title FROM articles a WHERE" NOT_DONE " AND a.seq > ?1 ORDER BY a.seq LIMIT ?2",
     [C_TODO_COUNT_STORY] = "SELECT count(*)" IN_STORY NOT_DONE,
     [C_TODO_STORY] = "SELECT a.seq, a.text, a.title" IN_STORY NOT_DONE " AND a.seq > ?1 ORDER BY a.seq LIMIT ?2",
@@ -41,6 +45,12 @@ static const char *const sql[C_N] = {
     [C_ORIGINAL] = "SELECT o.seq FROM articles a JOIN articles o ON o.hash = a.hash AND o.seq < a.seq"
                    " JOIN claims_done d ON d.article = o.seq WHERE a.seq = ?1 AND o.text = a.text"
                    " ORDER BY o.seq LIMIT 1",
+    /* meta 'claims_upto': every article up to it is analysed.  It holds
+     * while that article's claims_done row does: a removal takes the row
+     * (a new article could take a removed one's seq), and so does a new
+     * tagger (store_claims_clear); a new article's seq is higher. */
+    [C_UPTO] = "SELECT d.article FROM meta m JOIN claims_done d ON d.article = CAST(m.value AS INTEGER)"
+               " WHERE m.key = 'claims_upto'",
     /* its text's claims (not its title's: spans in capitals), numbered on
      * from ?3 */
     [C_COPY] = "INSERT INTO claims(article, n, speaker, entity, source, cue, stance, negated, direct,"
@@ -127,12 +137,26 @@ static int int_row(void *ud, sqlite3_stmt *s) {
     return 0;
 }
 
-int64_t store_claims_todo_count(store *st, int64_t story, char *err, size_t errlen) {
-    sqlite3_stmt *s = q(st, story > 0 ? C_TODO_COUNT_STORY : C_TODO_COUNT, err, errlen);
+int64_t store_claims_todo_count(store *st, int64_t story, int64_t after, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, story > 0 ? C_TODO_COUNT_STORY : after > 0 ? C_TODO_COUNT_AFTER : C_TODO_COUNT, err, errlen);
     int64_t n = 0;
     if (s && story > 0) sqlite3_bind_int64(s, 3, story);
+    if (s && story <= 0 && after > 0) sqlite3_bind_int64(s, 1, after);
     if (!s || rows(st, s, int_row, &n, err, errlen, "counting articles to analyse") != SL_OK) return -1;
     return n;
+}
+
+int64_t store_claims_upto(store *st, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, C_UPTO, err, errlen);
+    int64_t n = 0;
+    if (!s || rows(st, s, int_row, &n, err, errlen, "reading how far claims are found") != SL_OK) return -1;
+    return n;
+}
+
+sl_status store_claims_upto_set(store *st, int64_t seq, char *err, size_t errlen) {
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)seq);
+    return store_meta_set(st, "claims_upto", v, err, errlen);
 }
 
 typedef struct todo_ctx {

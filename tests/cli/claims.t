@@ -107,3 +107,18 @@ $ python3 -c 'import sqlite3; d = sqlite3.connect("cp.db"); q = "select c.n, c.c
   ('denies', 'deny', 'it damaged Lakeford bridge') S True 3
 $ python3 -c 'import re, sqlite3; d = sqlite3.connect("cp.db"); t, = d.execute("select text from articles where id = ?", ("b1-plain",)).fetchone(); cs = d.execute("select c.content, c.spans from claims c join articles a on a.seq = c.article where a.id = ? and c.spans glob ?", ("b1-plain", "[sct]*")).fetchall(); print(len(cs), all(" ... ".join(t[int(a):int(b)] for a, b in re.findall(r"t (\d+)-(\d+)", s)) == c for c, s in cs), any(chr(34) in c for c, s in cs))'
   2 True True
+
+# Claims are found on from where the last run stopped (meta claims_upto),
+# not by reading every stored article again; with the article it stopped
+# at removed, the next run starts from the first and misses nothing.
+$ storyline ingest -q --db u.db bridge.jsonl
+$ storyline claims --db u.db > /dev/null
+$ python3 -c 'import sqlite3; d = sqlite3.connect("u.db"); print(d.execute("select value from meta where key = ?", ("claims_upto",)).fetchone()[0], d.execute("select max(seq) from articles").fetchone()[0])'
+  3 3
+$ storyline rm --db u.db b3
+  removed b3
+$ printf '%s\n' '{"id":"b4","source":"west.example","date":"2026-03-05","title":"Ferry to run while bridge is shut","text":"Lakeford will run a ferry across the river while the Elm Street bridge is closed, Mayor Anna Kessler said on Thursday."}' | storyline ingest -q --db u.db -
+$ python3 -c 'import sqlite3; d = sqlite3.connect("u.db"); print(d.execute("select seq from articles where id = ?", ("b4",)).fetchone()[0])'
+  4
+$ storyline claims --db u.db --json | python3 -c 'import json,sys; print(sorted({c["article"] for c in map(json.loads, sys.stdin)}))'
+  ['b1', 'b2', 'b4']
