@@ -23,7 +23,12 @@ struct store {
     sqlite3_stmt *cst[STORE_CLM_STMT];
     int in_tx;
     char *path;
+    struct search_map *smap; /* store_search.c's, made on first use */
+    unsigned searched;       /* searches made on this connection */
 };
+
+typedef struct search_map search_map;
+void store_search_map_free(store *st);
 
 /* The message "what: sqlite's error" into err; SL_ESTORE. */
 sl_status store_fail(store *st, char *err, size_t errlen, const char *what);

@@ -329,6 +329,78 @@ static void reader_skips_overlong_line(void **state) {
     sl_reader_close(r);
 }
 
+/* A page of hits as one line: "groups articles|id[copy,...] story ..." */
+typedef struct page {
+    char s[1024];
+} page;
+
+static int on_hit(void *ud, const sl_search_hit *h) {
+    page *p = ud;
+    size_t n = strlen(p->s);
+    n += (size_t)snprintf(p->s + n, sizeof p->s - n, "%s[", h->id);
+    for (size_t i = 0; i < h->n_copies; i++)
+        n += (size_t)snprintf(p->s + n, sizeof p->s - n, "%s%s", i ? "," : "", h->copies[i]);
+    snprintf(p->s + n, sizeof p->s - n, "] %lld ", (long long)h->story);
+    return 0;
+}
+
+static page search_page(sl_engine *e, const char *text, int64_t story) {
+    page p = {{0}};
+    sl_search_query q = {.text = text, .story = story};
+    sl_search_totals t;
+    int n = snprintf(p.s, sizeof p.s, "%zu %zu|", (size_t)0, (size_t)0);
+    assert_int_equal(sl_search(e, &q, &t, on_hit, &p), SL_OK);
+    char head[64];
+    int m = snprintf(head, sizeof head, "%zu %zu|", t.groups, t.articles);
+    memmove(p.s + m, p.s + n, strlen(p.s + n) + 1);
+    memcpy(p.s, head, (size_t)m);
+    return p;
+}
+
+/* From its second search on, a connection finds groups, stories and
+ * copies in memory (store_search.c's map) instead of in SQL: the pages
+ * are the same as a first search's, and the map follows the store's own
+ * writes (an exact copy found only through its original's text). */
+static void search_map_agrees(void **state) {
+    fix *f = *state;
+    sl_engine *e = open_db(f->db);
+    const char *lighthouse = "The harbour lighthouse at Ostervik was relit on Tuesday after two years dark.\n"
+                             "Volunteers raised the money for a new lamp and a keeper's cottage roof.";
+    sl_article a[4] = {art("l1", lighthouse), art("l2", lighthouse),
+                       art("f1", "A harbour ferry began a winter timetable with four crossings a day.\n"
+                                 "The operator said fuel prices set the new fares."),
+                       art("x1", "Rain is expected across the valley for the rest of the week.")};
+    a[0].title = "Ostervik light shines again";
+    a[1].title = "Old lamp relit"; /* an exact copy: its title holds no "harbour" */
+    a[2].title = "Ferry timetable";
+    a[0].date = a[1].date = a[2].date = a[3].date = "2026-01-05";
+    sl_outcome out;
+    for (int i = 0; i < 4; i++) assert_int_equal(sl_ingest(e, &a[i], &out), SL_OK);
+    assert_int_equal(sl_commit(e), SL_OK);
+    page first = search_page(e, "harbour", 0), again = search_page(e, "harbour", 0);
+    assert_string_equal(first.s, again.s);
+    assert_non_null(strstr(again.s, "2 3|"));  /* two groups, three articles */
+    assert_non_null(strstr(again.s, "[l2]")); /* the copy folded under l1 */
+    int64_t story = strtoll(strstr(again.s, "[l2] ") + 5, NULL, 10);
+    assert_true(story > 0);
+    page in_story = search_page(e, "harbour", story);
+    assert_non_null(strstr(in_story.s, "1 2|"));
+    /* another copy, stored by this connection: the map is made again */
+    sl_article c = art("l3", lighthouse);
+    c.title = "Keeper's cottage";
+    c.date = "2026-01-06";
+    assert_int_equal(sl_ingest(e, &c, &out), SL_OK);
+    assert_int_equal(sl_commit(e), SL_OK);
+    page now = search_page(e, "harbour", 0);
+    sl_engine *fresh = open_db(f->db); /* its first search: in SQL */
+    page sql = search_page(fresh, "harbour", 0), sql_story = search_page(fresh, "harbour", story);
+    assert_string_equal(now.s, sql.s);
+    assert_non_null(strstr(now.s, "2 4|"));
+    assert_string_equal(search_page(e, "harbour", story).s, sql_story.s);
+    sl_close(fresh);
+    sl_close(e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(ingest_get_and_reingest, setup, teardown),
@@ -342,6 +414,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(reader_walks_tree_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_reports_and_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_skips_overlong_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_map_agrees, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
