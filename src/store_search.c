@@ -76,8 +76,9 @@ static int add_match(match **m, size_t *k, size_t *cap, match x) {
  * 25 of 28 ms for the 6,690 articles matching "trump" (19,557 with their
  * copies) on the 120,000-article bench store, where FTS5 and bm25 take
  * 3.  Made again when the store has changed since (data_version says
- * other connections committed, total_changes that this one wrote): two
- * scans of narrow rows, about 40 ms for those 120,000 articles. */
+ * other connections committed, total_changes that this one wrote) and a
+ * search needs it (map_for): two scans of narrow rows, about 40 ms for
+ * those 120,000 articles. */
 struct search_map {
     int64_t version, changes; /* when it was made */
     size_t n;                 /* it knows seqs [0, n) */
@@ -161,22 +162,23 @@ static sl_status map_fill(store *st, search_map *m, char *err, size_t errlen) {
     return r;
 }
 
-/* The map, made again if the store changed; NULL after saying why. */
-static search_map *the_map(store *st, char *err, size_t errlen) {
-    int64_t v = store_data_version(st, err, errlen), c = (int64_t)sqlite3_total_changes64(st->db);
-    if (v < 0) return NULL;
-    search_map *m = st->smap;
-    if (m && m->version == v && m->changes == c) return m;
+/* Whether the map is of the store as it is now. */
+static int map_fresh(store *st, const search_map *m, int64_t *version, char *err, size_t errlen) {
+    *version = store_data_version(st, err, errlen);
+    return m && *version >= 0 && m->version == *version && m->changes == (int64_t)sqlite3_total_changes64(st->db);
+}
+
+/* The map made again; NULL after saying why in err, or with err empty
+ * when the store is too large for it (copies are counted in 32 bits). */
+static search_map *map_make(store *st, int64_t version, char *err, size_t errlen) {
     store_search_map_free(st);
+    *err = '\0';
     int64_t top = store_max_seq(st, err, errlen);
-    if (top < 0) return NULL;
-    if ((uint64_t)top >= UINT32_MAX) { /* copies are counted in 32 bits */
-        snprintf(err, errlen, "search: too many articles for the search map");
-        return NULL;
-    }
-    if (!(m = calloc(1, sizeof *m))) goto oom;
+    if (top < 0 || (uint64_t)top >= UINT32_MAX) return NULL;
+    search_map *m = calloc(1, sizeof *m);
+    if (!m) goto oom;
     st->smap = m;
-    m->version = v, m->changes = c, m->n = (size_t)top + 1;
+    m->version = version, m->changes = (int64_t)sqlite3_total_changes64(st->db), m->n = (size_t)top + 1;
     if (!(m->grp = calloc(m->n, sizeof *m->grp)) || !(m->story = calloc(m->n, sizeof *m->story)) ||
         !(m->cstart = calloc(m->n + 1, sizeof *m->cstart)))
         goto oom;
@@ -191,13 +193,37 @@ oom:
     return NULL;
 }
 
+/* The map for this search, or NULL (err empty) when SQL should find the
+ * groups instead: on a connection's first search (a command that
+ * searches once would make it for one search), and, once the store has
+ * changed, for a query matching few articles: making the map costs about
+ * a third of a microsecond an article stored, the SQL about five a
+ * match, so a server taking new articles all the time makes it again
+ * only for searches that gain from it. */
+static search_map *map_for(store *st, const store_query *q, char *err, size_t errlen) {
+    *err = '\0';
+    if (st->searched++ == 0) return NULL;
+    int64_t v;
+    if (map_fresh(st, st->smap, &v, err, errlen)) return st->smap;
+    if (v < 0) return NULL;
+    sqlite3_stmt *s = prep(st, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1", err, errlen);
+    if (!s) return NULL;
+    sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    int64_t top = n >= 0 ? store_max_seq(st, err, errlen) : -1;
+    if (n < 0 || top < 0 || n * 64 < top) { /* SQL says what was wrong with the query */
+        *err = '\0';
+        return NULL;
+    }
+    return map_make(st, v, err, errlen);
+}
+
 /* The matches of a search with no filter but a story, through the map:
  * FTS5 for the articles whose text or title matches, the map for their
  * groups, stories and copies (what the statement below finds in SQL). */
-static sl_status matches_mapped(store *st, const store_query *q, match **out, size_t *n, char *err,
-                                size_t errlen) {
-    search_map *mp = the_map(st, err, errlen);
-    if (!mp) return SL_ESTORE;
+static sl_status matches_mapped(store *st, search_map *mp, const store_query *q, match **out, size_t *n,
+                                char *err, size_t errlen) {
     sqlite3_stmt *s = prep(st,
         "SELECT rowid, bm25(articles_fts, " TITLE_WEIGHT ", " TEXT_WEIGHT ") FROM articles_fts"
         " WHERE articles_fts MATCH ?1", err, errlen);
@@ -238,11 +264,11 @@ static sl_status matches_mapped(store *st, const store_query *q, match **out, si
 
 /* Every match with its group, filtered; into *out (n of them). */
 static sl_status matches(store *st, const store_query *q, match **out, size_t *n, char *err, size_t errlen) {
-    /* the map pays from a connection's second search on (a server's);
-     * a command that searches once would make it for one search */
-    int again = st->searched++ > 0;
-    if (again && !q->entity && !q->source && !q->since && !q->until && !q->stance)
-        return matches_mapped(st, q, out, n, err, errlen);
+    if (!q->entity && !q->source && !q->since && !q->until && !q->stance) {
+        search_map *mp = map_for(st, q, err, errlen);
+        if (mp) return matches_mapped(st, mp, q, out, n, err, errlen);
+        if (*err) return SL_ESTORE;
+    }
     /* The filters are part of the statement, so it is prepared for each
      * search (a few tens of microseconds beside the match); an article's
      * row is read only for a filter on its outlet or date. */
