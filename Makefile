@@ -165,7 +165,7 @@ ner-model: $(BUILD)/train_ner $(BUILD)/ner_lexicon
 	$(BUILD)/ner_lexicon $(SHARED)/data/news-base/articles.jsonl $(SHARED)/data/polnear/train.jsonl \
 	    $(SHARED)/data/conll2003/train.conll > data/ner-lexicon.txt.tmp
 	mv data/ner-lexicon.txt.tmp data/ner-lexicon.txt
-	$(BUILD)/train_ner --bits 17 data/ner-lexicon.txt $(SHARED)/data/conll2003/train.conll \
+	$(BUILD)/train_ner --models 5 --bits 17 --epochs 20 data/ner-lexicon.txt $(SHARED)/data/conll2003/train.conll \
 	    $(SHARED)/data/conll2003/dev.conll data/ner.model.tmp
 	mv data/ner.model.tmp data/ner.model
 

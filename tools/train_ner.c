@@ -227,35 +227,14 @@ static double score_dev(const float *avg, const float *avgtrans, corpus *dev, ui
     return pc_f1(tp, ng, np);
 }
 
-int main(int argc, char **argv) {
-    uint32_t bits = 20;
-    int epochs = 12;
-    uint64_t seed = 20240601;
-    int a = pc_options(argc, argv, &bits, &epochs, &seed);
-    if (argc - a != 4) die("usage: train_ner [--bits B] [--epochs N] LEXICON TRAIN.conll DEV.conll OUT.model");
-    corpus tr = {0}, dev = {0};
-    read_lexicon(argv[a++]);
-    read_conll(argv[a], &tr);
-    read_conll(argv[a + 1], &dev);
-    fprintf(stderr, "train_ner: %zu sentences (%zu tokens) to learn from, %zu to choose the epoch by\n",
-            tr.n_sent, tr.n_tok, dev.n_sent);
+/* One model learnt from tr with documents shuffled by seed: the average
+ * of its best epoch on dev into best, besttrans; that epoch's dev F1. */
+static double learn(corpus *tr, corpus *dev, uint32_t bits, int epochs, uint64_t seed, size_t *order, work *wk,
+                    float *avg, float *avgtrans, float *best, float *besttrans) {
     perceptron m;
     pc_init(&m, NER_TAGS, bits);
     size_t n = pc_size(&m), nt = (NER_TAGS + 1) * NER_TAGS;
-    float *avg = malloc(n * sizeof *avg), *best = malloc(n * sizeof *best);
-    float avgtrans[(NER_TAGS + 1) * NER_TAGS], besttrans[(NER_TAGS + 1) * NER_TAGS];
-    if (!avg || !best) die("out of memory");
-    featurize(&tr, bits);
-    featurize(&dev, bits);
-    size_t *order = malloc(tr.n_doc * sizeof *order), maxn = 1;
-    for (size_t i = 0; i < tr.n_doc; i++) order[i] = i;
-    for (size_t i = 0; i < tr.n_sent; i++)
-        if (tr.sent[i].n > maxn) maxn = tr.sent[i].n;
-    for (size_t i = 0; i < dev.n_sent; i++)
-        if (dev.sent[i].n > maxn) maxn = dev.sent[i].n;
-    if (!order) die("out of memory");
-    work wk;
-    work_init(&wk, maxn);
+    for (size_t i = 0; i < tr->n_doc; i++) order[i] = i;
     uint64_t rng = seed ? seed : 1;
     double best_f1 = -1;
     int best_epoch = 0;
@@ -263,27 +242,27 @@ int main(int argc, char **argv) {
         /* documents in a shuffled order (Fisher-Yates, xorshift), each
          * read in its own order: what the tagger said of a word earlier
          * in a document is a feature */
-        for (size_t i = tr.n_doc; i > 1; i--) {
+        for (size_t i = tr->n_doc; i > 1; i--) {
             rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
             size_t j = rng % i, x = order[i - 1];
             order[i - 1] = order[j], order[j] = x;
         }
         size_t wrong = 0;
-        for (size_t d = 0; d < tr.n_doc; d++) {
-            size_t s0 = tr.doc[order[d]], s1 = order[d] + 1 < tr.n_doc ? tr.doc[order[d] + 1] : tr.n_sent;
+        for (size_t d = 0; d < tr->n_doc; d++) {
+            size_t s0 = tr->doc[order[d]], s1 = order[d] + 1 < tr->n_doc ? tr->doc[order[d] + 1] : tr->n_sent;
             for (size_t q = s0; q < s1; q++) {
-                const sentence *se = &tr.sent[q];
-                const uint8_t *gold = tr.gold + se->first, *pred = tr.pred + se->first;
-                const uint32_t *rows = tr.rows + se->first * NER_MAX_FEATURES;
-                const uint8_t *nrows = tr.nrows + se->first;
-                decode(m.w, m.trans, &tr, se, bits, wk.score, wk.back, wk.hist, wk.nhist);
+                const sentence *se = &tr->sent[q];
+                const uint8_t *gold = tr->gold + se->first, *pred = tr->pred + se->first;
+                const uint32_t *rows = tr->rows + se->first * NER_MAX_FEATURES;
+                const uint8_t *nrows = tr->nrows + se->first;
+                decode(m.w, m.trans, tr, se, bits, wk->score, wk->back, wk->hist, wk->nhist);
                 int diff = 0;
                 for (size_t i = 0; i < se->n; i++) {
                     if (gold[i] == pred[i]) continue;
                     pc_update(&m, rows + i * NER_MAX_FEATURES, nrows[i], gold[i], 1.0f);
                     pc_update(&m, rows + i * NER_MAX_FEATURES, nrows[i], pred[i], -1.0f);
-                    pc_update(&m, wk.hist + 2 * i, wk.nhist[i], gold[i], 1.0f);
-                    pc_update(&m, wk.hist + 2 * i, wk.nhist[i], pred[i], -1.0f);
+                    pc_update(&m, wk->hist + 2 * i, wk->nhist[i], gold[i], 1.0f);
+                    pc_update(&m, wk->hist + 2 * i, wk->nhist[i], pred[i], -1.0f);
                     diff = 1;
                 }
                 pc_update_trans(&m, gold, pred, se->n);
@@ -292,8 +271,8 @@ int main(int argc, char **argv) {
             }
         }
         pc_average(&m, avg, avgtrans);
-        double f1 = score_dev(avg, avgtrans, &dev, bits, &wk);
-        fprintf(stderr, "train_ner: epoch %d: %zu of %zu sentences wrong; dev F1 %.4f\n", e, wrong, tr.n_sent, f1);
+        double f1 = score_dev(avg, avgtrans, dev, bits, wk);
+        fprintf(stderr, "train_ner: epoch %d: %zu of %zu sentences wrong; dev F1 %.4f\n", e, wrong, tr->n_sent, f1);
         if (f1 > best_f1) {
             best_f1 = f1, best_epoch = e;
             memcpy(best, avg, n * sizeof *avg);
@@ -301,7 +280,55 @@ int main(int argc, char **argv) {
         }
     }
     fprintf(stderr, "train_ner: keeping epoch %d (dev F1 %.4f)\n", best_epoch, best_f1);
+    pc_free(&m);
+    return best_f1;
+}
+
+int main(int argc, char **argv) {
+    uint32_t bits = 20;
+    int epochs = 12, models = 1;
+    uint64_t seed = 20240601;
+    /* --models K (first, when given): K models, each from documents in
+     * its own shuffled order (seeds S, S + 1, ...), their weights averaged */
+    if (argc > 2 && !strcmp(argv[1], "--models")) {
+        models = atoi(argv[2]);
+        if (models < 1) die("--models needs a number of models, at least 1");
+        argv[2] = argv[0];
+        argv += 2, argc -= 2;
+    }
+    int a = pc_options(argc, argv, &bits, &epochs, &seed);
+    if (argc - a != 4)
+        die("usage: train_ner [--models K] [--bits B] [--epochs N] [--seed S] LEXICON TRAIN.conll DEV.conll OUT.model");
+    corpus tr = {0}, dev = {0};
+    read_lexicon(argv[a++]);
+    read_conll(argv[a], &tr);
+    read_conll(argv[a + 1], &dev);
+    fprintf(stderr, "train_ner: %zu sentences (%zu tokens) to learn from, %zu to choose the epoch by\n",
+            tr.n_sent, tr.n_tok, dev.n_sent);
+    size_t n = ((size_t)1 << bits) * NER_TAGS, nt = (NER_TAGS + 1) * NER_TAGS;
+    float *avg = malloc(n * sizeof *avg), *best = malloc(n * sizeof *best), *sum = calloc(n, sizeof *sum);
+    float avgtrans[(NER_TAGS + 1) * NER_TAGS], besttrans[(NER_TAGS + 1) * NER_TAGS];
+    float sumtrans[(NER_TAGS + 1) * NER_TAGS] = {0};
+    if (!avg || !best || !sum) die("out of memory");
+    featurize(&tr, bits);
+    featurize(&dev, bits);
+    size_t *order = malloc(tr.n_doc * sizeof *order), maxn = 1;
+    for (size_t i = 0; i < tr.n_sent; i++)
+        if (tr.sent[i].n > maxn) maxn = tr.sent[i].n;
+    for (size_t i = 0; i < dev.n_sent; i++)
+        if (dev.sent[i].n > maxn) maxn = dev.sent[i].n;
+    if (!order) die("out of memory");
+    work wk;
+    work_init(&wk, maxn);
+    for (int k = 0; k < models; k++) {
+        learn(&tr, &dev, bits, epochs, seed + (uint64_t)k, order, &wk, avg, avgtrans, best, besttrans);
+        for (size_t i = 0; i < n; i++) sum[i] += best[i] / (float)models;
+        for (size_t i = 0; i < nt; i++) sumtrans[i] += besttrans[i] / (float)models; /* -inf stays -inf */
+    }
+    if (models > 1)
+        fprintf(stderr, "train_ner: the average of %d models: dev F1 %.4f\n", models,
+                score_dev(sum, sumtrans, &dev, bits, &wk));
     chain_header h = {NER_TAGS, bits, NER_FEATURES_VERSION, lexicon.bits, 0};
-    pc_write(argv[a + 2], NER_MAGIC, h, best, n, besttrans, lexicon.slot, sizeof(ner_lex) << lexicon.bits);
+    pc_write(argv[a + 2], NER_MAGIC, h, sum, n, sumtrans, lexicon.slot, sizeof(ner_lex) << lexicon.bits);
     return 0;
 }

@@ -44,42 +44,41 @@ $ python3 -c 'import sqlite3; d = sqlite3.connect("s.db"); print(d.execute("sele
 $ printf '%s\n' '{"id":"b1","source":"north.example","date":"2026-03-02","title":"Elm Street bridge repairs to cost $40 million, mayor says","text":"Mayor Anna Kessler said on Monday that repairs to the Elm Street bridge in Lakeford will cost $40 million and take most of the year.\nThe bridge has been closed to traffic since a barge struck one of its piers in February.\n“We will reopen the Elm Street bridge to traffic by June,” Kessler told reporters at city hall."}' '{"id":"b2","source":"south.example","date":"2026-03-03","title":"Lakeford bridge fix will cost $40 million","text":"Repairs to the Elm Street bridge in Lakeford will cost $40 million, Mayor Anna Kessler said on Monday.\nThe barge operator, Halvorsen Shipping, denied that its barge damaged the bridge piers, saying the piers were already cracked.\nThe bridge has been closed since February."}' '{"id":"b3","source":"east.example","date":"2026-03-04","title":"Mayor: Elm Street bridge open by June","text":"Lakeford mayor Anna Kessler said the repairs to the Elm Street bridge would cost $40 million.\nShe promised to reopen the bridge by June.\nCity engineers said a barge struck the bridge piers in February and damaged two of them."}' > bridge.jsonl
 $ storyline ingest -q --db b.db bridge.jsonl
 $ storyline claims --db b.db | grep -E '^group|^  dis'
-  group 1  Elm Street, assert: 1 claim, 1 article, 1 outlet, story 1
-  group 2  mayor, assert: 1 claim, 1 article, 1 outlet, story 1
-  group 3  Anna Kessler, assert: 3 claims, 3 articles, 3 outlets, story 1
-  group 4  Anna Kessler, assert: 2 claims, 2 articles, 2 outlets, story 1
-  group 6  Halvorsen Shipping, deny: 1 claim, 1 article, 1 outlet, story 1
-    disputes group 10
-  group 7  Halvorsen Shipping, assert: 1 claim, 1 article, 1 outlet, story 1
-  group 10  City engineers, assert: 1 claim, 1 article, 1 outlet, story 1
-    disputed by group 6
+  group 1  mayor, assert: 1 claim, 1 article, 1 outlet, story 1
+  group 2  Anna Kessler, assert: 3 claims, 3 articles, 3 outlets, story 1
+  group 3  Anna Kessler, assert: 2 claims, 2 articles, 2 outlets, story 1
+  group 5  Halvorsen Shipping, deny: 1 claim, 1 article, 1 outlet, story 1
+    disputes group 9
+  group 6  Halvorsen Shipping, assert: 1 claim, 1 article, 1 outlet, story 1
+  group 9  City engineers, assert: 1 claim, 1 article, 1 outlet, story 1
+    disputed by group 5
 $ storyline claims --db b.db --speaker kessler --json | python3 -c 'import json,sys; [print(c["group"], c["date"], c["outlet"], c["stance"], c["values"]) for c in map(json.loads, sys.stdin)]'
-  3 2026-03-02 north.example assert ['$40 million']
-  3 2026-03-03 south.example assert ['$40 million']
-  3 2026-03-04 east.example assert ['$40 million']
-  4 2026-03-02 north.example assert []
-  4 2026-03-04 east.example promise []
+  2 2026-03-02 north.example assert ['$40 million']
+  2 2026-03-03 south.example assert ['$40 million']
+  2 2026-03-04 east.example assert ['$40 million']
+  3 2026-03-02 north.example assert []
+  3 2026-03-04 east.example promise []
 
 # A new article is analysed on the next read; a removed one takes its
 # claims with it.
 $ printf '%s\n' '{"id":"b4","source":"west.example","date":"2026-03-05","title":"Bridge","text":"Anna Kessler said that repairs to the Elm Street bridge in Lakeford will cost $40 million."}' | storyline ingest -q --db b.db -
-$ storyline claims --db b.db --speaker Kessler | grep '^group 3'
-  group 3  Anna Kessler, assert: 4 claims, 4 articles, 4 outlets, story 1
+$ storyline claims --db b.db --speaker Kessler | grep '^group 2'
+  group 2  Anna Kessler, assert: 4 claims, 4 articles, 4 outlets, story 1
 $ storyline rm --db b.db b2 b4
   removed b2
   removed b4
-$ storyline claims --db b.db | grep -c '^group 6'
+$ storyline claims --db b.db | grep -c '^group 5'
   0
 [1]
-$ storyline claims --db b.db --speaker Kessler | grep '^group 3'
-  group 3  Anna Kessler, assert: 2 claims, 2 articles, 2 outlets, story 1
+$ storyline claims --db b.db --speaker Kessler | grep '^group 2'
+  group 2  Anna Kessler, assert: 2 claims, 2 articles, 2 outlets, story 1
 
 # After an upgrade of the tagger (its fingerprint changes), every article
 # is analysed again, with the same claims.
 $ python3 -c 'import sqlite3; d = sqlite3.connect("b.db"); print(d.execute("select count(*) from claims").fetchone()[0]); d.execute("update meta set value = ? where key = ?", ("0 old", "claims")); d.commit()'
-  7
+  6
 $ storyline claims --db b.db >/dev/null; python3 -c 'import sqlite3; d = sqlite3.connect("b.db"); print(d.execute("select count(*) from claims").fetchone()[0], d.execute("select value <> ? from meta where key = ?", ("0 old", "claims")).fetchone()[0])'
-  7 1
+  6 1
 
 # Errors: a stance not in data/cues.txt, a bad story id, no store.
 $ storyline claims --db b.db --stance doubt 2>&1 | head -n 1

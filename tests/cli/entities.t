@@ -52,12 +52,12 @@ $ storyline entities --db s.db --type PERSON 2>&1 | head -n 1
 # A store from before entities (its tables empty, as the upgrade leaves
 # them): reindex tags its articles, with the same result as ingest.
 $ python3 -c 'import sqlite3; d = sqlite3.connect("s.db"); print(d.execute("select count(*), sum(n) from mentions").fetchone()); d.executescript("delete from mentions; delete from entities; delete from entity_links;")'
-  (92, 243)
+  (93, 244)
 $ storyline entities --db s.db
   no entities
 $ storyline reindex --db s.db
   reindexed s.db
 $ python3 -c 'import sqlite3; d = sqlite3.connect("s.db"); print(d.execute("select count(*), sum(n) from mentions").fetchone())'
-  (92, 243)
+  (93, 244)
 $ storyline entity --db s.db Kiev | head -n 1
   Kyiv  LOC  2 articles, 0 outlets

@@ -69,15 +69,14 @@ $ printf 'Kessler said.\nKessler GmbH said profit rose. Kessler said.\n' | story
 
 # Names the alias data lists are found where the model finds none (it
 # knows no "Zelenskiy" at the start of a sentence), in any of their
-# spellings, and take the data's type (the model alone calls this Kiev
-# a team); --conll is the model alone.
+# spellings, and take the data's type; --conll is the model alone.
 $ printf 'Zelenskiy and Kiev\n' | storyline tag
   1:0-9	PER	Zelenskiy
   1:14-18	LOC	Kiev
 $ printf 'Zelenskiy\nand\nKiev\n' | storyline tag --conll
   Zelenskiy O
   and O
-  Kiev B-ORG
+  Kiev B-LOC
 
 # Bad input: the line is named, the next lines are still tagged.
 $ printf 'Zelensky spoke.\n\xff\xfe bad\nZelensky met Putin in Kyiv.\n' | storyline tag
