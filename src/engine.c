@@ -435,7 +435,7 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
     const sl_mention *ment;
-    ner_room own = sl->e->nr; /* none: the worker's room for the tagger */
+    ner_room own = sl->e->nr; /* the slot tags in its worker's room (its own stays empty) */
     sl->e->nr = r->e->wroom[w];
     sl->st = entities_in(sl->e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
                          &sl->n_refs);

@@ -45,10 +45,12 @@ static const char *const sql[C_N] = {
     [C_ORIGINAL] = "SELECT o.seq FROM articles a JOIN articles o ON o.hash = a.hash AND o.seq < a.seq"
                    " JOIN claims_done d ON d.article = o.seq WHERE a.seq = ?1 AND o.text = a.text"
                    " ORDER BY o.seq LIMIT 1",
-    /* meta 'claims_upto': every article up to it is analysed.  It holds
-     * while that article's claims_done row does: a removal takes the row
-     * (a new article could take a removed one's seq), and so does a new
-     * tagger (store_claims_clear); a new article's seq is higher. */
+    /* meta 'claims_upto': every article up to it is analysed (a new
+     * article's seq is higher: seqs are never given twice, meta
+     * seq_high).  It holds while that article's claims_done row does: a
+     * new tagger takes every row (store_claims_clear), and a removal of
+     * that article its own, after which one scan from the first finds
+     * where to go on from. */
     [C_UPTO] = "SELECT d.article FROM meta m JOIN claims_done d ON d.article = CAST(m.value AS INTEGER)"
                " WHERE m.key = 'claims_upto'",
     /* its text's claims (not its title's: spans in capitals), numbered on
