@@ -69,6 +69,5 @@ $ printf '{"id":1,"text":"Foreign Ministry spokesperson Lin Jian spoke on Monday
 $ python3 -c 'import sys; sys.stdout.write("He said \u201cthis quotation never closes" + " and on" * 40000 + "\n\u201d\u201d \u201c \u2018 \" mismatched \" \u2019 quotes \u201c\n" + "\"" * 100000 + "\nThe mayor said that the bridge would open.\n")' > bad.txt
 $ storyline attributions bad.txt | cut -f 1-2 | sort
   	
-  	
   He	said
   The mayor	said

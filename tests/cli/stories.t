@@ -73,7 +73,7 @@ $ storyline story --db t.db 1 | cut -c1-40
   2026-03-04  east.example              Ve
                                         id
   
-  4 more claim groups of one article: stor
+  3 more claim groups of one article: stor
 
 # The merge step: with a threshold no article passes, each article starts
 # a story, and at the end of the batch the three are joined into the
