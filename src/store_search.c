@@ -341,8 +341,8 @@ static sl_status matches(store *st, const store_query *q, match **out, size_t *n
         snprintf(err, errlen, "search: statement too long");
         return SL_ERROR;
     }
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) return store_fail(st, err, errlen, "searching");
+    sqlite3_stmt *s = prep(st, sql, err, errlen);
+    if (!s) return SL_ESTORE;
     sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
     if (q->story > 0) sqlite3_bind_int64(s, 5, q->story);
     if (q->entity > 0) sqlite3_bind_int64(s, 6, q->entity);
@@ -414,17 +414,15 @@ static sl_status search(store *st, const store_query *q, int (*cb)(void *ud, con
     *articles = (int64_t)n, *groups = (int64_t)ng;
     /* the page's hits: the article, its snippet and marked title, and the
      * ids of the group's other matches */
-    sqlite3_stmt *s = NULL, *ids = NULL;
-    if (sqlite3_prepare_v2(st->db,
+    sqlite3_stmt *s = prep(st,
             "SELECT a.id, a.title, a.source, a.date, coalesce(m.story, 0),"
             " (SELECT snippet(articles_fts, 1, char(1), char(2), '...', ?3) FROM articles_fts"
             "   WHERE articles_fts MATCH ?1 AND rowid = ?4),"
             " (SELECT highlight(articles_fts, 0, char(1), char(2)) FROM articles_fts"
             "   WHERE articles_fts MATCH ?1 AND rowid = ?2)"
-            " FROM articles a LEFT JOIN story_members m ON m.article = a.seq WHERE a.seq = ?2", -1, &s, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "SELECT id FROM articles WHERE seq = ?1", -1, &ids, NULL) != SQLITE_OK)
-        r = store_fail(st, err, errlen, "searching");
+            " FROM articles a LEFT JOIN story_members m ON m.article = a.seq WHERE a.seq = ?2", err, errlen);
+    sqlite3_stmt *ids = s ? prep(st, "SELECT id FROM articles WHERE seq = ?1", err, errlen) : NULL;
+    if (!ids) r = SL_ESTORE;
     buf others = {0};
     int stop = 0;
     for (int64_t p = q->offset; r == SL_OK && !stop && p < (int64_t)ng && p < q->offset + q->limit; p++) {
