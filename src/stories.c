@@ -82,9 +82,14 @@ typedef struct member {
  * similarity to its members one pass over the article's terms.  v[0] sums
  * every member; for word keys v[1] sums the members with no names and
  * v[2] those with no numbers (they stand in for the missing kind). */
+typedef struct sum_slot {
+    uint32_t key; /* 0: empty */
+    float v[3];
+} sum_slot;
 typedef struct sums {
-    uint32_t *key;
-    float (*v)[3];
+    sum_slot *e;  /* key and sums side by side: a probe that finds its key
+                   * finds the sums in the same cache line (two arrays cost
+                   * two misses a hit) */
     uint32_t cap, used;
     uint32_t no_names, no_numbers; /* members lacking each kind */
 } sums;
@@ -298,33 +303,28 @@ static double decay(const story_params *p, int32_t day, int32_t last) {
 static const float *sums_get(const sums *m, uint32_t key) {
     if (!m->cap) return NULL;
     uint32_t j = (uint32_t)mix(key) & (m->cap - 1);
-    while (m->key[j] && m->key[j] != key) j = (j + 1) & (m->cap - 1);
-    return m->key[j] ? m->v[j] : NULL;
+    while (m->e[j].key && m->e[j].key != key) j = (j + 1) & (m->cap - 1);
+    return m->e[j].key ? m->e[j].v : NULL;
 }
 
 static int sums_add(sums *m, uint32_t key, float a, float b, float c) {
     if (2 * (m->used + 1) > m->cap) {
         uint32_t nc = m->cap ? m->cap * 2 : 256;
-        uint32_t *k = calloc(nc, sizeof *k);
-        float(*v)[3] = calloc(nc, sizeof *v);
-        if (!k || !v) {
-            free(k), free(v);
-            return -1;
-        }
+        sum_slot *e = calloc(nc, sizeof *e);
+        if (!e) return -1;
         for (uint32_t i = 0; i < m->cap; i++) {
-            if (!m->key[i]) continue;
-            uint32_t j = (uint32_t)mix(m->key[i]) & (nc - 1);
-            while (k[j]) j = (j + 1) & (nc - 1);
-            k[j] = m->key[i];
-            memcpy(v[j], m->v[i], sizeof *v);
+            if (!m->e[i].key) continue;
+            uint32_t j = (uint32_t)mix(m->e[i].key) & (nc - 1);
+            while (e[j].key) j = (j + 1) & (nc - 1);
+            e[j] = m->e[i];
         }
-        free(m->key), free(m->v);
-        m->key = k, m->v = v, m->cap = nc;
+        free(m->e);
+        m->e = e, m->cap = nc;
     }
     uint32_t j = (uint32_t)mix(key) & (m->cap - 1);
-    while (m->key[j] && m->key[j] != key) j = (j + 1) & (m->cap - 1);
-    if (!m->key[j]) m->key[j] = key, m->used++;
-    m->v[j][0] += a, m->v[j][1] += b, m->v[j][2] += c;
+    while (m->e[j].key && m->e[j].key != key) j = (j + 1) & (m->cap - 1);
+    if (!m->e[j].key) m->e[j].key = key, m->used++;
+    m->e[j].v[0] += a, m->e[j].v[1] += b, m->e[j].v[2] += c;
     return 0;
 }
 
@@ -333,7 +333,7 @@ static int sums_member(sums *m, const member *d, float sign);
 /* The story's sums made again from its members (after one leaves). */
 static int sums_build(ostory *o) {
     sums *m = &o->sum;
-    if (m->cap) memset(m->key, 0, m->cap * sizeof *m->key), memset(m->v, 0, m->cap * sizeof *m->v);
+    if (m->cap) memset(m->e, 0, m->cap * sizeof *m->e);
     m->used = m->no_names = m->no_numbers = 0;
     for (uint32_t i = 0; i < o->n_m; i++)
         if (sums_member(m, &o->m[i], 1.0f)) return -1;
@@ -436,7 +436,7 @@ static void close_slot(story_state *s, size_t slot) {
         s->closed[s->n_closed++] = o->id;
     for (uint32_t i = 0; i < o->n_m; i++) member_free(&o->m[i]);
     o->n_m = o->next_m = 0;
-    free(o->sum.key), free(o->sum.v);
+    free(o->sum.e);
     memset(&o->sum, 0, sizeof o->sum);
     id_del(s, o->id);
     lru_unlink(s, slot);
@@ -775,10 +775,11 @@ static double between(const story_state *s, const ostory *a, const ostory *b) {
     }
     double c[4] = {0, 0, 0, 0};
     for (uint32_t i = 0; i < a->sum.cap; i++) {
-        if (!a->sum.key[i]) continue;
-        const float *v = sums_get(&b->sum, a->sum.key[i]);
+        const sum_slot *x = &a->sum.e[i];
+        if (!x->key) continue;
+        const float *v = sums_get(&b->sum, x->key);
         if (!v) continue;
-        c[TERM_KIND(a->sum.key[i])] += (double)a->sum.v[i][0] * v[0];
+        c[TERM_KIND(x->key)] += (double)x->v[0] * v[0];
     }
     const story_params *p = &s->p;
     double sim = (p->w_words * c[0] + p->w_names * c[1] + p->w_numbers * c[2] + p->w_titles * c[3]) /
@@ -872,7 +873,7 @@ void story_free(story_state *s) {
     if (!s) return;
     for (size_t i = 0; i < s->n_open; i++) {
         for (uint32_t j = 0; j < s->open[i].n_m; j++) member_free(&s->open[i].m[j]);
-        free(s->open[i].sum.key), free(s->open[i].sum.v);
+        free(s->open[i].sum.e);
     }
     free(s->open);
     for (size_t i = 0; i < s->cap_pl; i++) free(s->pl[i].e);
