@@ -87,7 +87,6 @@ typedef struct scratch {
     size_t len, cap;
     uint64_t *rd;         /* a fingerprint read back from the file */
     size_t cap_rd;
-    fp_ctx fp;            /* its fingerprint, made again */
 } scratch;
 
 struct sl_dedup {
@@ -225,7 +224,7 @@ static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
     const uint64_t *words = sc->rd;
     const uint64_t *shingles = words + nw;
     const fp_para *paras = (const fp_para *)(const void *)(shingles + ns);
-    if (fp_rebuild(&sc->fp, words, nw, shingles, ns, paras, np, f)) return -1;
+    fp_rebuild(words, nw, shingles, ns, paras, np, f);
     memcpy(f->exact, &head[2], 16);
     return 0;
 }
@@ -234,7 +233,6 @@ static void scratch_close(scratch *sc) {
     if (sc->fd >= 0) close(sc->fd);
     free(sc->buf);
     free(sc->rd);
-    fp_ctx_free(&sc->fp);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -467,12 +465,15 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
         group = find(d, same);
         d->docs[same].stamp = d->stamp;
     }
-    if (collect(d, &d->exact, exact_key(f->exact))) return oom(d);
     uint64_t keys[FP_BANDS];
     for (int b = 0; b < FP_BANDS; b++) {
         keys[b] = fp_band_key(f, b);
-        if (f->n_shingles && collect(d, &d->bands, keys[b])) return oom(d);
+        mm_prefetch(&d->bands, (uint32_t)(keys[b] >> 32));
     }
+    for (size_t i = 0; i < f->n_paras; i++) mm_prefetch(&d->paras, (uint32_t)(f->paras[i].hash >> 32));
+    if (collect(d, &d->exact, exact_key(f->exact))) return oom(d);
+    for (int b = 0; b < FP_BANDS; b++)
+        if (f->n_shingles && collect(d, &d->bands, keys[b])) return oom(d);
     for (size_t i = 0; i < f->n_paras; i++)
         if (collect(d, &d->paras, f->paras[i].hash)) return oom(d);
     for (size_t i = 0; i < d->n_cand; i++) {

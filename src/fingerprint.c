@@ -298,21 +298,17 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
     return 0;
 }
 
-int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_t *shingles,
-               size_t n_shingles, const fp_para *paras, size_t n_paras, fingerprint *f) {
-    size_t ns = n_shingles_of(n_words);
-    if (array_grow((void **)&ctx->seq, &ctx->cap_seq, ns + 1, sizeof *ctx->seq)) return -1;
-    seq_of(words, n_words, ctx->seq);
+void fp_rebuild(const uint64_t *words, size_t n_words, const uint64_t *shingles, size_t n_shingles,
+                const fp_para *paras, size_t n_paras, fingerprint *f) {
     f->words = words;
     f->n_words = n_words;
-    f->seq = ctx->seq;
-    f->n_seq = ns;
+    f->seq = NULL; /* made by fp_decide if it needs them */
+    f->n_seq = n_shingles_of(n_words);
     f->shingles = shingles;
     f->n_shingles = n_shingles;
     f->paras = paras;
     f->n_paras = n_paras;
     f->words_only = 0;
-    return 0;
 }
 
 int fp_words(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *paras,
@@ -405,16 +401,25 @@ uint64_t fp_band_key(const fingerprint *f, int b) {
     return XXH3_64bits_withSeed(f->sig + b * FP_ROWS, FP_ROWS * sizeof *f->sig, (uint64_t)b);
 }
 
+/* Branch-free merge: which side moves is data, not a jump, and the jumps
+ * of the plain merge, taken at random for two near copies, were most of
+ * the time of fp_decide. */
 size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out) {
     size_t i = 0, j = 0, n = 0;
-    while (i < na && j < nb) {
-        if (a[i] < b[j]) i++;
-        else if (a[i] > b[j]) j++;
-        else {
-            if (out) out[n] = a[i];
-            n++;
-            i++;
-            j++;
+    if (out) {
+        while (i < na && j < nb) {
+            uint64_t x = a[i], y = b[j];
+            out[n] = x;
+            n += x == y;
+            i += x <= y;
+            j += y <= x;
+        }
+    } else {
+        while (i < na && j < nb) {
+            uint64_t x = a[i], y = b[j];
+            n += x == y;
+            i += x <= y;
+            j += y <= x;
         }
     }
     return n;
@@ -469,30 +474,37 @@ static inline int shared_has(const fp_shared *s, uint64_t h) {
  * FP_PARA_CONTAINED of the shingles inside it shared?  An edited copy of a
  * paragraph keeps most of its shingles; a sentence quoted inside another
  * paragraph does not make the paragraph contained. */
-static int para_contained(const fingerprint *a, const fp_para *p, const fp_shared *s) {
+static int para_contained(const uint64_t *seq, const fp_para *p, const fp_shared *s) {
     if (p->words < FP_SHINGLE) return 0;
     size_t n = p->words - FP_SHINGLE + 1, hit = 0;
     size_t need = (size_t)ceil(FP_PARA_CONTAINED * (double)n);
-    const uint64_t *q = a->seq + p->first;
+    const uint64_t *q = seq + p->first;
     for (size_t i = 0; i < n && hit < need && hit + (n - i) >= need; i++)
         hit += (size_t)shared_has(s, q[i]);
     return hit >= need;
 }
 
 /* Mark the paragraphs of a contained in the other article (in[i]); their
- * count, words, and up to cap paragraph numbers. */
-static size_t contained_paras(const fingerprint *a, const fp_shared *s, uint8_t *in,
-                              uint32_t *idx, size_t cap, size_t *words) {
+ * count, words, and up to cap paragraph numbers.  a's shingles in text
+ * order are made in x when fp_rebuild left them out.  -1: out of memory. */
+static long contained_paras(fp_ctx *x, const fingerprint *a, const fp_shared *s, uint8_t *in,
+                            uint32_t *idx, size_t cap, size_t *words) {
     size_t n = 0;
     *words = 0;
+    const uint64_t *seq = a->seq;
+    if (!seq && a->n_paras) {
+        if (array_grow((void **)&x->seq, &x->cap_seq, a->n_seq + 1, sizeof *x->seq)) return -1;
+        seq_of(a->words, a->n_words, x->seq);
+        seq = x->seq;
+    }
     for (size_t i = 0; i < a->n_paras; i++) {
-        in[i] = (uint8_t)para_contained(a, &a->paras[i], s);
+        in[i] = (uint8_t)para_contained(seq, &a->paras[i], s);
         if (!in[i]) continue;
         if (n < cap) idx[n] = a->paras[i].index;
         n++;
         *words += a->paras[i].words;
     }
-    return n;
+    return (long)n;
 }
 
 /* The topic words of a outside its contained paragraphs, sorted into out;
@@ -558,8 +570,10 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
     uint8_t *ina = x->d_in, *inb = x->d_in + a->n_paras;
     uint32_t ia[64], ib[64];
     size_t wa, wb;
-    size_t na = contained_paras(a, s, ina, ia, 64, &wa);
-    size_t nb = contained_paras(b, s, inb, ib, 64, &wb);
+    long la = contained_paras(x, a, s, ina, ia, 64, &wa);
+    long lb = la < 0 ? -1 : contained_paras(x, b, s, inb, ib, 64, &wb);
+    if (lb < 0) return -1;
+    size_t na = (size_t)la, nb = (size_t)lb;
     v->paragraphs = na < nb ? na : nb;
     v->words = wa < wb ? wa : wb;
     for (size_t i = 0; i < v->paragraphs && i < 64; i++) {

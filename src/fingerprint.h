@@ -74,7 +74,8 @@ typedef struct fingerprint {
     uint32_t sig[FP_K];      /* one-permutation MinHash */
     const uint64_t *shingles; /* sorted, unique; n_shingles of them */
     size_t n_shingles;
-    const uint64_t *seq;     /* shingle i starts at word i; n_seq of them */
+    const uint64_t *seq;     /* shingle i starts at word i; n_seq of them
+                                (NULL after fp_rebuild) */
     size_t n_seq;
     const uint64_t *words;   /* word hashes, low bit set on topic words */
     size_t n_words;
@@ -129,11 +130,13 @@ int fp_words(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *para
              size_t n_paras, const char *form_base, const norm_span *forms, fingerprint *f);
 
 /* A fingerprint again from what fp_compute made of a text: its words,
- * sorted shingles and paragraphs (borrowed: f points to them); the
- * shingles in text order are made again in ctx.  Not exact or sig.
- * 0 or -1 (memory). */
-int fp_rebuild(fp_ctx *ctx, const uint64_t *words, size_t n_words, const uint64_t *shingles,
-               size_t n_shingles, const fp_para *paras, size_t n_paras, fingerprint *f);
+ * sorted shingles and paragraphs (borrowed: f points to them).  The
+ * shingles in text order are left out (seq NULL): fp_decide makes them
+ * from the words only for a candidate whose paragraphs it compares, a
+ * twentieth of the stream deduper's time when made for every one.  Not
+ * exact or sig. */
+void fp_rebuild(const uint64_t *words, size_t n_words, const uint64_t *shingles, size_t n_shingles,
+                const fp_para *paras, size_t n_paras, fingerprint *f);
 
 /* Thresholds of the decision below. */
 typedef struct fp_rules {

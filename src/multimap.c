@@ -74,6 +74,10 @@ int mm_add(multimap *m, uint32_t key, uint32_t value) {
     return 0;
 }
 
+void mm_prefetch(const multimap *m, uint32_t key) {
+    if (m->cap) __builtin_prefetch(&m->slots[home(key, m->cap)]);
+}
+
 size_t mm_get(const multimap *m, uint32_t key, uint32_t out[MM_CAP]) {
     const mm_slot *s = lookup(m, key);
     if (!s) return 0;

@@ -44,6 +44,11 @@ int mm_add(multimap *m, uint32_t key, uint32_t value);
  * number, MM_CAP when the list is full. */
 size_t mm_get(const multimap *m, uint32_t key, uint32_t out[MM_CAP]);
 
+/* Ask the CPU for key's home slot ahead of an mm_get of it: a lookup in
+ * a table of millions of slots is a cache miss, and a batch of them
+ * prefetched first overlap. */
+void mm_prefetch(const multimap *m, uint32_t key);
+
 /* Every (key, value); stops when cb returns non-zero, and returns that. */
 int mm_each(const multimap *m, int (*cb)(void *ud, uint32_t key, uint32_t value), void *ud);
 
