@@ -164,10 +164,12 @@ static int scratch_open(scratch *sc) {
 }
 
 /* A record: a header (words, shingles | paragraphs << 32, exact hash),
- * the words, the sorted shingles and the paragraphs, back to back. */
+ * the words, the sorted shingles (4 bytes each, padded to 8) and the
+ * paragraphs, back to back. */
 #define HEAD_BYTES 32
+#define R8(x) (((x) + 7) & ~(size_t)7)
 static size_t record_size(const fingerprint *f) {
-    return HEAD_BYTES + (f->n_words + f->n_shingles) * 8 + f->n_paras * sizeof(fp_para);
+    return HEAD_BYTES + f->n_words * 8 + R8(f->n_shingles * 4) + f->n_paras * sizeof(fp_para);
 }
 
 static int scratch_flush(scratch *sc) {
@@ -218,12 +220,12 @@ static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
     uint64_t head[4];
     if (scratch_head(sc, off, head)) return -1;
     size_t nw = (size_t)head[0], ns = (size_t)(head[1] & 0xffffffffu), np = (size_t)(head[1] >> 32);
-    size_t rest = (nw + ns) * 8 + np * sizeof(fp_para);
+    size_t rest = nw * 8 + R8(ns * 4) + np * sizeof(fp_para);
     if (array_grow((void **)&sc->rd, &sc->cap_rd, rest / 8 + 1, 8)) return -1;
     if (rest && scratch_read(sc, off + HEAD_BYTES, sc->rd, rest)) return -1;
     const uint64_t *words = sc->rd;
-    const uint64_t *shingles = words + nw;
-    const fp_para *paras = (const fp_para *)(const void *)(shingles + ns);
+    const uint32_t *shingles = (const uint32_t *)(const void *)(words + nw);
+    const fp_para *paras = (const fp_para *)(const void *)((const char *)shingles + R8(ns * 4));
     fp_rebuild(words, nw, shingles, ns, paras, np, f);
     memcpy(f->exact, &head[2], 16);
     return 0;
@@ -401,9 +403,7 @@ static prep *prepare(worker *w, const sl_article *a) {
     const char *id = clean->id ? clean->id : "";
     size_t lid = strlen(id) + 1, ldate = clean->date ? strlen(clean->date) + 1 : 0;
     size_t rec = record_size(&f);
-#define R8(x) (((x) + 7) & ~(size_t)7)
     size_t size = R8(sizeof(prep)) + rec + R8(f.n_seq * 8) + R8(lid) + R8(ldate);
-#undef R8
     prep *p = malloc(size);
     if (!p) return NULL;
     char *at = (char *)p + ((sizeof *p + 7) & ~(size_t)7);
@@ -419,7 +419,7 @@ static prep *prepare(worker *w, const sl_article *a) {
     memcpy(&head[2], clean->hash, 16);
     put(&at, head, 4, 8);
     p->f.words = put(&at, f.words, f.n_words, 8);
-    p->f.shingles = put(&at, f.shingles, f.n_shingles, 8);
+    p->f.shingles = put(&at, f.shingles, f.n_shingles, 4);
     p->f.paras = put(&at, f.paras, f.n_paras, sizeof(fp_para));
     p->f.seq = put(&at, f.seq, f.n_seq, 8);
     p->id = put(&at, id, lid, 1);

@@ -72,7 +72,8 @@ typedef struct fp_para {
 typedef struct fingerprint {
     unsigned char exact[16]; /* XXH3-128 of the matching form */
     uint32_t sig[FP_K];      /* one-permutation MinHash */
-    const uint64_t *shingles; /* sorted, unique; n_shingles of them */
+    const uint32_t *shingles; /* the top 32 bits of the shingle hashes,
+                                 sorted, unique; n_shingles of them */
     size_t n_shingles;
     const uint64_t *seq;     /* shingle i starts at word i; n_seq of them
                                 (NULL after fp_rebuild) */
@@ -87,7 +88,7 @@ typedef struct fingerprint {
 
 /* The shingles two articles share, as an open-addressing set. */
 typedef struct fp_shared {
-    uint64_t *slot;  /* 0 is an empty slot */
+    uint32_t *slot;  /* 0 is an empty slot */
     size_t mask, cap;
     int has_zero;    /* the shingle hash 0, which no slot can hold */
 } fp_shared;
@@ -98,14 +99,16 @@ typedef struct fp_ctx {
     uint64_t *words;   /* word hashes of the document */
     size_t n_words, cap_words;
     uint64_t *seq;     /* shingle hashes in text order */
-    uint64_t *sh;      /* the same, sorted and unique */
+    uint64_t *sh;      /* the same, sorted */
+    uint32_t *sh32;    /* their top 32 bits, unique: the shingle set */
     uint64_t *tmp;     /* the radix sort's other half */
-    size_t cap_seq, cap_sh, cap_tmp;
+    size_t cap_seq, cap_sh, cap_sh32, cap_tmp;
     fp_para *paras;
     size_t cap_paras;
     /* fp_decide's scratch */
+    uint32_t *d_sh;
     uint64_t *d_inter;
-    size_t cap_d_inter;
+    size_t cap_d_sh, cap_d_inter;
     uint8_t *d_in;
     size_t cap_d_in;
     fp_shared d_set;
@@ -135,7 +138,7 @@ int fp_words(fp_ctx *ctx, const char *text, size_t len, const sl_paragraph *para
  * from the words only for a candidate whose paragraphs it compares, a
  * twentieth of the stream deduper's time when made for every one.  Not
  * exact or sig. */
-void fp_rebuild(const uint64_t *words, size_t n_words, const uint64_t *shingles, size_t n_shingles,
+void fp_rebuild(const uint64_t *words, size_t n_words, const uint32_t *shingles, size_t n_shingles,
                 const fp_para *paras, size_t n_paras, fingerprint *f);
 
 /* Thresholds of the decision below. */
@@ -170,7 +173,7 @@ uint64_t fp_band_key(const fingerprint *f, int b);
 
 /* |A ∩ B| for sorted unique arrays; the shared values go to out (room
  * for the smaller) unless it is NULL. */
-size_t fp_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out);
+size_t fp_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out);
 
 /* Jaccard |A ∩ B| / |A ∪ B|, and containment of A in B |A ∩ B| / |A|,
  * given the size of the intersection. */

@@ -36,7 +36,7 @@ static void paragraphs_of(const char *t, sl_paragraph *p, size_t *n) {
         }
 }
 
-static void fingerprint_of(fp_ctx *ctx, const char *t, fingerprint *f, uint64_t **sh) {
+static void fingerprint_of(fp_ctx *ctx, const char *t, fingerprint *f, uint32_t **sh) {
     sl_paragraph p[4096];
     size_t np;
     paragraphs_of(t, p, &np);
@@ -49,7 +49,7 @@ static void identical_and_disjoint(void **state) {
     (void)state;
     fp_ctx ctx = {0};
     fingerprint a, b;
-    uint64_t *sa, *sb;
+    uint32_t *sa, *sb;
     char *t = words_text(1, 400), *u = words_text(2, 400);
     fingerprint_of(&ctx, t, &a, &sa);
     uint32_t siga[FP_K];
@@ -71,13 +71,13 @@ static void identical_and_disjoint(void **state) {
     fp_ctx_free(&ctx);
 }
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* The shingle set is the text-order shingles sorted and made unique,
- * whatever their number (insertion sort, buckets, the radix fallback for
+/* The shingle set is the top halves of the text-order shingles, sorted
+ * and made unique, whatever their number (insertion sort, buckets, the radix fallback for
  * huge texts) and however many are equal (a crowded bucket). */
 static void shingles_sorted_and_unique(void **state) {
     (void)state;
@@ -90,11 +90,11 @@ static void shingles_sorted_and_unique(void **state) {
                 for (size_t i = 0; t[i]; i++)
                     if (t[i] >= '0' && t[i] <= '9') t[i] = (i / 40) % 2 ? '1' : '2';
             fingerprint f;
-            uint64_t *sh;
+            uint32_t *sh;
             fingerprint_of(&ctx, t, &f, &sh);
-            uint64_t *want = malloc(f.n_seq * sizeof *want + 1);
-            memcpy(want, f.seq, f.n_seq * sizeof *want);
-            qsort(want, f.n_seq, sizeof *want, cmp_u64);
+            uint32_t *want = malloc(f.n_seq * sizeof *want + 1);
+            for (size_t i = 0; i < f.n_seq; i++) want[i] = (uint32_t)(f.seq[i] >> 32);
+            qsort(want, f.n_seq, sizeof *want, cmp_u32);
             size_t u = 0;
             for (size_t i = 0; i < f.n_seq; i++)
                 if (!u || want[i] != want[u - 1]) want[u++] = want[i];
@@ -106,6 +106,43 @@ static void shingles_sorted_and_unique(void **state) {
         }
     }
     fp_ctx_free(&ctx);
+}
+
+/* fp_intersect (four against four, then one by one) finds what a plain
+ * merge finds, in order, for sets of every length mod 4 and every share
+ * in common, runs of shared values longer and shorter than a block. */
+static void intersect_matches_plain_merge(void **state) {
+    (void)state;
+    uint32_t seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        size_t na = (size_t)(round % 37), nb = (size_t)((round * 7) % 41);
+        uint32_t a[64], b[64], got[64], want[64];
+        /* increasing values; b takes a's value at the same step with a
+         * probability that varies by round */
+        uint32_t va = 0, vb = 0;
+        for (size_t i = 0; i < 64; i++) {
+            seed = seed * 1103515245u + 12345u;
+            va += 1 + (seed >> 28);
+            a[i] = va;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < 64 && k < nb; i++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 8 < (uint32_t)(round % 9)) b[k++] = a[i];
+            else if (a[i] > vb + 1) b[k++] = vb = a[i] - 1;
+            if (k) vb = b[k - 1];
+        }
+        nb = k;
+        size_t n = 0, i = 0, j = 0;
+        while (i < na && j < nb) {
+            if (a[i] < b[j]) i++;
+            else if (a[i] > b[j]) j++;
+            else want[n++] = a[i++], j++;
+        }
+        assert_int_equal(fp_intersect(a, na, b, nb, got), n);
+        assert_memory_equal(got, want, n * sizeof *got);
+        assert_int_equal(fp_intersect(b, nb, a, na, NULL), n);
+    }
 }
 
 /* The share of equal one-permutation MinHash values tracks the Jaccard
@@ -123,7 +160,7 @@ static void minhash_estimates_jaccard(void **state) {
         memcpy(mix, base, cut);
         strcpy(mix + cut, other + cut < other + strlen(other) ? other + cut : "");
         fingerprint a, b;
-        uint64_t *sa, *sb;
+        uint32_t *sa, *sb;
         fingerprint_of(&ctx, base, &a, &sa);
         uint32_t siga[FP_K];
         memcpy(siga, a.sig, sizeof siga);
@@ -550,6 +587,7 @@ int main(void) {
         cmocka_unit_test(identical_and_disjoint),
         cmocka_unit_test(minhash_estimates_jaccard),
         cmocka_unit_test(shingles_sorted_and_unique),
+        cmocka_unit_test(intersect_matches_plain_merge),
         cmocka_unit_test_setup_teardown(kinds_of_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(same_sentence_is_not_a_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
