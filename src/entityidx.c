@@ -145,7 +145,12 @@ static void cache_put(sl_engine *e, uint64_t h, int64_t id) {
     e->ecache->h[j] = h, e->ecache->id[j] = id;
 }
 
-/* The store changed under the cache (a merge, a failed batch): forget. */
+static void cache_drop(sl_engine *e, const char *key) {
+    uint64_t h;
+    if (cached(e, key, &h)) e->ecache->h[(size_t)h & (ENT_CACHE - 1)] = 0;
+}
+
+/* The store changed under the cache (a failed batch): forget. */
 void entityidx_forget(sl_engine *e) {
     if (e->ecache) memset(e->ecache, 0, sizeof *e->ecache);
 }
@@ -154,14 +159,18 @@ static int64_t made(sl_engine *e, const char *key, const char *name, const char 
     const char *surname = !strcmp(type, "PER") && strchr(key, ' ') ? canon_last_word(key) : NULL;
     int64_t id = store_entity_make(e->st, key, name, type, surname, e->err, sizeof e->err);
     if (id <= 0 || !surname) return id;
-    /* a one-word entity of its surname, made before any full name */
-    int64_t old = store_entity_get(e->st, surname, e->err, sizeof e->err);
+    /* a one-word person of its surname, made before any full name (a
+     * place or a group of that name stays: "Spain" is not Mr Spain) */
+    int64_t old = store_entity_person(e->st, surname, e->err, sizeof e->err);
     if (old <= 0) return old < 0 ? -1 : id;
     int64_t only = store_entity_by_surname(e->st, surname, surname, e->err, sizeof e->err);
     if (only == -1) return -1;
     if (only == id) {
         if (store_entity_merge(e->st, old, id, e->err, sizeof e->err) != SL_OK) return -1;
-        entityidx_forget(e);
+        /* the one key the cache can hold for the entity merged away is
+         * its own: forget that, not the lot (a merge comes every few
+         * articles, and forgetting all made every key a lookup again) */
+        cache_drop(e, surname);
     }
     return id;
 }

@@ -224,6 +224,8 @@ sl_status store_story_members(store *st, int64_t story, store_member_cb cb, void
 
 /* The entity of a key: its id, 0 when there is none, -1 on error. */
 int64_t store_entity_get(store *st, const char *key, char *err, size_t errlen);
+/* The same for a person (type PER) only. */
+int64_t store_entity_person(store *st, const char *key, char *err, size_t errlen);
 /* A new entity; its id, or -1. */
 int64_t store_entity_make(store *st, const char *key, const char *name, const char *type,
                           const char *surname, char *err, size_t errlen);

@@ -10,7 +10,7 @@
 
 enum {
     E_GET, E_MAKE, E_SURNAME, E_MOVE, E_DROP, E_MENTION, E_LINK, E_LIST, E_ONE, E_VARIANTS,
-    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_CLEAR, E_MOVE_CLAIMS, E_N
+    E_ARTICLES, E_LINKS, E_BY_TEXT, E_MOVE_LINKS, E_CLEAR, E_MOVE_CLAIMS, E_PERSON, E_N
 };
 _Static_assert(E_N <= STORE_ENT_STMT, "store_int.h: STORE_ENT_STMT");
 
@@ -19,6 +19,7 @@ _Static_assert(E_N <= STORE_ENT_STMT, "store_int.h: STORE_ENT_STMT");
 
 static const char *const sql[E_N] = {
     [E_GET] = "SELECT id FROM entities WHERE key = ?1",
+    [E_PERSON] = "SELECT id FROM entities WHERE key = ?1 AND type = 'PER'",
     [E_MAKE] = "INSERT INTO entities(key, name, type, surname) VALUES(?1, ?2, ?3, ?4)",
     [E_SURNAME] = "SELECT id FROM entities WHERE surname = ?1 AND key <> ?2 AND type = 'PER' LIMIT 2",
     [E_MOVE] = "UPDATE OR REPLACE mentions SET entity = ?2 WHERE entity = ?1",
@@ -66,6 +67,13 @@ int64_t store_entity_get(store *st, const char *key, char *err, size_t errlen) {
     if (!s) return -1;
     store_bind_text(s, 1, key);
     return first(st, s, err, errlen, "finding an entity");
+}
+
+int64_t store_entity_person(store *st, const char *key, char *err, size_t errlen) {
+    sqlite3_stmt *s = q(st, E_PERSON, err, errlen);
+    if (!s) return -1;
+    store_bind_text(s, 1, key);
+    return first(st, s, err, errlen, "finding a person");
 }
 
 int64_t store_entity_make(store *st, const char *key, const char *name, const char *type,

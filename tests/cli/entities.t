@@ -30,6 +30,15 @@ $ storyline entity --db s.db ZELENSKIY --json | python3 -c 'import json,sys; e=j
 $ storyline entity --db s.db Brussels | head -n 1
   Brussels  LOC  2 articles, 2 outlets
 
+# A full name takes over a one-word person of its surname, never a place
+# or a group of that name: Carlos Spain does not swallow Spain.
+$ printf '{"id":"sp1","source":"a.example","title":"Troops","text":"Spain sent more troops to the border on Monday, the government in Madrid said."}\n{"id":"sp2","source":"b.example","title":"Appeal","text":"The lawyer Carlos Spain said on Tuesday that his client would appeal. Mr Spain added that the court had erred."}\n' > sp.jsonl
+$ storyline ingest -q --db sp.db sp.jsonl
+$ storyline entity --db sp.db Spain | head -n 1
+  Spain  LOC  1 article, 1 outlet
+$ storyline entity --db sp.db "Carlos Spain" | head -n 1
+  Carlos Spain  PER  1 article, 1 outlet
+
 # Entities of one story only: 000's people (Zelensky, Putin, Lin Jian).
 $ storyline entities --db s.db --story 1 --type PER | grep PER | cut -d' ' -f1,2
   Lin Jian
