@@ -11,8 +11,8 @@
  *   4. across the store: the entity of that key; else a one-word person
  *      is the one person of that surname, if there is exactly one; else a
  *      new entity.  A new person of several words takes over the one-word
- *      entity of its surname made before it, if no other person has that
- *      surname;
+ *      person of its surname made before it, if no other person has that
+ *      surname (a place or group of that name stays apart);
  *   5. a demonym ("Chinese") stays an entity of its own, linked to its
  *      country ("demonym of" China).
  */

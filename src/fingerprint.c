@@ -291,9 +291,9 @@ static int shingle(fp_ctx *ctx, fingerprint *f) {
         q->hash = key != UINT64_MAX ? key : plain;
     }
     /* the set compared is of the top 32 bits: half the bytes to write,
-     * read back and merge, and two texts of a thousand shingles each
-     * have a shingle hash in common by chance once in ten thousand
-     * comparisons (2^20 pairs, 2^32 values) */
+     * read back and merge; two texts of a thousand shingles each share
+     * a value by chance about once in 4,000 comparisons (2^20 pairs of
+     * 2^32 values), one shingle in a thousand, which moves no verdict */
     if (ns) memcpy(ctx->sh, ctx->seq, ns * sizeof *ctx->sh);
     if (sort_u64(ctx, ctx->sh, ns)) return -1;
     size_t u = 0;
@@ -415,8 +415,8 @@ uint64_t fp_band_key(const fingerprint *f, int b) {
  * compared with b's four in every rotation, and the block whose last
  * value is smaller moves on (Schlegel, Willhalm and Lehner's block
  * merge, SSE2).  A near copy shares most values, which made the jumps of
- * a plain merge random and fp_intersect a third of the deduper's indexing
- * thread; the tail is the plain merge without jumps. */
+ * a plain merge random, and the merge a sixth of the stream deduper's
+ * indexing thread; the tail is the plain merge without jumps. */
 size_t fp_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out) {
     size_t i = 0, j = 0, n = 0;
 #ifdef __SSE2__

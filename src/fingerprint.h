@@ -163,8 +163,9 @@ typedef struct fp_verdict {
     uint32_t shared[64][2];
 } fp_verdict;
 
-/* 0, or -1 when memory runs out; x is scratch space (not the ctx a or b
- * points into). */
+/* 0, or -1 when memory runs out.  x is scratch space: a or b may point
+ * into it only when neither comes from fp_rebuild (x's seq then holds
+ * the rebuilt one's text-order shingles). */
 int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
               fp_verdict *v);
 
