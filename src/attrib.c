@@ -4,6 +4,7 @@
  */
 #include "attrib.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,8 +336,15 @@ at_model *at_load(const void *data, size_t n, char *err, size_t errlen) {
 extern const unsigned char sl_attrib_model[];
 extern const unsigned char sl_attrib_model_end[];
 
+static const void *at_hot;
+static pthread_once_t at_hot_once = PTHREAD_ONCE_INIT;
+static void at_hot_make(void) {
+    at_hot = chain_hot(sl_attrib_model, (size_t)(sl_attrib_model_end - sl_attrib_model));
+}
+
 at_model *at_default(char *err, size_t errlen) {
-    return at_load(sl_attrib_model, (size_t)(sl_attrib_model_end - sl_attrib_model), err, errlen);
+    pthread_once(&at_hot_once, at_hot_make);
+    return at_load(at_hot, (size_t)(sl_attrib_model_end - sl_attrib_model), err, errlen);
 }
 
 void at_free(at_model *m) {

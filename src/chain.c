@@ -4,7 +4,9 @@
 #include "chain.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "buf.h"
@@ -109,4 +111,20 @@ void chain_write_header(unsigned char *p, size_t size, const char magic[8], cons
     uint64_t sum = XXH64(p + CHAIN_HEADER, size - CHAIN_HEADER, 0);
     le_put(p + 32, (uint32_t)sum, 4);
     le_put(p + 36, (uint32_t)(sum >> 32), 4);
+}
+
+/* The weights are read at random, a few dozen rows a token, from tables
+ * of megabytes: in 4 KiB pages nearly every row is a miss in the TLB as
+ * well as the cache, and huge pages took 6 to 9 % off the attribution
+ * tagger's time (storyline attributions on news-base, alternating runs).
+ * The built-in models are in the program's file, whose pages are small. */
+const void *chain_hot(const void *data, size_t n) {
+    size_t huge = (size_t)2 << 20, size = (n + huge - 1) / huge * huge;
+    void *p = size ? aligned_alloc(huge, size) : NULL;
+    if (!p) return data;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* advice: without it, small pages */
+#endif
+    memcpy(p, data, n);
+    return p;
 }

@@ -77,4 +77,9 @@ int chain_check(const void *data, size_t n, size_t want, const char *kind, char 
 /* Write the header of a model file p[0, size) whose body is in place. */
 void chain_write_header(unsigned char *p, size_t size, const char magic[8], const chain_header *h);
 
+/* A copy of a built-in model data[0, n) in memory the kernel is asked to
+ * back with 2 MiB pages, or data itself when there is no memory for it.
+ * Kept for the life of the process: call it once (pthread_once). */
+const void *chain_hot(const void *data, size_t n);
+
 #endif

@@ -3,6 +3,7 @@
  */
 #include "ner.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,8 +324,14 @@ ner_model *ner_load(const void *data, size_t n, char *err, size_t errlen) {
 extern const unsigned char sl_ner_model[];
 extern const unsigned char sl_ner_model_end[];
 
+static const void *ner_hot;
+static pthread_once_t ner_hot_once = PTHREAD_ONCE_INIT;
+static void ner_hot_make(void) { ner_hot = chain_hot(sl_ner_model, (size_t)(sl_ner_model_end - sl_ner_model)); }
+
+/* Every engine's tagger reads the one copy (each batch slot has one). */
 ner_model *ner_default(char *err, size_t errlen) {
-    return ner_load(sl_ner_model, (size_t)(sl_ner_model_end - sl_ner_model), err, errlen);
+    pthread_once(&ner_hot_once, ner_hot_make);
+    return ner_load(ner_hot, (size_t)(sl_ner_model_end - sl_ner_model), err, errlen);
 }
 #endif
 
