@@ -56,6 +56,7 @@ typedef struct doc {
     uint32_t stamp;        /* last query that saw it as a candidate */
     uint32_t twin;         /* the next exact copy of the first article of
                               its text (which alone is posted), or NONE */
+    uint32_t n_shingles;   /* in its record (texts are under 4 GiB) */
 } doc;
 
 /* What one thread needs to prepare articles: an engine to clean with and
@@ -85,8 +86,8 @@ typedef struct scratch {
     uint64_t flushed;     /* bytes in the file */
     char *buf;
     size_t len, cap;
-    uint64_t *rd;         /* a fingerprint read back from the file */
-    size_t cap_rd;
+    uint64_t *rd, *rd_rest; /* a fingerprint read back from the file */
+    size_t cap_rd, cap_rd_rest;
 } scratch;
 
 struct sl_dedup {
@@ -164,12 +165,13 @@ static int scratch_open(scratch *sc) {
 }
 
 /* A record: a header (words, shingles | paragraphs << 32, exact hash),
- * the words, the sorted shingles (4 bytes each, padded to 8) and the
- * paragraphs, back to back. */
+ * the sorted shingles (4 bytes each, padded to 8), the words and the
+ * paragraphs, back to back: a candidate decided on its shingles, as most
+ * are, is read no further (scratch_shingles, then scratch_rest). */
 #define HEAD_BYTES 32
 #define R8(x) (((x) + 7) & ~(size_t)7)
 static size_t record_size(const fingerprint *f) {
-    return HEAD_BYTES + f->n_words * 8 + R8(f->n_shingles * 4) + f->n_paras * sizeof(fp_para);
+    return HEAD_BYTES + R8(f->n_shingles * 4) + f->n_words * 8 + f->n_paras * sizeof(fp_para);
 }
 
 static int scratch_flush(scratch *sc) {
@@ -194,40 +196,43 @@ static int scratch_put(scratch *sc, const void *rec, size_t size, uint64_t *off)
     return 0;
 }
 
-/* n bytes at off, from buf or the file, into dst.  0, or -1. */
-static int scratch_read(scratch *sc, uint64_t off, void *dst, size_t n) {
-    if (off >= sc->flushed) {
-        memcpy(dst, sc->buf + (off - sc->flushed), n);
-        return 0;
-    }
-    return pread(sc->fd, dst, n, (off_t)off) == (ssize_t)n ? 0 : -1;
-}
-
-static int scratch_head(scratch *sc, uint64_t off, uint64_t head[4]) {
-    return scratch_read(sc, off, head, HEAD_BYTES);
+/* n bytes at off: in buf while they are there, else read into *dst
+ * (grown to fit).  NULL when they cannot be read. */
+static const void *scratch_at(scratch *sc, uint64_t off, size_t n, uint64_t **dst, size_t *cap) {
+    if (off >= sc->flushed) return sc->buf + (off - sc->flushed);
+    if (array_grow((void **)dst, cap, n / 8 + 1, 8)) return NULL;
+    return pread(sc->fd, *dst, n, (off_t)off) == (ssize_t)n ? *dst : NULL;
 }
 
 /* The exact hash of the fingerprint at off. */
 static int scratch_exact(scratch *sc, uint64_t off, unsigned char h[16]) {
-    uint64_t head[4];
-    if (scratch_head(sc, off, head)) return -1;
+    const uint64_t *head = scratch_at(sc, off, HEAD_BYTES, &sc->rd, &sc->cap_rd);
+    if (!head) return -1;
     memcpy(h, &head[2], 16);
     return 0;
 }
 
-/* Read back the fingerprint written at off (valid until the next call). */
-static int scratch_get(scratch *sc, uint64_t off, fingerprint *f) {
-    uint64_t head[4];
-    if (scratch_head(sc, off, head)) return -1;
-    size_t nw = (size_t)head[0], ns = (size_t)(head[1] & 0xffffffffu), np = (size_t)(head[1] >> 32);
-    size_t rest = nw * 8 + R8(ns * 4) + np * sizeof(fp_para);
-    if (array_grow((void **)&sc->rd, &sc->cap_rd, rest / 8 + 1, 8)) return -1;
-    if (rest && scratch_read(sc, off + HEAD_BYTES, sc->rd, rest)) return -1;
-    const uint64_t *words = sc->rd;
-    const uint32_t *shingles = (const uint32_t *)(const void *)(words + nw);
-    const fp_para *paras = (const fp_para *)(const void *)((const char *)shingles + R8(ns * 4));
-    fp_rebuild(words, nw, shingles, ns, paras, np, f);
+/* The head and the n_shingles shingles of the record at off, in f, whose
+ * words and paragraphs are left out (until scratch_rest).  Valid until
+ * the next call. */
+static int scratch_shingles(scratch *sc, uint64_t off, size_t n_shingles, fingerprint *f) {
+    const uint64_t *head = scratch_at(sc, off, HEAD_BYTES + R8(n_shingles * 4), &sc->rd, &sc->cap_rd);
+    if (!head) return -1;
+    fp_rebuild(NULL, (size_t)head[0], (const uint32_t *)(const void *)(head + 4), n_shingles, NULL,
+               (size_t)(head[1] >> 32), f);
     memcpy(f->exact, &head[2], 16);
+    return 0;
+}
+
+/* The words and paragraphs of the record at off into f (from
+ * scratch_shingles). */
+static int scratch_rest(scratch *sc, uint64_t off, fingerprint *f) {
+    size_t at = HEAD_BYTES + R8(f->n_shingles * 4);
+    const uint64_t *words = scratch_at(sc, off + at, f->n_words * 8 + f->n_paras * sizeof(fp_para),
+                                       &sc->rd_rest, &sc->cap_rd_rest);
+    if (!words) return -1;
+    fp_rebuild(words, f->n_words, f->shingles, f->n_shingles,
+               (const fp_para *)(const void *)(words + f->n_words), f->n_paras, f);
     return 0;
 }
 
@@ -235,6 +240,7 @@ static void scratch_close(scratch *sc) {
     if (sc->fd >= 0) close(sc->fd);
     free(sc->buf);
     free(sc->rd);
+    free(sc->rd_rest);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -349,16 +355,24 @@ static uint64_t exact_key(const unsigned char h[16]) {
     return k;
 }
 
+static sl_status scratch_lost(sl_dedup *d) {
+    return engine_err(d->e, SL_EIO, "cannot read the scratch file back: %s", strerror(errno));
+}
+
 /* Verify candidate c against the new article p; append a match. */
 static sl_status verify(sl_dedup *d, const prep *p, uint32_t c) {
     const doc *o = &d->docs[c];
     fingerprint of;
-    if (scratch_get(&d->sc, o->off, &of))
-        return engine_err(d->e, SL_EIO, "cannot read the scratch file back: %s", strerror(errno));
     fp_rules r = {d->opt.near_threshold, FP_NEAR_CONTAINMENT, d->opt.partial_min_words,
                   FP_PARTIAL_TOPIC, d->opt.evidence};
     fp_verdict v;
-    if (fp_decide(&d->fp, &p->f, &of, &r, &v)) return oom(d);
+    if (scratch_shingles(&d->sc, o->off, o->n_shingles, &of)) return scratch_lost(d);
+    int more = fp_decide_shingles(&d->fp, &p->f, &of, &r, &v);
+    if (more == 1) {
+        if (scratch_rest(&d->sc, o->off, &of)) return scratch_lost(d);
+        more = fp_decide_rest(&d->fp, &p->f, &of, &r, &v);
+    }
+    if (more) return oom(d);
     if (!v.kind) return SL_OK;
     /* A partial copy of an article is one of its exact copies too (they
      * are not posted); near and exact copies join its group instead. */
@@ -413,13 +427,13 @@ static prep *prepare(worker *w, const sl_article *a) {
     p->rec_size = rec;
     p->f = f;
     memcpy(p->f.exact, clean->hash, 16);
-    /* the record, in the layout scratch_get reads */
+    /* the record, in the layout scratch_shingles and scratch_rest read */
     p->record = at;
     uint64_t head[4] = {f.n_words, f.n_shingles | (uint64_t)f.n_paras << 32, 0, 0};
     memcpy(&head[2], clean->hash, 16);
     put(&at, head, 4, 8);
-    p->f.words = put(&at, f.words, f.n_words, 8);
     p->f.shingles = put(&at, f.shingles, f.n_shingles, 4);
+    p->f.words = put(&at, f.words, f.n_words, 8);
     p->f.paras = put(&at, f.paras, f.n_paras, sizeof(fp_para));
     p->f.seq = put(&at, f.seq, f.n_seq, 8);
     p->id = put(&at, id, lid, 1);
@@ -488,6 +502,7 @@ static sl_status index_prep(sl_dedup *d, prep *p) {
     uint32_t me = (uint32_t)d->n_docs;
     doc *nd = &d->docs[me];
     *nd = (doc){.parent = me, .best = me, .stamp = d->stamp, .twin = NONE,
+                .n_shingles = (uint32_t)f->n_shingles,
                 .length = p->length > UINT32_MAX ? UINT32_MAX : (uint32_t)p->length};
     nd->id = arena_str(&d->strings, p->id, strlen(p->id));
     nd->date = p->date ? arena_str(&d->strings, p->date, strlen(p->date)) : NULL;

@@ -566,15 +566,13 @@ static double tf_cosine(const uint64_t *a, size_t na, const uint64_t *b, size_t 
     return qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0.0;
 }
 
-int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
-              fp_verdict *v) {
+int fp_decide_shingles(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+                       fp_verdict *v) {
     memset(v, 0, offsetof(fp_verdict, shared));
-    /* d_sh holds the shared shingles, d_inter the topic words of both */
-    if (array_grow((void **)&x->d_sh, &x->cap_d_sh, a->n_shingles + 1, sizeof *x->d_sh) ||
-        array_grow((void **)&x->d_inter, &x->cap_d_inter, a->n_words + b->n_words + 1, sizeof *x->d_inter) ||
-        array_grow((void **)&x->d_in, &x->cap_d_in, a->n_paras + b->n_paras + 1, sizeof *x->d_in))
-        return -1;
+    /* d_sh holds the shared shingles */
+    if (array_grow((void **)&x->d_sh, &x->cap_d_sh, a->n_shingles + 1, sizeof *x->d_sh)) return -1;
     size_t inter = fp_intersect(a->shingles, a->n_shingles, b->shingles, b->n_shingles, x->d_sh);
+    x->d_n_sh = inter;
     size_t small = a->n_shingles < b->n_shingles ? a->n_shingles : b->n_shingles;
     v->jaccard = fp_jaccard(inter, a->n_shingles, b->n_shingles);
     v->containment = fp_containment(inter, small);
@@ -593,8 +591,17 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
                    ((r->partial_min_words + FP_PARA_WORDS - 1) / FP_PARA_WORDS);
     if (!v->kind && inter < least) return 0;
     if (v->kind && !r->near_evidence) return 0;
+    return 1;
+}
+
+int fp_decide_rest(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+                   fp_verdict *v) {
+    /* d_inter holds the topic words of both */
+    if (array_grow((void **)&x->d_inter, &x->cap_d_inter, a->n_words + b->n_words + 1, sizeof *x->d_inter) ||
+        array_grow((void **)&x->d_in, &x->cap_d_in, a->n_paras + b->n_paras + 1, sizeof *x->d_in))
+        return -1;
     fp_shared *s = &x->d_set;
-    if (shared_init(s, x->d_sh, inter)) return -1;
+    if (shared_init(s, x->d_sh, x->d_n_sh)) return -1;
     uint8_t *ina = x->d_in, *inb = x->d_in + a->n_paras;
     uint32_t ia[64], ib[64];
     size_t wa, wb;
@@ -617,4 +624,10 @@ int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_ru
     v->topic = tf_cosine(iv, (size_t)ta, iv + ta, (size_t)tb);
     if (v->topic < r->partial_max_topic) v->kind = SL_DUP_PARTIAL;
     return 0;
+}
+
+int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+              fp_verdict *v) {
+    int more = fp_decide_shingles(x, a, b, r, v);
+    return more == 1 ? fp_decide_rest(x, a, b, r, v) : more;
 }

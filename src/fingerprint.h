@@ -111,6 +111,7 @@ typedef struct fp_ctx {
     size_t cap_d_sh, cap_d_inter;
     uint8_t *d_in;
     size_t cap_d_in;
+    size_t d_n_sh; /* shared shingles in d_sh */
     fp_shared d_set;
 } fp_ctx;
 
@@ -168,6 +169,17 @@ typedef struct fp_verdict {
  * the rebuilt one's text-order shingles). */
 int fp_decide(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
               fp_verdict *v);
+
+/* fp_decide in two steps, for a b whose words and paragraphs are dear to
+ * fetch: fp_decide_shingles needs only b's counts and shingles and
+ * returns 0 when v is final, 1 when it needs the words and paragraphs
+ * (which fp_decide_rest then reads in b, x as the first step left it),
+ * -1 when memory runs out; so does fp_decide_rest.  Most candidates are
+ * decided on their shingles (in the stream deduper two in three). */
+int fp_decide_shingles(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+                       fp_verdict *v);
+int fp_decide_rest(fp_ctx *x, const fingerprint *a, const fingerprint *b, const fp_rules *r,
+                   fp_verdict *v);
 
 /* The key of LSH band b (0 <= b < FP_BANDS). */
 uint64_t fp_band_key(const fingerprint *f, int b);
