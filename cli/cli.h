@@ -68,6 +68,38 @@ typedef struct held {
     size_t raw_len;
 } held;
 held *hold(const sl_article *a, const char *raw, size_t raw_len);
+
+/* Read-ahead (readahead.c): batches of held articles read on a thread
+ * of their own while the caller works on the one before.  An item is an
+ * article (h) or a rejected input (why: the message, naming the input
+ * and its position); oom: memory ran out, the batch ends there. */
+typedef struct ra_item {
+    held *h;
+    char *why;
+} ra_item;
+typedef struct ra_batch {
+    ra_item *it;
+    size_t n;
+    uint64_t read; /* inputs read */
+    int oom;
+} ra_batch;
+typedef struct readahead readahead;
+/* Run on the reading thread for each article read: its held copy, or
+ * NULL with *why (malloc'd) to reject it, or NULL alone when out of
+ * memory. */
+typedef held *(*ra_take)(void *ud, const sl_reader *r, const sl_article *a, char **why);
+/* Batches of at most max_items inputs (articles and rejected ones) or
+ * about max_bytes of text and raw lines; threaded 0 reads on the
+ * caller's thread, in ra_next.
+ * NULL when out of memory. */
+readahead *ra_start(sl_reader *r, ra_take take, void *ud, size_t max_items, size_t max_bytes,
+                    int threaded);
+/* The next batch into *b, in input order: 1, or 0 at the end.  The
+ * caller owns it: ra_batch_free. */
+int ra_next(readahead *ra, ra_batch *b);
+void ra_batch_free(ra_batch *b);
+/* Stop reading and free ra (before closing its reader). */
+void ra_stop(readahead *ra);
 /* A size such as 4096, 64K, 4M or 1G into *out: 0, or -1. */
 int parse_cli_size(const char *s, size_t *out);
 

@@ -119,7 +119,8 @@ static const char usage_dedup[] =
     "                    shared paragraphs and their words\n"
     "  --threshold J     Jaccard from which a copy is near (default 0.25)\n"
     "  --threads N       clean and fingerprint on N threads (default: one per\n"
-    "                    core); the output is the same for any N\n"
+    "                    core; above one, the input is read on one more);\n"
+    "                    the output is the same for any N\n"
     "  -q, --quiet       no summary on stderr\n"
     "\n"
     "A summary goes to stderr: read, kept, copies, partial links, rejected.\n"
@@ -623,18 +624,51 @@ static int dedup_one(void *ud, const sl_article *a, sl_status s, const char *err
     return 0;
 }
 
-/* Run the held batch through the deduper and empty it. */
-static void dedup_flush(dedup_run *u, held **hs, sl_article *as, size_t *n, sl_engine *e) {
-    if (!*n) return;
-    for (size_t i = 0; i < *n; i++) as[i] = hs[i]->a;
+/* What the reading thread keeps of an article: its fields, and its raw
+ * line when the kept articles are the output. */
+static held *dedup_take(void *ud, const sl_reader *r, const sl_article *a, char **why) {
+    const dedup_run *u = ud;
+    const char *raw;
+    size_t raw_len;
+    sl_format raw_format;
+    sl_reader_raw(r, &raw, &raw_len, &raw_format);
+    if (!u->pairs && !u->clusters && raw_format != SL_FORMAT_JSONL) {
+        static const char msg[] =
+            ": the kept-article output copies JSON lines; use --pairs or --clusters for text files";
+        const char *o = a->origin ? a->origin : "<article>";
+        size_t n = strlen(o);
+        if ((*why = malloc(n + sizeof msg))) {
+            memcpy(*why, o, n);
+            memcpy(*why + n, msg, sizeof msg);
+        }
+        return NULL;
+    }
+    return hold(a, raw, u->pairs || u->clusters ? 0 : raw_len);
+}
+
+/* Run a batch through the deduper: its rejected inputs are reported in
+ * their turn, before its articles' outcomes. */
+static void dedup_flush(dedup_run *u, const ra_batch *b, held **hs, sl_article *as, sl_engine *e) {
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->it[i].h) {
+            hs[n] = b->it[i].h;
+            as[n++] = b->it[i].h->a;
+        } else if (b->it[i].why) {
+            warnx("%s", b->it[i].why);
+            u->rejected++;
+        }
+    }
+    if (b->oom) {
+        warnx("out of memory");
+        u->fatal = 1;
+    }
     u->batch = hs;
     u->first = as;
-    if (!u->fatal && sl_dedup_add_batch(u->d, as, *n, dedup_one, u) != SL_OK) {
+    if (n && !u->fatal && sl_dedup_add_batch(u->d, as, n, dedup_one, u) != SL_OK) {
         warnx("%s", sl_errmsg(e));
         u->fatal = 1;
     }
-    for (size_t i = 0; i < *n; i++) free(hs[i]);
-    *n = 0;
 }
 
 static int cmd_dedup(int argc, char **argv) {
@@ -727,49 +761,24 @@ static int cmd_dedup(int argc, char **argv) {
     /* --keep longest decides at the end; the raw lines wait in a spool
      * file, not in memory. */
     u.spool = (longest && !pairs && !clusters) ? tmpfile() : NULL;
-    /* Batches of articles go through the deduper's threads together. */
+    /* Batches of articles go through the deduper's threads together,
+     * read on a thread of their own (with --threads 1, on this one). */
     held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
     sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
-    size_t nh = 0, bytes = 0;
+    readahead *ra = hs && as ? ra_start(r, dedup_take, &u, BATCH_ARTICLES, BATCH_BYTES,
+                                        dopt.threads != 1) : NULL;
     uint64_t n_read = 0;
-    if (!hs || !as) {
+    if (!ra) {
         warnx("out of memory");
         u.fatal = 1;
     }
-    const sl_article *a;
-    sl_status s;
-    while (!u.fatal && (s = sl_reader_next(r, &a)) != SL_DONE) {
-        n_read++;
-        if (s != SL_OK) {
-            warnx("%s", sl_reader_errmsg(r));
-            u.rejected++;
-            if (s == SL_ENOMEM) u.fatal = 1;
-            continue;
-        }
-        const char *raw;
-        size_t raw_len;
-        sl_format raw_format;
-        sl_reader_raw(r, &raw, &raw_len, &raw_format);
-        if (!pairs && !clusters && raw_format != SL_FORMAT_JSONL) {
-            warnx("%s: the kept-article output copies JSON lines; use --pairs or --clusters for text files",
-                  a->origin ? a->origin : "<article>");
-            u.rejected++;
-            continue;
-        }
-        held *h = hold(a, raw, pairs || clusters ? 0 : raw_len);
-        if (!h) {
-            warnx("out of memory");
-            u.fatal = 1;
-            break;
-        }
-        hs[nh++] = h;
-        bytes += a->text_len + raw_len;
-        if (nh == BATCH_ARTICLES || bytes >= BATCH_BYTES) {
-            dedup_flush(&u, hs, as, &nh, e);
-            bytes = 0;
-        }
+    ra_batch b;
+    while (!u.fatal && ra_next(ra, &b)) {
+        n_read += b.read;
+        dedup_flush(&u, &b, hs, as, e);
+        ra_batch_free(&b);
     }
-    dedup_flush(&u, hs, as, &nh, e);
+    ra_stop(ra);
     free(hs);
     free(as);
     FILE *spool = u.spool;

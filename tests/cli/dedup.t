@@ -71,3 +71,15 @@ $ printf '{"id":"a","text":"A line."}\n' | TMPDIR=/nonexistent storyline dedup
 # Any number of threads gives the same pairs.
 $ storyline dedup --pairs -q --threads 1 mixed.jsonl > one.tsv; storyline dedup --pairs -q --threads 3 mixed.jsonl | cmp - one.tsv && echo same
   same
+
+# Above one thread the input is read a batch ahead on a thread of its own;
+# over several batches (1024 articles each), with bad lines and copies
+# across batch ends, the output and the messages are those of one thread.
+$ python3 -c 'import json; [print("{\"id\":\"b%d\" broken}" % i if i % 997 == 5 else json.dumps({"id": "a%d" % i, "text": "Ferry %d sails from pier %d at dawn, carrying %d passengers and %d cars to the island." % (i % 1400, i % 1400 + 3, i % 1400 * 7, i % 1400 * 11)})) for i in range(3000)]' > batches.jsonl
+$ storyline dedup --threads 1 batches.jsonl > one.out 2> one.err; storyline dedup --threads 2 batches.jsonl > two.out 2> two.err; cmp one.out two.out && cmp one.err two.err && echo same; cat two.err
+  same
+  storyline: batches.jsonl:6: byte 11: expected ',' or '}'
+  storyline: batches.jsonl:1003: byte 14: expected ',' or '}'
+  storyline: batches.jsonl:2000: byte 14: expected ',' or '}'
+  storyline: batches.jsonl:2997: byte 14: expected ',' or '}'
+  read 3000, kept 1400, copies 1596 (exact 1596, near 0), partial links 0, rejected 4
