@@ -633,14 +633,9 @@ static held *dedup_take(void *ud, const sl_reader *r, const sl_article *a, char 
     sl_format raw_format;
     sl_reader_raw(r, &raw, &raw_len, &raw_format);
     if (!u->pairs && !u->clusters && raw_format != SL_FORMAT_JSONL) {
-        static const char msg[] =
-            ": the kept-article output copies JSON lines; use --pairs or --clusters for text files";
-        const char *o = a->origin ? a->origin : "<article>";
-        size_t n = strlen(o);
-        if ((*why = malloc(n + sizeof msg))) {
-            memcpy(*why, o, n);
-            memcpy(*why + n, msg, sizeof msg);
-        }
+        if (asprintf(why, "%s: the kept-article output copies JSON lines; use --pairs or --clusters for text files",
+                     a->origin ? a->origin : "<article>") < 0)
+            *why = NULL;
         return NULL;
     }
     return hold(a, raw, u->pairs || u->clusters ? 0 : raw_len);

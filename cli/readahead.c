@@ -24,15 +24,9 @@ struct readahead {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    ra_batch ready;   /* read and not yet taken (n == 0: none) */
+    ra_batch ready;   /* read and not yet taken, when has_ready */
     int has_ready, done, stop;
 };
-
-static char *dup_msg(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 /* Read one batch into b: at most max_items inputs (articles and
  * rejected ones) or about max_bytes of articles.  Returns 0 at
@@ -54,7 +48,7 @@ static int fill(readahead *ra, ra_batch *b) {
         ra_item *it = &b->it[b->n++];
         *it = (ra_item){0};
         if (s != SL_OK) {
-            it->why = dup_msg(sl_reader_errmsg(ra->r));
+            it->why = strdup(sl_reader_errmsg(ra->r));
             if (s == SL_ENOMEM || !it->why) {
                 b->oom = 1;
                 return 0;
