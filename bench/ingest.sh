@@ -76,6 +76,7 @@ measure cat cat "$BIG"
 measure wc wc -w "$BIG"
 measure clean "$SL" ingest --dry-run --quiet "$BIG"
 FRESH=$OUT/bench.db measure ingest "$SL" ingest --quiet --no-index --db "$OUT/bench.db" "$BIG"
+FRESH=$OUT/bench.db measure dupsonly "$SL" ingest --quiet --dups-only --db "$OUT/bench.db" "$BIG"
 FRESH=$OUT/bench.db measure dupingest "$SL" ingest --quiet --db "$OUT/bench.db" "$BIG"
 measure dedup "$SL" dedup --pairs --quiet "$BIG"
 stored=$("$SL" stats --json --db "$OUT/bench.db" | sed 's/.*"articles":\([0-9]*\).*/\1/')
@@ -94,12 +95,15 @@ row cat "cat >/dev/null"
 row wc "wc -w"
 row clean "storyline: clean+segment (dry run)"
 row ingest "storyline: ingest, --no-index"
-row dupingest "storyline: ingest with duplicates"
+row dupsonly "storyline: ingest --dups-only"
+row dupingest "storyline: ingest, full analysis"
 row dedup "storyline dedup --pairs (stream)"
 echo
 echo "stored $stored of $lines articles; store $(du -h "$OUT/bench.db" | cut -f1)"
 echo "targets: clean+segment >= 300 MB/s, ingest without duplicates >= 120 MB/s, peak RSS < 64 MiB;"
 echo "         ingest with duplicates >= 40 MB/s; dedup >= 100 MB/s on 2 cores, index <= 256 B/article"
+echo "(--dups-only: duplicates only, entities, stories and search at 'storyline reindex';"
+echo " full analysis: duplicates, search, stories and named entities at ingest)"
 echo "note: the input repeats each corpus ${rounds:-16} times under new ids, so most articles are exact"
 echo "copies of earlier ones: the duplicate rows are faster here than on text that is all new"
 
@@ -114,6 +118,9 @@ if [ -f "$DEV" ]; then
     measure dwc wc -w "$DEV"
     measure ddedup "$SL" dedup --pairs --quiet "$DEV"
     FRESH=$OUT/dev.db measure ddup "$SL" ingest --quiet --db "$OUT/dev.db" "$DEV"
+    FRESH=$OUT/dev.db measure ddonly "$SL" ingest --quiet --dups-only --db "$OUT/dev.db" "$DEV"
+    # what --dups-only leaves: the rebuild of that store (entities, search, stories)
+    RUNS=1 measure dreindex "$SL" reindex --db "$OUT/dev.db"
     echo
     echo "on ${DEV#"$ROOT"/}: $(awk -v b="$dbytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB, $dlines articles (best of $RUNS)"
     printf '%-34s %9s %10s %12s %10s %12s\n' "" "seconds" "MB/s" "articles/s" "peak MiB" "vs wc -w"
@@ -121,7 +128,9 @@ if [ -f "$DEV" ]; then
     WALL[wc]=${WALL[dwc]}
     row dwc "wc -w"
     row ddedup "storyline dedup --pairs (stream)"
-    row ddup "storyline: ingest with duplicates"
+    row ddonly "storyline: ingest --dups-only"
+    row dreindex "  then storyline reindex"
+    row ddup "storyline: ingest, full analysis"
     awk -v w="${WALL[ddedup]}" -v b="$dbytes" 'BEGIN {
         printf "datasketch MinHash+LSH, measured on this file on the same machine: about 3 MB/s;\n"
         printf "storyline dedup is %.0f times that\n", b / 1e6 / w / 3 }'

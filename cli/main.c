@@ -65,7 +65,8 @@ static const char usage_main[] =
 static const char usage_ingest[] =
     "usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]\n"
     "                        [--max-article-bytes N] [--rules FILE] [--dry-run]\n"
-    "                        [--batch N] [--no-index] [--threads N] PATH... | -\n"
+    "                        [--batch N] [--no-index | --dups-only] [--threads N]\n"
+    "                        PATH... | -\n"
     "\n"
     "Read articles, clean and segment them, and store each new one.  PATH is a\n"
     ".txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,\n"
@@ -84,6 +85,9 @@ static const char usage_ingest[] =
     "  --no-index               skip duplicate detection and the search index\n"
     "                           (bulk loading); dups, check and search refuse\n"
     "                           until 'storyline reindex'\n"
+    "  --dups-only              find duplicates and nothing else (deduplicating\n"
+    "                           a dataset in a store): named entities, stories,\n"
+    "                           claims and search wait for 'storyline reindex'\n"
     "  --threads N              clean and fingerprint on N threads (default: one\n"
     "                           per core); one writer stores, in input order\n"
     "  -q, --quiet              no progress bar and no summary line\n"
@@ -161,9 +165,10 @@ static const char usage_reindex[] =
     "\n"
     "Rebuild the duplicate index and every relation from the stored clean\n"
     "texts, with this storyline's fingerprint parameters, and find every\n"
-    "article's named entities again; after 'ingest --no-index', build the\n"
-    "search index too.  Needed when a store was built by a storyline with\n"
-    "other parameters (commands say so), or before entities.\n";
+    "article's named entities again; after 'ingest --no-index' or\n"
+    "'ingest --dups-only', build the search index and place the new articles\n"
+    "in stories too.  Needed when a store was built by a storyline with other\n"
+    "parameters (commands say so), or before entities.\n";
 
 static const char usage_show[] =
     "usage: storyline show [--db FILE] [--json] [--explain] [--segments] ID\n"
@@ -431,6 +436,7 @@ static int cmd_ingest(int argc, char **argv) {
         {"dry-run", no_argument, 0, 'n'},
         {"batch", required_argument, 0, 'b'},
         {"no-index", no_argument, 0, 'I'},
+        {"dups-only", no_argument, 0, 'D'},
         {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -463,6 +469,7 @@ static int cmd_ingest(int argc, char **argv) {
             break;
         }
         case 'I': opt.no_index = 1; break;
+        case 'D': opt.dups_only = 1; break;
         case 'j': {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -477,6 +484,9 @@ static int cmd_ingest(int argc, char **argv) {
         }
     }
     if (optind == argc) return usage_error(usage_ingest, "ingest needs a PATH, or - for standard input");
+    if (opt.no_index && opt.dups_only)
+        return usage_error(usage_ingest, "--no-index skips duplicate detection, --dups-only keeps only it: "
+                                         "choose one");
     sl_engine *e = open_engine(dry ? NULL : db, &opt);
     if (!e) return 1;
     sl_reader *r;

@@ -161,6 +161,12 @@ typedef struct sl_options {
                                  fingerprint (0: one per core) */
     const char *ner_model_path; /* named-entity model file (make ner-model);
                                  NULL: the one built in */
+    int dups_only;            /* ingest finds duplicates and nothing else:
+                                 named entities, stories and the search
+                                 index wait for a rebuild (opt.rebuild_index,
+                                 `storyline reindex`), and the calls that
+                                 read them, and ingest without dups_only,
+                                 refuse with SL_EVERSION until then */
 } sl_options;
 
 SL_API void sl_options_init(sl_options *opt);

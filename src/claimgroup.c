@@ -396,6 +396,7 @@ static int on_claim(void *ud, const store_claim *sc) {
 SL_API sl_status sl_claim_groups(sl_engine *e, const sl_claim_filter *f,
                                  int (*cb)(void *ud, const sl_claim_group *grp), void *ud) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    if (deferred_refuse(e) != SL_OK) return SL_EVERSION; /* speakers are entities */
     grouper g = {.e = e, .f = f, .cb = cb, .ud = ud, .st = SL_OK, .story = -1};
     sl_status s = SL_OK;
     int64_t story = 0;

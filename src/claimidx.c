@@ -228,6 +228,7 @@ static void analyser_free(analyser *a) {
 SL_API sl_status sl_claims_update(sl_engine *e, int64_t story,
                                   int (*progress)(void *ud, size_t done, size_t total), void *ud) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
+    if (deferred_refuse(e) != SL_OK) return SL_EVERSION; /* speakers are entities */
     if (story > 0 && (story = store_story_resolve(e->st, story, e->err, sizeof e->err)) < 0) return SL_ESTORE;
     sl_status s = sl_commit(e);
     if (s != SL_OK) return s;

@@ -515,6 +515,9 @@ static sl_status rebuild(sl_engine *e) {
     /* the search index too: stale after bulk loading, and it holds each
      * text once, by hashes that may have changed above */
     if (s == SL_OK) s = store_search_rebuild(e->st, e->err, sizeof e->err);
+    /* every article's entities were found again above: none waits now
+     * (ingest --dups-only); the stories' placing follows at sl_close() */
+    if (s == SL_OK) s = store_meta_del(e->st, "deferred", e->err, sizeof e->err);
     if (s == SL_OK) s = store_meta_set(e->st, "fingerprint", fp_params_string(), e->err, sizeof e->err);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
     return s;

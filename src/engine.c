@@ -134,6 +134,7 @@ SL_API sl_status sl_open(const char *path, const sl_options *opt, sl_engine **ou
         s = store_open(path, e->opt.readonly, &e->st, e->err, sizeof e->err);
         if (s != SL_OK) return s;
         s = dupindex_open(e);
+        if (s == SL_OK) s = deferred_open(e);
         if (s != SL_OK) return s;
     }
     return SL_OK;
@@ -299,6 +300,7 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     if (outcome) *outcome = SL_STORED;
     if (!e->st) return SL_OK;
     if (e->fp_state < 0) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
+    if (e->deferred && !e->opt.dups_only) return engine_err(e, SL_EVERSION, "%s", e->deferred_msg);
 
     buf_reset(&e->kbuf);
     buf_reset(&e->nbuf);
@@ -341,25 +343,32 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     }
     s = dupindex_add(e, seq, c->text.p, c->text.len, c->para, c->n_para, c->hash, f);
     if (s != SL_OK) return s;
+    if (e->opt.dups_only && !e->deferred && (s = deferred_mark(e)) != SL_OK) return s;
     stored_key_put(e, c->hash);
+    /* An exact copy is not weighed: no terms are stored, and placing
+     * makes them from the text should it ever stand alone (its original
+     * removed).  Its entities are its original's: none are stored for it,
+     * whether or not the worker took it for a copy (its original may have
+     * been stored after the worker looked), as a rebuild does. */
+    if (e->exact_of && !e->opt.no_index) goto counted;
     if (n_terms == TERMS_SKIPPED) {
-        /* An exact copy is not weighed: no terms are stored, and placing
-         * makes them from the text should it ever stand alone (its
-         * original removed).  Bulk loading knows no copies yet: the same.
-         * Its entities are its original's: none are stored for it. */
-        if (e->exact_of || e->fp_state != 1 || e->opt.no_index) goto counted;
+        /* Bulk loading knows no copies yet: the same. */
+        if (e->fp_state != 1 || e->opt.no_index) goto counted;
         terms = NULL; /* not a copy after all: its terms and entities here */
         refs = NULL;
     }
-    if (!refs) { /* one article at a time: its entities here */
-        const sl_mention *ment;
-        if ((s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
-                             &n_refs)) != SL_OK ||
-            (s = entityidx_load(e)) != SL_OK || (s = entityidx_local(e, c->text.p, ment, n_refs, &refs)) != SL_OK)
-            return s;
-        rstr = e->rstr.p;
+    if (!e->opt.dups_only) { /* (else they wait for the rebuild) */
+        if (!refs) { /* one article at a time: its entities here */
+            const sl_mention *ment;
+            if ((s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
+                                 &n_refs)) != SL_OK ||
+                (s = entityidx_load(e)) != SL_OK ||
+                (s = entityidx_local(e, c->text.p, ment, n_refs, &refs)) != SL_OK)
+                return s;
+            rstr = e->rstr.p;
+        }
+        if ((s = entityidx_put(e, seq, refs, n_refs, rstr)) != SL_OK) return s;
     }
-    if ((s = entityidx_put(e, seq, refs, n_refs, rstr)) != SL_OK) return s;
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
@@ -434,6 +443,10 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
         return;
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
+    if (r->e->opt.dups_only) { /* entities wait for the rebuild */
+        sl->refs = no_refs;
+        goto fingerprint;
+    }
     const sl_mention *ment;
     ner_room own = sl->e->nr; /* the slot tags in its worker's room (its own stays empty) */
     sl->e->nr = r->e->wroom[w];
@@ -787,5 +800,45 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const cha
     if (json_doc(d, flags, sent, ns, tok, nt, with_links ? links : NULL, n_links, &e->json))
         return engine_err(e, SL_ENOMEM, "out of memory");
     *out = e->json.p;
+    return SL_OK;
+}
+
+/* ---- analyses deferred by opt.dups_only -------------------------------------- */
+
+/* Bulk loading for duplicates (opt.dups_only) stores each article, its
+ * duplicate relations and its story terms, and leaves what costs most on
+ * new text to the rebuild: the tagger (about 60 % of an ingest's CPU), the
+ * full-text index and the placing in stories.  The store says so in its
+ * meta table: 'deferred' for the entities, 'search_stale' for the
+ * full-text index (store_search_sync waits while it is set); stories need
+ * no mark, their articles wait above stories_upto.  The rebuild
+ * (dupindex.c) tags every article again, in ingest order, and drops both
+ * marks; sl_close() then places the waiting articles. */
+
+static void deferred_say(sl_engine *e) {
+    snprintf(e->deferred_msg, sizeof e->deferred_msg,
+             "articles were ingested with --dups-only: their entities, stories and search index wait "
+             "for 'storyline reindex'");
+}
+
+sl_status deferred_mark(sl_engine *e) {
+    sl_status s = store_meta_set(e->st, "deferred", "ingested with --dups-only", e->err, sizeof e->err);
+    if (s == SL_OK) s = store_meta_set(e->st, "search_stale", "ingested with --dups-only", e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    e->deferred = 1;
+    deferred_say(e);
+    return SL_OK;
+}
+
+sl_status deferred_refuse(sl_engine *e) {
+    return e->deferred ? engine_err(e, SL_EVERSION, "%s", e->deferred_msg) : SL_OK;
+}
+
+sl_status deferred_open(sl_engine *e) {
+    char v[64];
+    int found = store_meta_get(e->st, "deferred", v, sizeof v, e->err, sizeof e->err);
+    if (found < 0) return SL_ESTORE;
+    e->deferred = found > 0;
+    if (e->deferred) deferred_say(e);
     return SL_OK;
 }

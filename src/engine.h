@@ -114,6 +114,10 @@ struct sl_engine {
     ner_room wroom[64];     /* the same */
     int64_t story_next;     /* the id the next new story takes */
     int64_t story_upto;     /* articles up to this seq are placed */
+    /* articles stored with opt.dups_only wait for a rebuild (engine.c,
+     * "analyses deferred"), and the message of the calls that refuse */
+    int deferred;
+    char deferred_msg[160];
     buf tblob;              /* one article's terms, encoded */
     /* The exact keys (first 8 bytes) of articles this engine stored
      * lately, direct-mapped: a batch worker that meets one skips the story
@@ -195,6 +199,13 @@ struct term;
  * transaction (sl_commit calls it before committing). */
 sl_status storyidx_flush(sl_engine *e);
 void storyidx_free(sl_engine *e);
+
+/* Analyses deferred by opt.dups_only (engine.c): at open, whether any
+ * wait; the mark an ingest leaves; and the SL_EVERSION of the calls that
+ * need what waits. */
+sl_status deferred_open(sl_engine *e);
+sl_status deferred_mark(sl_engine *e);
+sl_status deferred_refuse(sl_engine *e);
 /* Terms as the store keeps them: 8 bytes each, little-endian. */
 int storyidx_encode(const struct term *t, size_t n, buf *out);
 

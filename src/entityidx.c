@@ -339,7 +339,7 @@ static void described_free(described *d) {
 }
 
 static sl_status readable(sl_engine *e) {
-    return e->st ? SL_OK : engine_err(e, SL_EINVAL, "no store is open");
+    return e->st ? deferred_refuse(e) : engine_err(e, SL_EINVAL, "no store is open");
 }
 
 SL_API sl_status sl_entities(sl_engine *e, const sl_entity_filter *f, sl_entity_cb cb, void *ud) {

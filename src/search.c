@@ -99,10 +99,9 @@ SL_API sl_status sl_search(sl_engine *e, const sl_search_query *q, sl_search_tot
     char stale[64];
     int got = store_meta_get(e->st, "search_stale", stale, sizeof stale, e->err, sizeof e->err);
     if (got < 0) return SL_ESTORE;
-    if (got)
-        return engine_err(e, SL_EVERSION,
-                          "articles were ingested with --no-index, which skips the search index too; "
-                          "run 'storyline reindex' to build it");
+    if (got) /* stale says how: "ingested with --no-index" (or --dups-only) */
+        return engine_err(e, SL_EVERSION, "articles were %s, which skips the search index; "
+                          "run 'storyline reindex' to build it", stale);
     int terms;
     buf match = {0};
     if (fts_query(&match, q->text ? q->text : "", &terms)) {

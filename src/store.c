@@ -730,6 +730,16 @@ sl_status store_meta_set(store *st, const char *key, const char *value, char *er
     return store_step_done(st, s, err, errlen, "writing the store's settings");
 }
 
+sl_status store_meta_del(store *st, const char *key, char *err, size_t errlen) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "DELETE FROM meta WHERE key = ?1", -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "writing the store's settings");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sl_status r = store_step_done(st, s, err, errlen, "writing the store's settings");
+    sqlite3_finalize(s);
+    return r;
+}
+
 sl_status store_bucket_get(store *st, uint32_t bucket, buf *out, char *err, size_t errlen) {
     sqlite3_stmt *s = st->stmt[S_BUCKET_GET];
     sqlite3_bind_int64(s, 1, bucket);

@@ -384,9 +384,10 @@ static void run_free(run *r) {
  * where they are every article's: memory stays bounded by the open
  * stories and the articles' dates, for one random read an article). */
 static sl_status flush_stories(sl_engine *e, int bare) {
-    /* Bulk loading (--no-index) knows no copies yet: its articles wait
-     * for the first flush after 'storyline reindex'. */
-    if (!e->st || e->opt.readonly || e->opt.no_index || e->story_ok < 0) return SL_OK;
+    /* Bulk loading (--no-index) knows no copies yet, and --dups-only
+     * leaves placing to the rebuild: their articles wait for the first
+     * flush after 'storyline reindex'. */
+    if (!e->st || e->opt.readonly || e->opt.no_index || e->opt.dups_only || e->story_ok < 0) return SL_OK;
     sl_status s = load(e);
     if (s != SL_OK || e->story_ok < 0) return s;
     run r = {e, NULL, 0, 0, 0, bare};
@@ -628,7 +629,7 @@ static sl_status describe(sl_engine *e, const store_story *row, sl_story_cb cb, 
 
 static sl_status readable(sl_engine *e) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
-    return SL_OK;
+    return deferred_refuse(e); /* placed at the rebuild */
 }
 
 typedef struct listing {

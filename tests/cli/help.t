@@ -55,7 +55,8 @@ $ storyline help | diff - <(storyline --help) && echo same
 $ storyline help ingest
   usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
                           [--max-article-bytes N] [--rules FILE] [--dry-run]
-                          [--batch N] [--no-index] [--threads N] PATH... | -
+                          [--batch N] [--no-index | --dups-only] [--threads N]
+                          PATH... | -
   
   Read articles, clean and segment them, and store each new one.  PATH is a
   .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -74,6 +75,9 @@ $ storyline help ingest
     --no-index               skip duplicate detection and the search index
                              (bulk loading); dups, check and search refuse
                              until 'storyline reindex'
+    --dups-only              find duplicates and nothing else (deduplicating
+                             a dataset in a store): named entities, stories,
+                             claims and search wait for 'storyline reindex'
     --threads N              clean and fingerprint on N threads (default: one
                              per core); one writer stores, in input order
     -q, --quiet              no progress bar and no summary line
@@ -125,7 +129,8 @@ $ storyline ingest --format xml x
 ! storyline: --format must be auto, txt or jsonl, not 'xml'
 ! usage: storyline ingest [--db FILE] [--format auto|txt|jsonl] [--quiet]
 !                         [--max-article-bytes N] [--rules FILE] [--dry-run]
-!                         [--batch N] [--no-index] [--threads N] PATH... | -
+!                         [--batch N] [--no-index | --dups-only] [--threads N]
+!                         PATH... | -
 !
 ! Read articles, clean and segment them, and store each new one.  PATH is a
 ! .txt file (the stem is the id), a .jsonl/.ndjson file (fields id, source, url,
@@ -144,6 +149,9 @@ $ storyline ingest --format xml x
 !   --no-index               skip duplicate detection and the search index
 !                            (bulk loading); dups, check and search refuse
 !                            until 'storyline reindex'
+!   --dups-only              find duplicates and nothing else (deduplicating
+!                            a dataset in a store): named entities, stories,
+!                            claims and search wait for 'storyline reindex'
 !   --threads N              clean and fingerprint on N threads (default: one
 !                            per core); one writer stores, in input order
 !   -q, --quiet              no progress bar and no summary line

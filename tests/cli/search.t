@@ -125,7 +125,7 @@ $ storyline search --db t.db x --page 0 2>&1 | head -n 1
 # not damage the index.
 $ storyline ingest -q --no-index --db b.db $EX/articles.jsonl
 $ storyline search --db b.db ferry
-! storyline: articles were ingested with --no-index, which skips the search index too; run 'storyline reindex' to build it
+! storyline: articles were ingested with --no-index, which skips the search index; run 'storyline reindex' to build it
 [1]
 $ storyline rm --db b.db cup-final
   removed cup-final
