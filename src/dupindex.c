@@ -30,6 +30,7 @@
 
 #include "engine.h"
 #include "postings.h"
+#include "terms.h"
 #include "normalize.h"
 
 void dupindex_free(sl_engine *e) {
@@ -454,6 +455,30 @@ static int copy_row(void *ud, const char *id, const char *text, size_t len, cons
     return 0;
 }
 
+static int has_terms(void *ud, const void *blob, size_t n) {
+    (void)blob, (void)n;
+    *(int *)ud = 1;
+    return 1;
+}
+
+/* The story terms of an article stored without them (ingest --dups-only),
+ * made as ingest makes them: from its segmented text (e->seg) and title. */
+static sl_status terms_if_none(sl_engine *e, int64_t seq, const char *text, size_t len) {
+    int has = 0;
+    sl_status s = store_terms_of(e->st, seq, has_terms, &has, e->err, sizeof e->err);
+    if (s != SL_OK || has) return s;
+    char *title = NULL;
+    if ((s = store_title(e->st, seq, &title, e->err, sizeof e->err)) != SL_OK) return s;
+    const term *t;
+    size_t n;
+    if ((!e->terms && !(e->terms = terms_new())) ||
+        terms_of(e->terms, text, len, e->seg.sent, e->seg.n_sent, e->seg.tok, e->seg.n_tok, title, &t, &n) ||
+        storyidx_encode(t, n, &e->tblob))
+        s = engine_err(e, SL_ENOMEM, "out of memory");
+    free(title);
+    return s == SL_OK ? store_terms_put(e->st, seq, e->tblob.p, e->tblob.len, e->err, sizeof e->err) : s;
+}
+
 /* Index one stored article again. */
 static sl_status reindex_one(sl_engine *e, int64_t seq) {
     reread r = {0};
@@ -492,6 +517,7 @@ static sl_status reindex_one(sl_engine *e, int64_t seq) {
         if (s == SL_OK) s = entityidx_load(e);
         if (s == SL_OK) s = entityidx_local(e, r.text, m, nm, &refs);
         if (s == SL_OK) s = entityidx_put(e, seq, refs, nm, e->rstr.p);
+        if (s == SL_OK) s = terms_if_none(e, seq, r.text, r.len);
     }
     free(own);
     free(r.text);

@@ -351,24 +351,22 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
      * whether or not the worker took it for a copy (its original may have
      * been stored after the worker looked), as a rebuild does. */
     if (e->exact_of && !e->opt.no_index) goto counted;
+    if (e->opt.dups_only) goto counted; /* terms and entities: at the rebuild */
     if (n_terms == TERMS_SKIPPED) {
         /* Bulk loading knows no copies yet: the same. */
         if (e->fp_state != 1 || e->opt.no_index) goto counted;
         terms = NULL; /* not a copy after all: its terms and entities here */
         refs = NULL;
     }
-    if (!e->opt.dups_only) { /* (else they wait for the rebuild) */
-        if (!refs) { /* one article at a time: its entities here */
-            const sl_mention *ment;
-            if ((s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
-                                 &n_refs)) != SL_OK ||
-                (s = entityidx_load(e)) != SL_OK ||
-                (s = entityidx_local(e, c->text.p, ment, n_refs, &refs)) != SL_OK)
-                return s;
-            rstr = e->rstr.p;
-        }
-        if ((s = entityidx_put(e, seq, refs, n_refs, rstr)) != SL_OK) return s;
+    if (!refs) { /* one article at a time: its entities here */
+        const sl_mention *ment;
+        if ((s = entities_in(e, c->text.p, c->seg.sent, c->seg.n_sent, c->seg.tok, c->seg.n_tok, &ment,
+                             &n_refs)) != SL_OK ||
+            (s = entityidx_load(e)) != SL_OK || (s = entityidx_local(e, c->text.p, ment, n_refs, &refs)) != SL_OK)
+            return s;
+        rstr = e->rstr.p;
     }
+    if ((s = entityidx_put(e, seq, refs, n_refs, rstr)) != SL_OK) return s;
     if (!terms) { /* one article at a time: its terms here */
         if (!e->terms && !(e->terms = terms_new())) return engine_err(e, SL_ENOMEM, "out of memory");
         if (terms_of(e->terms, c->text.p, c->text.len, c->seg.sent, c->seg.n_sent, c->seg.tok,
@@ -432,6 +430,11 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
     sl->refs = NULL;
     sl->n_refs = 0;
     int copy = stored_key_seen(r->e, c->hash);
+    if (r->e->opt.dups_only) { /* terms and entities wait for the rebuild */
+        sl->n_terms = 0;
+        sl->refs = no_refs;
+        goto fingerprint;
+    }
     if (copy) {
         sl->n_terms = TERMS_SKIPPED;
         goto fingerprint;
@@ -443,10 +446,6 @@ static void ingest_prepare(void *ctx, unsigned w, size_t i) {
         return;
     }
     memcpy(sl->terms, t, sl->n_terms * sizeof *t);
-    if (r->e->opt.dups_only) { /* entities wait for the rebuild */
-        sl->refs = no_refs;
-        goto fingerprint;
-    }
     const sl_mention *ment;
     ner_room own = sl->e->nr; /* the slot tags in its worker's room (its own stays empty) */
     sl->e->nr = r->e->wroom[w];
@@ -805,15 +804,16 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const cha
 
 /* ---- analyses deferred by opt.dups_only -------------------------------------- */
 
-/* Bulk loading for duplicates (opt.dups_only) stores each article, its
- * duplicate relations and its story terms, and leaves what costs most on
- * new text to the rebuild: the tagger (about 60 % of an ingest's CPU), the
- * full-text index and the placing in stories.  The store says so in its
- * meta table: 'deferred' for the entities, 'search_stale' for the
- * full-text index (store_search_sync waits while it is set); stories need
- * no mark, their articles wait above stories_upto.  The rebuild
- * (dupindex.c) tags every article again, in ingest order, and drops both
- * marks; sl_close() then places the waiting articles. */
+/* Bulk loading for duplicates (opt.dups_only) stores each article and its
+ * duplicate relations, and leaves the rest to the rebuild: the tagger
+ * (about 60 % of an ingest's CPU on new text), the story terms (most of
+ * what is left), the full-text index and the placing in stories.  The
+ * store says so in its meta table: 'deferred' for the entities and terms,
+ * 'search_stale' for the full-text index (store_search_sync waits while
+ * it is set); stories need no mark, their articles wait above
+ * stories_upto.  The rebuild (dupindex.c) tags every article again, in
+ * ingest order, makes the terms an article lacks as ingest makes them,
+ * and drops both marks; sl_close() then places the waiting articles. */
 
 static void deferred_say(sl_engine *e) {
     snprintf(e->deferred_msg, sizeof e->deferred_msg,

@@ -730,6 +730,23 @@ sl_status store_meta_set(store *st, const char *key, const char *value, char *er
     return store_step_done(st, s, err, errlen, "writing the store's settings");
 }
 
+sl_status store_title(store *st, int64_t seq, char **out, char *err, size_t errlen) {
+    *out = NULL;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT title FROM articles WHERE seq = ?1", -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, err, errlen, "reading a title");
+    sqlite3_bind_int64(s, 1, seq);
+    int rc = sqlite3_step(s);
+    sl_status r = SL_OK;
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        if (!(*out = strdup((const char *)sqlite3_column_text(s, 0)))) r = SL_ENOMEM;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        r = store_fail(st, err, errlen, "reading a title");
+    }
+    sqlite3_finalize(s);
+    return r;
+}
+
 sl_status store_meta_del(store *st, const char *key, char *err, size_t errlen) {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, "DELETE FROM meta WHERE key = ?1", -1, &s, NULL) != SQLITE_OK)

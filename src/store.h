@@ -93,6 +93,8 @@ typedef int (*store_dup_cb)(void *ud, int64_t a, int64_t b, const char *a_id, co
 int store_meta_get(store *st, const char *key, char *out, size_t n, char *err, size_t errlen);
 sl_status store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
 sl_status store_meta_del(store *st, const char *key, char *err, size_t errlen);
+/* The title of article seq, malloc'd into *out (NULL when it has none). */
+sl_status store_title(store *st, int64_t seq, char **out, char *err, size_t errlen);
 
 /* The duplicate postings (dupindex.c).  A bucket's blob (postings.h)
  * into out, empty when there is none; a blob of n == 0 bytes deletes the

@@ -385,9 +385,11 @@ static void run_free(run *r) {
  * stories and the articles' dates, for one random read an article). */
 static sl_status flush_stories(sl_engine *e, int bare) {
     /* Bulk loading (--no-index) knows no copies yet, and --dups-only
-     * leaves placing to the rebuild: their articles wait for the first
-     * flush after 'storyline reindex'. */
-    if (!e->st || e->opt.readonly || e->opt.no_index || e->opt.dups_only || e->story_ok < 0) return SL_OK;
+     * leaves terms and placing to the rebuild: their articles wait for
+     * the first flush after 'storyline reindex' (whoever opens the store
+     * meanwhile). */
+    if (!e->st || e->opt.readonly || e->opt.no_index || e->opt.dups_only || e->deferred || e->story_ok < 0)
+        return SL_OK;
     sl_status s = load(e);
     if (s != SL_OK || e->story_ok < 0) return s;
     run r = {e, NULL, 0, 0, 0, bare};
