@@ -81,6 +81,7 @@ typedef struct ra_batch {
     ra_item *it;
     size_t n;
     uint64_t read; /* inputs read */
+    uint64_t done, total; /* the reader's progress after it (sl_reader_progress) */
     int oom;
 } ra_batch;
 typedef struct readahead readahead;

@@ -308,13 +308,12 @@ typedef struct progress {
     uint64_t articles;
 } progress;
 
-static void progress_draw(progress *p, const sl_reader *r, int final) {
+/* done of total input bytes (total 0: unknown) */
+static void progress_draw(progress *p, uint64_t done, uint64_t total, int final) {
     if (!p->on) return;
     double t = now();
     if (!final && t - p->last < 0.1) return;
     p->last = t;
-    uint64_t done, total;
-    sl_reader_progress(r, &done, &total);
     double el = t - p->start;
     double rate = el > 0 ? done / el : 0;
     char d[32], sp[32];
@@ -368,7 +367,6 @@ held *hold(const sl_article *a, const char *raw, size_t raw_len) {
  * (sl_ingest_batch); each result comes back here in input order. */
 typedef struct ingest_run {
     progress *p;
-    sl_reader *r;
     uint64_t stored, present, rejected, done, undated, dated;
     int fatal, dry;
     char first_undated[256]; /* "ID (ORIGIN)" of the first with no date */
@@ -415,16 +413,36 @@ static int ingested(void *ud, const sl_article *a, sl_status s, sl_outcome out, 
 /* Articles held for one batch (ingest and dedup). */
 enum { BATCH_ARTICLES = 1024, BATCH_BYTES = 8 << 20 };
 
-static void ingest_flush(ingest_run *u, sl_engine *e, held **hs, sl_article *as, size_t *n) {
-    for (size_t i = 0; i < *n; i++) as[i] = hs[i]->a;
-    if (*n && !u->fatal && sl_ingest_batch(e, as, *n, ingested, u) != SL_OK) {
+/* Store a batch read ahead: its rejected inputs are reported in their
+ * turn, before its articles' outcomes (as when one thread read and
+ * stored). */
+static void ingest_flush(ingest_run *u, sl_engine *e, const ra_batch *b, sl_article *as) {
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->it[i].h) {
+            as[n++] = b->it[i].h->a;
+        } else if (b->it[i].why) {
+            if (u->p->on) fputs("\r\033[K", stderr);
+            warnx("%s", b->it[i].why);
+            u->rejected++;
+        }
+    }
+    if (b->oom) {
+        warnx("out of memory");
+        u->fatal = 1;
+    }
+    if (n && !u->fatal && sl_ingest_batch(e, as, n, ingested, u) != SL_OK) {
         warnx("%s", sl_errmsg(e));
         u->fatal = 1;
     }
-    for (size_t i = 0; i < *n; i++) free(hs[i]);
-    *n = 0;
     u->p->articles = u->done;
-    progress_draw(u->p, u->r, 0);
+    progress_draw(u->p, b->done, b->total, 0);
+}
+
+/* What the reading thread keeps of an article: its fields. */
+static held *ingest_take(void *ud, const sl_reader *r, const sl_article *a, char **why) {
+    (void)ud, (void)r, (void)why;
+    return hold(a, NULL, 0);
 }
 
 static int cmd_ingest(int argc, char **argv) {
@@ -498,41 +516,24 @@ static int cmd_ingest(int argc, char **argv) {
     }
     progress p = {.on = !quiet && isatty(2), .start = now()};
     p.last = p.start; /* first frame after 100 ms, when the rate means something */
-    ingest_run u = {.p = &p, .r = r, .dry = dry};
-    uint64_t n_read = 0;
-    held **hs = malloc(BATCH_ARTICLES * sizeof *hs);
+    ingest_run u = {.p = &p, .dry = dry};
+    uint64_t n_read = 0; /* inputs, even those that never become articles */
+    /* Batches go through the cleaning threads together, read and parsed
+     * on a thread of their own, a batch ahead (with --threads 1, on this
+     * one). */
     sl_article *as = malloc(BATCH_ARTICLES * sizeof *as);
-    size_t nh = 0, bytes = 0;
-    if (!hs || !as) {
+    readahead *ra = as ? ra_start(r, ingest_take, &u, BATCH_ARTICLES, BATCH_BYTES, opt.threads != 1) : NULL;
+    if (!ra) {
         warnx("out of memory");
         u.fatal = 1;
     }
-    const sl_article *a;
-    sl_status s;
-    while (!u.fatal && (s = sl_reader_next(r, &a)) != SL_DONE) {
-        n_read++; /* an input, even if it never becomes an article */
-        if (s != SL_OK) {
-            if (p.on) fputs("\r\033[K", stderr);
-            warnx("%s", sl_reader_errmsg(r));
-            u.rejected++;
-            if (s == SL_ENOMEM) u.fatal = 1;
-            continue;
-        }
-        held *h = hold(a, NULL, 0);
-        if (!h) {
-            warnx("out of memory");
-            u.fatal = 1;
-            break;
-        }
-        hs[nh++] = h;
-        bytes += a->text_len;
-        if (nh == BATCH_ARTICLES || bytes >= BATCH_BYTES) {
-            ingest_flush(&u, e, hs, as, &nh);
-            bytes = 0;
-        }
+    ra_batch b;
+    while (!u.fatal && ra_next(ra, &b)) {
+        n_read += b.read;
+        ingest_flush(&u, e, &b, as);
+        ra_batch_free(&b);
     }
-    ingest_flush(&u, e, hs, as, &nh);
-    free(hs);
+    ra_stop(ra);
     free(as);
     int fatal = u.fatal;
     uint64_t stored = u.stored, present = u.present, rejected = u.rejected;
@@ -540,7 +541,9 @@ static int cmd_ingest(int argc, char **argv) {
         warnx("%s", sl_errmsg(e));
         fatal = 1;
     }
-    progress_draw(&p, r, 1);
+    uint64_t done, total;
+    sl_reader_progress(r, &done, &total);
+    progress_draw(&p, done, total, 1);
     sl_reader_close(r);
     /* Among dated articles, one without a date is placed by where it came
      * (an input with no dates at all, a tree of .txt files, needs no word) */
