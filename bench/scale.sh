@@ -11,9 +11,10 @@
 # from ../shared/data/dedup-dev, none of them stored, and 500 lines of the
 # corpus from line 20,001, stored in the 100k and 1M stores).
 # SIZES defaults to "10000 100000 1000000".  For each size it prints
-# storyline dedup (time, MB/s, peak RSS, RSS per article), ingest into a
-# store with duplicate detection (time, MB/s, peak RSS, store bytes per
-# article), and sl_check() latency percentiles on that store.
+# storyline dedup (time, MB/s, peak RSS, RSS per article), then, for an
+# ingest with --dups-only and for the full one, the ingest into a store
+# (time, MB/s, peak RSS, store bytes per article) and sl_check() latency
+# percentiles on that store.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -45,6 +46,16 @@ for n in $SIZES; do
     printf '%-9s %-34s %9.2f %9.1f %10.1f %12.0f\n' "$n" "dedup --pairs (RSS/article)" "$w" \
         "$(awk -v m="$mb" -v t="$w" 'BEGIN{print m/t}')" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" \
         "$(awk -v k="$kb" -v n="$n" 'BEGIN{print k*1024/n}')"
+    # duplicates only (the rest waits for a reindex), then check on that store
+    db=$WORK/dups-$n.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    read -r w _ _ kb < <(measure "$SL" ingest --quiet --dups-only --db "$db" "$in")
+    printf '%-9s %-34s %9.2f %9.1f %10.1f %12.0f\n' "$n" "ingest --dups-only (store/art.)" "$w" \
+        "$(awk -v m="$mb" -v t="$w" 'BEGIN{print m/t}')" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" \
+        "$(stat -c %s "$db" | awk -v n="$n" '{print $1/n}')"
+    printf '%-9s ' "$n"
+    "$LAT" "$db" "$Q" 1000
+    rm -f "$db" "$db-wal" "$db-shm"
     db=$WORK/store-$n.db
     rm -f "$db" "$db-wal" "$db-shm"
     read -r w _ _ kb < <(measure "$SL" ingest --quiet --db "$db" "$in")

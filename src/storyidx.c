@@ -418,7 +418,9 @@ static sl_status flush_stories(sl_engine *e, int bare) {
     return s;
 }
 
-sl_status storyidx_flush(sl_engine *e) { return flush_stories(e, 0); }
+/* After a rebuild (reindex) every article stored with --no-index or
+ * --dups-only waits, perhaps millions: placed bare, memory stays bounded. */
+sl_status storyidx_flush(sl_engine *e) { return flush_stories(e, e->opt.rebuild_index); }
 
 SL_API sl_status sl_recluster(sl_engine *e) {
     if (!e->st) return engine_err(e, SL_EINVAL, "no store is open");
