@@ -31,14 +31,6 @@ struct readahead {
 /* Read one batch into b: at most max_items inputs (articles and
  * rejected ones) or about max_bytes of articles.  Returns 0 at
  * the end of the input (b may still hold items), 1 when there is more. */
-static int fill_items(readahead *ra, ra_batch *b);
-
-static int fill(readahead *ra, ra_batch *b) {
-    int more = fill_items(ra, b);
-    sl_reader_progress(ra->r, &b->done, &b->total);
-    return more;
-}
-
 static int fill_items(readahead *ra, ra_batch *b) {
     b->n = 0;
     b->read = 0;
@@ -71,6 +63,13 @@ static int fill_items(readahead *ra, ra_batch *b) {
         if (it->h) bytes += it->h->a.text_len + it->h->raw_len;
     }
     return 1;
+}
+
+/* fill_items, and where the reader is after it (for a progress bar) */
+static int fill(readahead *ra, ra_batch *b) {
+    int more = fill_items(ra, b);
+    sl_reader_progress(ra->r, &b->done, &b->total);
+    return more;
 }
 
 static void *run(void *arg) {

@@ -300,7 +300,7 @@ static sl_status store_cleaned(sl_engine *e, const cleaner *c, const sl_article 
     if (outcome) *outcome = SL_STORED;
     if (!e->st) return SL_OK;
     if (e->fp_state < 0) return engine_err(e, SL_EVERSION, "%s", e->fp_msg);
-    if (e->deferred && !e->opt.dups_only) return engine_err(e, SL_EVERSION, "%s", e->deferred_msg);
+    if (e->deferred && !e->opt.dups_only) return deferred_refuse(e);
 
     buf_reset(&e->kbuf);
     buf_reset(&e->nbuf);
@@ -815,23 +815,18 @@ SL_API sl_status sl_doc_json(sl_engine *e, const sl_doc *d, int flags, const cha
  * ingest order, makes the terms an article lacks as ingest makes them,
  * and drops both marks; sl_close() then places the waiting articles. */
 
-static void deferred_say(sl_engine *e) {
-    snprintf(e->deferred_msg, sizeof e->deferred_msg,
-             "articles were ingested with --dups-only: their entities, stories and search index wait "
-             "for 'storyline reindex'");
-}
-
 sl_status deferred_mark(sl_engine *e) {
     sl_status s = store_meta_set(e->st, "deferred", "ingested with --dups-only", e->err, sizeof e->err);
     if (s == SL_OK) s = store_meta_set(e->st, "search_stale", "ingested with --dups-only", e->err, sizeof e->err);
-    if (s != SL_OK) return s;
-    e->deferred = 1;
-    deferred_say(e);
-    return SL_OK;
+    if (s == SL_OK) e->deferred = 1;
+    return s;
 }
 
 sl_status deferred_refuse(sl_engine *e) {
-    return e->deferred ? engine_err(e, SL_EVERSION, "%s", e->deferred_msg) : SL_OK;
+    return e->deferred ? engine_err(e, SL_EVERSION,
+                                    "articles were ingested with --dups-only: their entities, stories and "
+                                    "search index wait for 'storyline reindex'")
+                       : SL_OK;
 }
 
 sl_status deferred_open(sl_engine *e) {
@@ -839,6 +834,5 @@ sl_status deferred_open(sl_engine *e) {
     int found = store_meta_get(e->st, "deferred", v, sizeof v, e->err, sizeof e->err);
     if (found < 0) return SL_ESTORE;
     e->deferred = found > 0;
-    if (e->deferred) deferred_say(e);
     return SL_OK;
 }

@@ -115,9 +115,8 @@ struct sl_engine {
     int64_t story_next;     /* the id the next new story takes */
     int64_t story_upto;     /* articles up to this seq are placed */
     /* articles stored with opt.dups_only wait for a rebuild (engine.c,
-     * "analyses deferred"), and the message of the calls that refuse */
+     * "analyses deferred") */
     int deferred;
-    char deferred_msg[160];
     buf tblob;              /* one article's terms, encoded */
     /* The exact keys (first 8 bytes) of articles this engine stored
      * lately, direct-mapped: a batch worker that meets one skips the story

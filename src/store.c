@@ -253,7 +253,7 @@ enum {
     S_FIND, S_INSERT, S_INSERT_REM, S_GET, S_GET_REM, S_LIST,
     S_BUCKET_GET, S_BUCKET_PUT, S_BUCKET_DEL, S_RECENT_PUT, S_RECENT_DEL, S_RECENT_ALL,
     S_MAX_SEQ, S_DATA_VERSION, S_BY_HASH, S_TEXT, S_DUP_ADD, S_DUPS_OF, S_DUPS_ALL,
-    S_SEQ, S_DEL, S_DUPS_DEL, S_META_GET, S_META_SET, S_SET_HASH, S_RELATED, N_STMT
+    S_SEQ, S_DEL, S_DUPS_DEL, S_META_GET, S_META_SET, S_SET_HASH, S_RELATED, S_TITLE, N_STMT
 };
 _Static_assert(N_STMT == STORE_N_STMT, "store_int.h: STORE_N_STMT");
 
@@ -285,6 +285,7 @@ static const char *const stmt_sql[N_STMT] = {
     [S_DATA_VERSION] = "PRAGMA data_version",
     [S_BY_HASH] = "SELECT seq FROM articles WHERE hash = ?1",
     [S_TEXT] = "SELECT id, text, kinds, date, hash FROM articles WHERE seq = ?1",
+    [S_TITLE] = "SELECT title FROM articles WHERE seq = ?1",
     [S_DUP_ADD] = "INSERT INTO dups(a, b, kind, similarity, containment, paragraphs,"
                   " words, shared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                   " ON CONFLICT(a, b) DO UPDATE SET kind = excluded.kind,"
@@ -732,18 +733,14 @@ sl_status store_meta_set(store *st, const char *key, const char *value, char *er
 
 sl_status store_title(store *st, int64_t seq, char **out, char *err, size_t errlen) {
     *out = NULL;
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT title FROM articles WHERE seq = ?1", -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, err, errlen, "reading a title");
+    sqlite3_stmt *s = st->stmt[S_TITLE];
     sqlite3_bind_int64(s, 1, seq);
     int rc = sqlite3_step(s);
     sl_status r = SL_OK;
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        if (!(*out = strdup((const char *)sqlite3_column_text(s, 0)))) r = SL_ENOMEM;
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        r = store_fail(st, err, errlen, "reading a title");
-    }
-    sqlite3_finalize(s);
+    const char *t = rc == SQLITE_ROW ? store_col_text(s, 0) : NULL;
+    if (t && !(*out = strdup(t))) r = SL_ENOMEM;
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = store_fail(st, err, errlen, "reading a title");
+    sqlite3_reset(s);
     return r;
 }
 

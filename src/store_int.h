@@ -13,7 +13,7 @@
 #define STORE_MAX_STMT 32 /* statements store_stories.c prepares on first use */
 #define STORE_ENT_STMT 17 /* and store_entities.c */
 #define STORE_CLM_STMT 16 /* and store_claims.c */
-#define STORE_N_STMT 26   /* store.c's own, in stmt_sql[] */
+#define STORE_N_STMT 27   /* store.c's own, in stmt_sql[] */
 
 struct store {
     sqlite3 *db;
