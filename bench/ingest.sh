@@ -49,7 +49,7 @@ echo
 
 # measure NAME CMD...: run CMD under rss RUNS times (a fresh store before
 # each run: $FRESH is removed), keep the best wall seconds and the largest
-# peak KiB.  Best-of-N, because other load on a shared machine only ever
+# anonymous peak KiB (bench/rss.c: the store's pages mapped are not counted).  Best-of-N, because other load on a shared machine only ever
 # makes a run slower.
 RUNS=${BENCH_RUNS:-3}
 declare -A WALL PEAK
@@ -63,7 +63,7 @@ measure() {
         if [ -n "${FRESH:-}" ]; then rm -f "$FRESH" "$FRESH-wal" "$FRESH-shm"; fi
         line=$("$RSS" "$@" 2>&1 >/dev/null | grep '^rss:' | tail -n 1)
         w=$(awk '{ print $3 }' <<<"$line")
-        p=$(awk '{ print $12 }' <<<"$line")
+        p=$(awk '{ print $15 }' <<<"$line")
         if [ -z "${WALL[$name]}" ] || awk -v a="$w" -v b="${WALL[$name]}" 'BEGIN { exit !(a < b) }'; then
             WALL[$name]=$w
         fi
@@ -83,6 +83,7 @@ stored=$("$SL" stats --json --db "$OUT/bench.db" | sed 's/.*"articles":\([0-9]*\
 rounds=$(grep -o '^{"id": "r[0-9]*-' "$BIG" | tail -n 1 | tr -dc '0-9')
 
 echo "best of $RUNS runs each (BENCH_RUNS=N to change); storyline on every core (--threads), wc -w on one; same file, in the page cache"
+echo "peak MiB: the process's own memory (RssAnon); the pages of the store it maps are the kernel's cache"
 printf '%-34s %9s %10s %12s %10s %12s\n' "" "seconds" "MB/s" "articles/s" "peak MiB" "vs wc -w"
 row() {
     local name=$1 label=$2

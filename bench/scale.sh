@@ -14,7 +14,8 @@
 # storyline dedup (time, MB/s, peak RSS, RSS per article), then, for an
 # ingest with --dups-only and for the full one, the ingest into a store
 # (time, MB/s, peak RSS, store bytes per article) and sl_check() latency
-# percentiles on that store.
+# percentiles on that store.  peak MiB is the process's own memory
+# (RssAnon, bench/rss.c), not the pages of the store it maps.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -34,7 +35,7 @@ if [ ! -f "$Q" ]; then
     { head -n 500 "$SHARED/data/dedup-dev/docs.jsonl"; sed -n '20001,20500p' "$DIR/docs.jsonl"; } >"$Q"
 fi
 # "wall user sys peak" of a command, from bench/rss.c
-measure() { "$RSS" "$@" 2>&1 >/dev/null | sed -n 's/^rss: wall \([0-9.]*\) s  user \([0-9.]*\) s  sys \([0-9.]*\) s  peak \([0-9]*\) KiB.*/\1 \2 \3 \4/p'; }
+measure() { "$RSS" "$@" 2>&1 >/dev/null | sed -n 's/^rss: wall \([0-9.]*\) s  user \([0-9.]*\) s  sys \([0-9.]*\) s  peak [0-9]* KiB  anon \([0-9]*\) KiB.*/\1 \2 \3 \4/p'; }
 printf '%-9s %-34s %9s %9s %10s %12s\n' articles step seconds MB/s "peak MiB" "B/article"
 for n in $SIZES; do
     in=$WORK/docs-$n.jsonl

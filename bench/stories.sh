@@ -22,7 +22,7 @@ RSS=$BUILD/tests/rss
 [ -x "$RSS" ] || { echo "bench: $RSS is missing (make bench builds it)" >&2; exit 1; }
 WORK=$BUILD/bench/stories
 mkdir -p "$WORK"
-measure() { "$RSS" "$@" 2>&1 >/dev/null | sed -n 's/^rss: wall \([0-9.]*\) s  user \([0-9.]*\) s  sys \([0-9.]*\) s  peak \([0-9]*\) KiB.*/\1 \2 \3 \4/p'; }
+measure() { "$RSS" "$@" 2>&1 >/dev/null | sed -n 's/^rss: wall \([0-9.]*\) s  user \([0-9.]*\) s  sys \([0-9.]*\) s  peak [0-9]* KiB  anon \([0-9]*\) KiB.*/\1 \2 \3 \4/p'; }
 echo "story clustering on ${IN#"$ROOT"/} (storyline recluster: stored terms in, stories out; one core)"
 printf '%-9s %9s %12s %14s %10s %9s %9s\n' articles seconds articles/s "us/article" "peak MiB" stories copies
 for n in $SIZES; do
