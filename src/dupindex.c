@@ -33,6 +33,77 @@
 #include "terms.h"
 #include "normalize.h"
 
+/* ---- the merged buckets read so far ----------------------------------------------
+ *
+ * Each article looks up the buckets of its ten to thirty keys.  Read from
+ * SQLite, a lookup was a B-tree descent and a copy, and once the store
+ * outgrew the 2 GiB SQLite maps, mostly a pread(): 15 % of the writing
+ * thread at a million articles.  So the engine keeps a copy of each
+ * bucket it read or wrote, until another connection changes the store or
+ * the recent tier is loaded again (recent_fresh), or a commit fails.
+ * Nothing is read ahead: a check reads its few buckets, an ingest the
+ * buckets its articles touch.  The copies are the merged tier itself,
+ * about 60 bytes an article at a million; past BC_MAX_BYTES no more are
+ * kept. */
+#define POST_N_BUCKETS 65536
+#define BC_MAX_BYTES ((size_t)256 << 20)
+
+struct bucket_copy {
+    unsigned char *p;
+    uint32_t len;
+    uint32_t cap; /* 0: not kept */
+};
+
+static void bc_clear(sl_engine *e) {
+    if (!e->bc) return;
+    for (size_t b = 0; b < POST_N_BUCKETS; b++) free(e->bc[b].p);
+    memset(e->bc, 0, POST_N_BUCKETS * sizeof *e->bc);
+    e->bc_bytes = 0;
+}
+
+/* Keep data[0, n) as bucket b's copy; when it cannot, forget the old one. */
+static void bc_put(sl_engine *e, uint32_t b, const void *data, size_t n) {
+    if (!e->bc && !(e->bc = calloc(POST_N_BUCKETS, sizeof *e->bc))) return;
+    struct bucket_copy *c = &e->bc[b];
+    if (n >= UINT32_MAX) goto forget;
+    if (n + 1 > c->cap) {
+        size_t cap = n + n / 4 + 16;
+        if (e->bc_bytes - c->cap + cap > BC_MAX_BYTES || cap >= UINT32_MAX) goto forget;
+        unsigned char *p = realloc(c->p, cap);
+        if (!p) goto forget;
+        e->bc_bytes += cap - c->cap;
+        c->p = p;
+        c->cap = (uint32_t)cap;
+    }
+    if (n) memcpy(c->p, data, n);
+    c->len = (uint32_t)n;
+    return;
+forget:
+    e->bc_bytes -= c->cap;
+    free(c->p);
+    *c = (struct bucket_copy){0};
+}
+
+/* Bucket b's blob, from the copy or from the store (and then kept). */
+static sl_status bucket_of(sl_engine *e, uint32_t b, const unsigned char **p, size_t *n) {
+    if (e->bc && e->bc[b].cap) {
+        *p = e->bc[b].p;
+        *n = e->bc[b].len;
+        return SL_OK;
+    }
+    sl_status s = store_bucket_get(e->st, b, &e->bucket, e->err, sizeof e->err);
+    if (s != SL_OK) return s;
+    bc_put(e, b, e->bucket.p, e->bucket.len);
+    *p = (const unsigned char *)e->bucket.p;
+    *n = e->bucket.len;
+    return SL_OK;
+}
+
+void dupindex_forget(sl_engine *e) {
+    e->recent_ok = 0;
+    bc_clear(e);
+}
+
 void dupindex_free(sl_engine *e) {
     fp_ctx_free(&e->fpa);
     fp_ctx_free(&e->fpb);
@@ -44,6 +115,8 @@ void dupindex_free(sl_engine *e) {
     buf_free(&e->shared);
     buf_free(&e->scratch);
     buf_free(&e->bucket);
+    bc_clear(e);
+    free(e->bc);
     mm_clear(&e->recent);
     free(e->run);
     free(e->old);
@@ -119,6 +192,7 @@ static sl_status recent_fresh(sl_engine *e) {
     int64_t v = store_data_version(e->st, e->err, sizeof e->err);
     if (v < 0) return SL_ESTORE;
     if (e->recent_ok && v == e->recent_version) return SL_OK;
+    bc_clear(e); /* the merged tier may have changed too */
     mm_clear(&e->recent);
     e->n_recent = 0;
     sl_status s = store_recent_all(e->st, load_one, e, e->err, sizeof e->err);
@@ -139,14 +213,16 @@ static sl_status posted(sl_engine *e) {
     sl_status s = recent_fresh(e);
     if (s != SL_OK) return s;
     uint32_t v[2 * MM_CAP];
+    const unsigned char *bp = NULL;
+    size_t bn = 0;
     for (size_t i = 0; i < e->n_keys; i++) {
         uint32_t k = e->keys[i];
         size_t n0 = mm_get(&e->recent, k, v);
         if (i == 0 || POST_BUCKET(k) != POST_BUCKET(e->keys[i - 1])) {
-            s = store_bucket_get(e->st, POST_BUCKET(k), &e->bucket, e->err, sizeof e->err);
+            s = bucket_of(e, POST_BUCKET(k), &bp, &bn);
             if (s != SL_OK) return s;
         }
-        size_t n1 = post_find((const unsigned char *)e->bucket.p, e->bucket.len, k, v + n0, MM_CAP);
+        size_t n1 = post_find(bp, bn, k, v + n0, MM_CAP);
         if (n1 == (size_t)-1) return damaged(e, POST_BUCKET(k));
         if (n0 + n1 >= MM_CAP) continue;
         for (size_t j = 0; j < n0 + n1; j++)
@@ -166,11 +242,12 @@ static int run_add(void *ud, uint32_t key, uint32_t seq) {
  * less those of seq drop (when not 0) under keys drop_keys[0, n_drop). */
 static sl_status rewrite_bucket(sl_engine *e, uint32_t b, const uint64_t *add, size_t n_add,
                                 int64_t drop, const uint32_t *drop_keys, size_t n_drop) {
-    sl_status s = store_bucket_get(e->st, b, &e->bucket, e->err, sizeof e->err);
+    const unsigned char *bp;
+    size_t bn;
+    sl_status s = bucket_of(e, b, &bp, &bn);
     if (s != SL_OK) return s;
     size_t n_old = 0;
-    int rc = post_decode(b, (const unsigned char *)e->bucket.p, e->bucket.len, &e->old, &n_old,
-                         &e->cap_old);
+    int rc = post_decode(b, bp, bn, &e->old, &n_old, &e->cap_old);
     if (rc == -2) return damaged(e, b);
     if (rc || array_grow((void **)&e->merged, &e->cap_merged, n_old + n_add + 1, sizeof *e->merged))
         return engine_err(e, SL_ENOMEM, "out of memory");
@@ -187,7 +264,10 @@ static sl_status rewrite_bucket(sl_engine *e, uint32_t b, const uint64_t *add, s
         n = u;
     }
     if (post_encode(e->merged, n, &e->bucket)) return engine_err(e, SL_ENOMEM, "out of memory");
-    return store_bucket_put(e->st, b, e->bucket.p, e->bucket.len, e->err, sizeof e->err);
+    s = store_bucket_put(e->st, b, e->bucket.p, e->bucket.len, e->err, sizeof e->err);
+    if (s == SL_OK) bc_put(e, b, e->bucket.p, e->bucket.len);
+    else dupindex_forget(e);
+    return s;
 }
 
 /* Merge the recent tier into the buckets, in bucket order. */
@@ -212,7 +292,9 @@ static sl_status merge(sl_engine *e) {
 /* Post seq under e->keys: a row and the memory of the recent tier. */
 static sl_status post(sl_engine *e, int64_t seq) {
     if (seq > MM_MAX_VALUE) return engine_err(e, SL_ETOOBIG, "too many articles for the duplicate index");
-    sl_status s = store_recent_put(e->st, seq, e->keys, e->n_keys, e->err, sizeof e->err);
+    sl_status s = recent_fresh(e); /* an exact copy came without a lookup */
+    if (s != SL_OK) return s;
+    s = store_recent_put(e->st, seq, e->keys, e->n_keys, e->err, sizeof e->err);
     if (s != SL_OK) return s;
     for (size_t i = 0; i < e->n_keys; i++)
         if (mm_add(&e->recent, e->keys[i], (uint32_t)seq)) return engine_err(e, SL_ENOMEM, "out of memory");
@@ -225,7 +307,7 @@ static sl_status post(sl_engine *e, int64_t seq) {
 
 /* Take seq's postings under e->keys out of both tiers. */
 static sl_status unpost(sl_engine *e, int64_t seq) {
-    sl_status s = SL_OK;
+    sl_status s = recent_fresh(e); /* the copies must be the store's */
     for (size_t i = 0, j; s == SL_OK && i < e->n_keys; i = j) {
         uint32_t b = POST_BUCKET(e->keys[i]);
         for (j = i + 1; j < e->n_keys && POST_BUCKET(e->keys[j]) == b; j++) {}

@@ -146,7 +146,10 @@ SL_API sl_status sl_commit(sl_engine *e) {
     if (!e->st) return SL_OK;
     sl_status s = storyidx_flush(e);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
-    if (s != SL_OK) entityidx_forget(e); /* ids it made may be gone */
+    if (s != SL_OK) { /* what it made may be gone */
+        entityidx_forget(e);
+        dupindex_forget(e);
+    }
     return s;
 }
 

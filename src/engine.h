@@ -84,6 +84,8 @@ struct sl_engine {
     int64_t recent_version; /* data_version it was loaded at */
     size_t n_recent, n_merged; /* articles in each tier (merged: about) */
     buf bucket;             /* one bucket's blob */
+    struct bucket_copy *bc; /* the merged buckets read so far (dupindex.c) */
+    size_t bc_bytes;        /* their bytes */
     uint64_t *run, *old, *merged;
     size_t n_run, cap_run, cap_old, cap_merged;
     /* sl_ingest_batch: articles cleaned and fingerprinted ahead, each in a
@@ -191,6 +193,9 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
 /* Relations of a stored article, for JSON. */
 sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n);
 void dupindex_free(sl_engine *e);
+/* Drop what the engine holds of the duplicate index (the recent tier, the
+ * buckets read): after a failed commit it may hold what was rolled back. */
+void dupindex_forget(sl_engine *e);
 
 /* Stories (storyidx.c). */
 struct term;

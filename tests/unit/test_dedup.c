@@ -536,6 +536,47 @@ static void reader_sees_later_ingest(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* A handle keeps the buckets it has read; when another connection merges
+ * the recent postings into them, it reads them again: an edited copy of
+ * an article merged since is found by both handles. */
+static void reader_sees_later_merge(void **state) {
+    (void)state;
+    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[32];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    sl_engine *w, *r;
+    sl_outcome out;
+    char *t0 = words_text(31, 200), *late = words_text(32, 400);
+    sl_article a = {.id = "first", .text = t0, .text_len = strlen(t0)};
+    assert_int_equal(sl_open(path, NULL, &w), SL_OK);
+    assert_int_equal(sl_ingest(w, &a, &out), SL_OK);
+    assert_int_equal(sl_commit(w), SL_OK);
+    assert_int_equal(sl_open(path, NULL, &r), SL_OK);
+    assert_int_equal(check_edited(r, late, 100).n, 0); /* reads late's buckets */
+    sl_article b = {.id = "late", .text = late, .text_len = strlen(late)};
+    assert_int_equal(sl_ingest(w, &b, &out), SL_OK);
+    for (unsigned i = 0; i < 8300; i++) { /* past the first merge (8,192) */
+        char *t = words_text(5000 + i, 120);
+        snprintf(id, sizeof id, "f%05u", i);
+        sl_article c = {.id = id, .text = t, .text_len = strlen(t)};
+        assert_int_equal(sl_ingest(w, &c, &out), SL_OK);
+        free(t);
+    }
+    assert_int_equal(sl_commit(w), SL_OK);
+    for (int k = 0; k < 2; k++) {
+        found f = check_edited(k ? r : w, late, 100);
+        assert_int_equal(f.n, 1);
+        assert_string_equal(f.id, "late");
+        assert_int_equal(f.kind, SL_DUP_NEAR);
+    }
+    sl_close(r);
+    sl_close(w);
+    free(t0), free(late);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int ingest_ok(void *ud, const sl_article *a, sl_status s, sl_outcome outcome, const char *err) {
     (void)a, (void)outcome, (void)err;
     if (s != SL_OK) (*(int *)ud)++;
@@ -593,6 +634,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(shared_passage_on_one_topic_is_not_a_copy, setup, teardown),
         cmocka_unit_test(batch_matches_one_by_one),
         cmocka_unit_test(store_index_across_merge),
+        cmocka_unit_test(reader_sees_later_merge),
         cmocka_unit_test(reader_sees_later_ingest),
         cmocka_unit_test(copy_of_removed_article_is_indexed),
     };
