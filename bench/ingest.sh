@@ -49,7 +49,8 @@ echo
 
 # measure NAME CMD...: run CMD under rss RUNS times (a fresh store before
 # each run: $FRESH is removed), keep the best wall seconds and the largest
-# anonymous peak KiB (bench/rss.c: the store's pages mapped are not counted).  Best-of-N, because other load on a shared machine only ever
+# anonymous peak KiB (bench/rss.c: the store's pages mapped are not
+# counted).  Best-of-N, because other load on a shared machine only ever
 # makes a run slower.
 RUNS=${BENCH_RUNS:-3}
 declare -A WALL PEAK

@@ -340,8 +340,6 @@ static int sums_build(ostory *o) {
     return 0;
 }
 
-/* The average of combo(a, member) over the story's members, from the
- * sums: combo is linear in each member once the stand-ins are split out. */
 /* Terms ahead whose sums slot story_sim() fetches early.  In perf samples
  * of a recluster of 100,000 scale-corpus articles story_add went from 1.99
  * to 1.59 times the (unchanged) candidate search, about 7 % of the whole;
@@ -350,17 +348,19 @@ static int sums_build(ostory *o) {
 #define SIM_AHEAD 8
 #endif
 
+/* The average of combo(a, member) over the story's members, from the
+ * sums: combo is linear in each member once the stand-ins are split out. */
 static double story_sim(const story_state *s, const ostory *o, const member *a) {
     if (!o->n_m) return 0.0;
     double w = 0, n = 0, d = 0, tt = 0, w_nonames = 0, w_nonum = 0;
     /* Each probe is a cache miss in a table of thousands of keys, and the
      * probe loop's branches keep the CPU from running ahead to the next:
      * the slot a few terms on is fetched early (SIM_AHEAD). */
-    const uint32_t mask = o->sum.cap - 1;
-    for (uint32_t i = 0; i < a->n && i < SIM_AHEAD; i++)
+    const uint32_t mask = o->sum.cap - 1, ahead = o->sum.cap ? SIM_AHEAD : 0;
+    for (uint32_t i = 0; i < a->n && i < ahead; i++)
         __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i].key) & mask]);
     for (uint32_t i = 0; i < a->n; i++) {
-        if (i + SIM_AHEAD < a->n) __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i + SIM_AHEAD].key) & mask]);
+        if (i + ahead < a->n && ahead) __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i + ahead].key) & mask]);
         const float *v = sums_get(&o->sum, a->v[i].key);
         if (!v) continue;
         double x = a->v[i].w;
@@ -524,8 +524,9 @@ static void pl_prefetch(const story_state *s, const wterm *v, uint32_t n, const 
     size_t mask = s->cap_pl - 1;
     for (uint32_t i = 0; i < n; i++) __builtin_prefetch(&s->pl[mix(v[pick ? pick[i] : i].key) & mask]);
     for (uint32_t i = 0; i < n; i++) {
-        size_t j = mix(v[pick ? pick[i] : i].key) & mask;
-        while (s->pl[j].key && s->pl[j].key != v[pick ? pick[i] : i].key) j = (j + 1) & mask;
+        uint32_t key = v[pick ? pick[i] : i].key;
+        size_t j = mix(key) & mask;
+        while (s->pl[j].key && s->pl[j].key != key) j = (j + 1) & mask;
         const plist *l = &s->pl[j];
         if (!l->key || !l->n) continue;
         if (pick) { /* the window candidates() reads, from its start */
