@@ -360,7 +360,7 @@ static double story_sim(const story_state *s, const ostory *o, const member *a) 
     for (uint32_t i = 0; i < a->n && i < ahead; i++)
         __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i].key) & mask]);
     for (uint32_t i = 0; i < a->n; i++) {
-        if (i + ahead < a->n && ahead) __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i + ahead].key) & mask]);
+        if (ahead && i + ahead < a->n) __builtin_prefetch(&o->sum.e[(uint32_t)mix(a->v[i + ahead].key) & mask]);
         const float *v = sums_get(&o->sum, a->v[i].key);
         if (!v) continue;
         double x = a->v[i].w;
@@ -515,10 +515,11 @@ static void pl_prune(story_state *s, plist *l) {
     l->pruned = k;
 }
 
-/* Fetch early the slots of keys[0, n) in the table of term lists, then
- * the lists' newest entries: each is a cache miss, and a loop that meets
- * them one by one waits for each (story_add's candidates and post below;
- * together about a fifth of a recluster's time before). */
+/* Fetch early the slots in the table of term lists of the keys of
+ * v[0, n) (of v[pick[0]], ... v[pick[n - 1]] when pick is not NULL), then
+ * the lists' entries read next: each is a cache miss, and a loop that
+ * meets them one by one waits for each (candidates() and post(), about
+ * 30 % of a recluster's samples before). */
 static void pl_prefetch(const story_state *s, const wterm *v, uint32_t n, const uint32_t *pick) {
     if (!s->cap_pl) return;
     size_t mask = s->cap_pl - 1;
