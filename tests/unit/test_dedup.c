@@ -438,14 +438,38 @@ static found check_edited(sl_engine *e, const char *text, size_t at) {
     return f;
 }
 
+/* A fresh directory for a test's store, and the store's path in it. */
+static void tmp_store(char dir[21], char path[64]) {
+    strcpy(dir, "/tmp/sl_dedup_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, 64, "%s/s.db", dir);
+}
+
+/* Remove that directory and the store in it. */
+static void rm_tree(const char *dir) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Two handles on the store at path: *w stored `text` as "first" and
+ * committed before *r was opened. */
+static void two_handles(const char *path, const char *text, sl_engine **w, sl_engine **r) {
+    sl_outcome out;
+    sl_article a = {.id = "first", .text = text, .text_len = strlen(text)};
+    assert_int_equal(sl_open(path, NULL, w), SL_OK);
+    assert_int_equal(sl_ingest(*w, &a, &out), SL_OK);
+    assert_int_equal(sl_commit(*w), SL_OK);
+    assert_int_equal(sl_open(path, NULL, r), SL_OK);
+}
+
 /* Past the first merge of the recent postings into the buckets (8,192
  * articles), copies of merged and of recent articles are found, again
  * after the store is opened anew, and not after their original goes. */
 static void store_index_across_merge(void **state) {
     (void)state;
-    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[32];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/s.db", dir);
+    char dir[21], path[64], id[32];
+    tmp_store(dir, path);
     sl_engine *e;
     assert_int_equal(sl_open(path, NULL, &e), SL_OK);
     char *orig = words_text(7, 400);
@@ -499,9 +523,7 @@ static void store_index_across_merge(void **state) {
     free(t);
     sl_close(e);
     free(orig);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    rm_tree(dir);
 }
 
 /* A second handle on the store sees what the first stores after it
@@ -509,17 +531,12 @@ static void store_index_across_merge(void **state) {
  * has committed. */
 static void reader_sees_later_ingest(void **state) {
     (void)state;
-    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/s.db", dir);
+    char dir[21], path[64];
+    tmp_store(dir, path);
     sl_engine *w, *r;
     sl_outcome out;
     char *t1 = words_text(11, 300), *t2 = words_text(12, 300);
-    sl_article a = {.id = "first", .text = t1, .text_len = strlen(t1)};
-    assert_int_equal(sl_open(path, NULL, &w), SL_OK);
-    assert_int_equal(sl_ingest(w, &a, &out), SL_OK);
-    assert_int_equal(sl_commit(w), SL_OK);
-    assert_int_equal(sl_open(path, NULL, &r), SL_OK);
+    two_handles(path, t1, &w, &r);
     assert_int_equal(check_text(r, t1).n, 1); /* loads the recent tier */
     assert_int_equal(check_text(r, t2).n, 0);
     sl_article b = {.id = "second", .text = t2, .text_len = strlen(t2)};
@@ -531,9 +548,7 @@ static void reader_sees_later_ingest(void **state) {
     sl_close(r);
     sl_close(w);
     free(t1), free(t2);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    rm_tree(dir);
 }
 
 /* A handle keeps the buckets it has read; when another connection merges
@@ -541,17 +556,12 @@ static void reader_sees_later_ingest(void **state) {
  * an article merged since is found by both handles. */
 static void reader_sees_later_merge(void **state) {
     (void)state;
-    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[32];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/s.db", dir);
+    char dir[21], path[64], id[32];
+    tmp_store(dir, path);
     sl_engine *w, *r;
     sl_outcome out;
     char *t0 = words_text(31, 200), *late = words_text(32, 400);
-    sl_article a = {.id = "first", .text = t0, .text_len = strlen(t0)};
-    assert_int_equal(sl_open(path, NULL, &w), SL_OK);
-    assert_int_equal(sl_ingest(w, &a, &out), SL_OK);
-    assert_int_equal(sl_commit(w), SL_OK);
-    assert_int_equal(sl_open(path, NULL, &r), SL_OK);
+    two_handles(path, t0, &w, &r);
     assert_int_equal(check_edited(r, late, 100).n, 0); /* reads late's buckets */
     sl_article b = {.id = "late", .text = late, .text_len = strlen(late)};
     assert_int_equal(sl_ingest(w, &b, &out), SL_OK);
@@ -572,9 +582,7 @@ static void reader_sees_later_merge(void **state) {
     sl_close(r);
     sl_close(w);
     free(t0), free(late);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    rm_tree(dir);
 }
 
 static int ingest_ok(void *ud, const sl_article *a, sl_status s, sl_outcome outcome, const char *err) {
@@ -588,9 +596,8 @@ static int ingest_ok(void *ud, const sl_article *a, sl_status s, sl_outcome outc
  * the writer fingerprints it whole, so that copies of it are found. */
 static void copy_of_removed_article_is_indexed(void **state) {
     (void)state;
-    char dir[] = "/tmp/sl_dedup_XXXXXX", path[64], id[2][8][16];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/s.db", dir);
+    char dir[21], path[64], id[2][8][16];
+    tmp_store(dir, path);
     sl_engine *e;
     assert_int_equal(sl_open(path, NULL, &e), SL_OK);
     char *orig = words_text(21, 300), *other[2][8];
@@ -618,9 +625,7 @@ static void copy_of_removed_article_is_indexed(void **state) {
     free(orig);
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 8; i++) free(other[round][i]);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    rm_tree(dir);
 }
 
 int main(void) {
