@@ -81,7 +81,7 @@ static const char usage_ingest[] =
     "  --rules FILE             boilerplate rules (default: the built-in copy of\n"
     "                           data/boilerplate.rules)\n"
     "  --dry-run                clean and segment only; store nothing\n"
-    "  --batch N                articles per transaction (default 2000)\n"
+    "  --batch N                articles per transaction (default 20000)\n"
     "  --no-index               skip duplicate detection and the search index\n"
     "                           (bulk loading); dups, check and search refuse\n"
     "                           until 'storyline reindex'\n"

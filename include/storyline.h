@@ -150,8 +150,8 @@ typedef struct sl_options {
     const char *rules_path;   /* boilerplate rules file; NULL: built-in copy
                                  of data/boilerplate.rules */
     size_t max_article_bytes; /* cap on one article's text (default 4 MiB) */
-    unsigned batch_articles;  /* articles per transaction (default 2000) */
-    size_t batch_bytes;       /* text bytes per transaction (default 16 MiB) */
+    unsigned batch_articles;  /* articles per transaction (default 20000) */
+    size_t batch_bytes;       /* text bytes per transaction (default 64 MiB) */
     int rebuild_index;        /* rebuild the duplicate index on open (after
                                  the fingerprint parameters changed) */
     int no_index;             /* ingest without duplicate detection (bulk

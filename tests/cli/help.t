@@ -71,7 +71,7 @@ $ storyline help ingest
     --rules FILE             boilerplate rules (default: the built-in copy of
                              data/boilerplate.rules)
     --dry-run                clean and segment only; store nothing
-    --batch N                articles per transaction (default 2000)
+    --batch N                articles per transaction (default 20000)
     --no-index               skip duplicate detection and the search index
                              (bulk loading); dups, check and search refuse
                              until 'storyline reindex'
@@ -145,7 +145,7 @@ $ storyline ingest --format xml x
 !   --rules FILE             boilerplate rules (default: the built-in copy of
 !                            data/boilerplate.rules)
 !   --dry-run                clean and segment only; store nothing
-!   --batch N                articles per transaction (default 2000)
+!   --batch N                articles per transaction (default 20000)
 !   --no-index               skip duplicate detection and the search index
 !                            (bulk loading); dups, check and search refuse
 !                            until 'storyline reindex'
