@@ -29,6 +29,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "judge.h"
+#include "pool.h"
 #include "postings.h"
 #include "terms.h"
 #include "normalize.h"
@@ -102,11 +104,15 @@ static sl_status bucket_of(sl_engine *e, uint32_t b, const unsigned char **p, si
 void dupindex_forget(sl_engine *e) {
     e->recent_ok = 0;
     bc_clear(e);
+    judge_job *jb;
+    while (e->judge && (jb = judge_done(e->judge, 1))) judge_release(e->judge, jb);
 }
 
 void dupindex_free(sl_engine *e) {
+    judge_stop(e->judge);
+    e->judge = NULL;
     fp_ctx_free(&e->fpa);
-    fp_ctx_free(&e->fpb);
+    judge_scratch_free(&e->jw);
     free(e->keys);
     free(e->cand);
     free(e->pairs);
@@ -135,7 +141,7 @@ static sl_status usable(sl_engine *e) {
  * copies share many band keys and come first; a key shared by a crowd
  * (a story copied everywhere) cannot make one article cost hundreds of
  * verifications. */
-#define MAX_VERIFY 32
+#define MAX_VERIFY JUDGE_MAX_CAND
 
 static int add_cand(void *ud, int64_t seq) {
     sl_engine *e = ud;
@@ -398,44 +404,13 @@ typedef struct judged {
     int failed;
 } judged;
 
-/* Paragraph spans of a stored text ('\n' between paragraphs). */
-static size_t split(sl_engine *e, const char *text, size_t len) {
-    if (!len) return 0;
-    size_t n = 0, start = 0;
-    for (;;) {
-        const char *nl = memchr(text + start, '\n', len - start);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        if (array_grow((void **)&e->cpara, &e->cap_cpara, n + 1, sizeof *e->cpara)) return (size_t)-1;
-        e->cpara[n++] = (sl_paragraph){start, end, SL_PARA_BODY};
-        if (!nl) return n;
-        start = end + 1;
-    }
-}
-
-/* Fingerprint a stored row (text with '\n' between paragraphs, its
- * hash or NULL) with ctx into f.  0, or -1 when memory runs out. */
-static int fingerprint_row(sl_engine *e, fp_ctx *ctx, const char *text, size_t len,
-                           const unsigned char *hash, fingerprint *f) {
-    if (!text) text = "";
-    size_t np = split(e, text, len);
-    if (np == (size_t)-1 || fp_compute(ctx, text, len, e->cpara, np, NULL, NULL, f)) return -1;
-    if (hash) memcpy(f->exact, hash, 16);
-    else memset(f->exact, 0, 16);
-    return 0;
-}
-
 static int judge_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
                      const char *date, const unsigned char *hash) {
     judged *j = ud;
     sl_engine *e = j->e;
     (void)kinds;
     (void)date;
-    if (fingerprint_row(e, &e->fpb, text, len, hash, &e->fb)) {
-        j->failed = 1;
-        return -1;
-    }
-    fp_rules r = {FP_NEAR_JACCARD, FP_NEAR_CONTAINMENT, FP_PARTIAL_WORDS, FP_PARTIAL_TOPIC, 1};
-    if (fp_decide(&e->fpa, &e->fa, &e->fb, &r, &j->v)) {
+    if (judge_one(&e->jw, &e->fpa, &e->fa, text, len, hash, &j->v)) {
         j->failed = 1;
         return -1;
     }
@@ -443,7 +418,7 @@ static int judge_row(void *ud, const char *id, const char *text, size_t len, con
     return 0;
 }
 
-static sl_status judge(sl_engine *e, int64_t cand, judged *j) {
+static sl_status judge_here(sl_engine *e, int64_t cand, judged *j) {
     j->e = e;
     j->failed = 0;
     j->v.kind = 0;
@@ -463,6 +438,65 @@ static const char *shared_text(sl_engine *e, const fp_verdict *v) {
         if (buf_puts(&e->shared, one)) return NULL;
     }
     return n ? e->shared.p : NULL;
+}
+
+/* The relations of article a and candidate c, c's verdict v. */
+static sl_status relation_put(sl_engine *e, int64_t a, int64_t c, const fp_verdict *v) {
+    if (!v->kind) return SL_OK;
+    store_dup d = {v->kind, v->jaccard, v->containment, v->paragraphs, v->words, shared_text(e, v)};
+    /* a is the later article (re-indexing after rm may meet later ones) */
+    return store_dup_add(e->st, a > c ? a : c, a > c ? c : a, &d, e->err, sizeof e->err);
+}
+
+/* Write the relations of a job the judge thread has done, and release it. */
+static sl_status write_job(sl_engine *e, judge_job *jb) {
+    sl_status s = jb->failed ? engine_err(e, SL_ENOMEM, "out of memory") : SL_OK;
+    for (size_t i = 0; s == SL_OK && i < jb->n; i++) s = relation_put(e, jb->seq, jb->cand[i], &jb->v[i]);
+    judge_release(e->judge, jb);
+    return s;
+}
+
+/* Write the relations of the jobs done (all of them, waiting, with
+ * wait), oldest first. */
+static sl_status collect(sl_engine *e, int wait) {
+    judge_job *jb;
+    sl_status s = SL_OK;
+    while (s == SL_OK && e->judge && (jb = judge_done(e->judge, wait))) s = write_job(e, jb);
+    return s;
+}
+
+sl_status dupindex_settle(sl_engine *e) { return collect(e, 1); }
+
+/* The judge thread, started when first needed: none on one core. */
+static judge *judge_of(sl_engine *e) {
+    if (e->judge || e->judge_off) return e->judge;
+    unsigned cores = e->opt.threads ? e->opt.threads : pool_cores();
+    if (cores < 2 || !(e->judge = judge_start())) e->judge_off = 1;
+    return e->judge;
+}
+
+static int hand_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
+                    const char *date, const unsigned char *hash) {
+    judge_job *jb = ud;
+    (void)id, (void)kinds, (void)date;
+    return judge_add(jb, jb->cand[jb->n], text, len, hash);
+}
+
+/* Hand e->cand over to the judge thread j, their texts copied. */
+static sl_status hand_over(sl_engine *e, judge *j, int64_t seq) {
+    sl_status s = collect(e, 0);
+    if (s == SL_OK && judge_pending(j) >= JUDGE_QUEUE) s = write_job(e, judge_done(j, 1));
+    if (s != SL_OK) return s;
+    judge_job *jb = judge_open(j, seq, &e->fa);
+    if (!jb) return engine_err(e, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < e->n_cand; i++) {
+        jb->cand[jb->n] = e->cand[i]; /* hand_row adds it with its text */
+        s = store_text(e->st, e->cand[i], hand_row, jb, e->err, sizeof e->err);
+        if (s == SL_ENOTFOUND) continue; /* removed meanwhile */
+        if (s != SL_OK) return s == SL_ENOMEM ? engine_err(e, SL_ENOMEM, "out of memory") : s;
+    }
+    judge_submit(j, jb);
+    return SL_OK;
 }
 
 sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
@@ -489,16 +523,12 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
         store_dup d = {SL_DUP_EXACT, 1.0, 1.0, e->fa.n_paras, e->fa.n_words, NULL};
         return store_dup_add(e->st, seq, e->exact_of, &d, e->err, sizeof e->err);
     }
-    for (size_t i = 0; i < e->n_cand; i++) {
+    judge *jt = e->n_cand ? judge_of(e) : NULL;
+    if (jt && (s = hand_over(e, jt, seq)) != SL_OK) return s;
+    for (size_t i = 0; !jt && i < e->n_cand; i++) {
         judged j;
-        if ((s = judge(e, e->cand[i], &j)) != SL_OK) return s;
-        if (!j.v.kind) continue;
-        store_dup d = {j.v.kind, j.v.jaccard, j.v.containment, j.v.paragraphs, j.v.words,
-                       shared_text(e, &j.v)};
-        /* a is the later article (re-indexing after rm may meet later ones) */
-        int64_t c = e->cand[i];
-        s = store_dup_add(e->st, seq > c ? seq : c, seq > c ? c : seq, &d, e->err, sizeof e->err);
-        if (s != SL_OK) return s;
+        if ((s = judge_here(e, e->cand[i], &j)) != SL_OK) return s;
+        if ((s = relation_put(e, seq, e->cand[i], &j.v)) != SL_OK) return s;
     }
     return post(e, seq);
 }
@@ -574,7 +604,7 @@ static sl_status reindex_one(sl_engine *e, int64_t seq) {
     unsigned char h[16];
     norm_match_hash(r.text, r.len, h);
     if (!r.has_hash || memcmp(h, r.hash, 16) != 0) s = store_set_hash(e->st, seq, h, e->err, sizeof e->err);
-    size_t np = s == SL_OK ? split(e, r.text, r.len) : 0;
+    size_t np = s == SL_OK ? judge_paragraphs(&e->cpara, &e->cap_cpara, r.text, r.len) : 0;
     sl_paragraph *own = NULL;
     if (s == SL_OK && (np == (size_t)-1 || !(own = malloc((np ? np : 1) * sizeof *own))))
         s = engine_err(e, SL_ENOMEM, "out of memory");
@@ -620,6 +650,7 @@ static sl_status rebuild(sl_engine *e) {
     e->fp_state = 1; /* the index being built is the current one */
     for (size_t i = 0; s == SL_OK && i < n; i++) s = reindex_one(e, seqs[i]);
     free(seqs);
+    if (s == SL_OK) s = dupindex_settle(e);
     /* the search index too: stale after bulk loading, and it holds each
      * text once, by hashes that may have changed above */
     if (s == SL_OK) s = store_search_rebuild(e->st, e->err, sizeof e->err);
@@ -690,7 +721,7 @@ SL_API sl_status sl_check(sl_engine *e, const sl_article *a, sl_match_cb cb, voi
     if (e->exact_of && add_cand(e, e->exact_of)) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < e->n_cand; i++) {
         judged j;
-        if ((s = judge(e, e->cand[i], &j)) != SL_OK) return s;
+        if ((s = judge_here(e, e->cand[i], &j)) != SL_OK) return s;
         if (!j.v.kind) continue;
         sl_dup_match m = {.id = j.id, .kind = (sl_dup_kind)j.v.kind, .similarity = j.v.jaccard,
                           .containment = j.v.containment, .shared_paragraphs = j.v.paragraphs,
@@ -712,7 +743,7 @@ static int unpost_row(void *ud, const char *id, const char *text, size_t len, co
     (void)id;
     (void)kinds;
     (void)date;
-    if (fingerprint_row(e, &e->fpa, text, len, hash, &e->fa) || keys_of_fa(e)) {
+    if (judge_fingerprint(&e->fpa, &e->cpara, &e->cap_cpara, text, len, hash, &e->fa) || keys_of_fa(e)) {
         k->s = engine_err(e, SL_ENOMEM, "out of memory");
         return -1;
     }
@@ -725,7 +756,8 @@ SL_API sl_status sl_remove(sl_engine *e, const char *id) {
     int64_t seq = store_seq(e->st, id, e->err, sizeof e->err);
     if (seq < 0) return SL_ESTORE;
     if (seq == 0) return engine_err(e, SL_ENOTFOUND, "no article with id '%s'", id);
-    sl_status s = store_begin(e->st, e->err, sizeof e->err);
+    sl_status s = dupindex_settle(e); /* its relations are all written */
+    if (s == SL_OK) s = store_begin(e->st, e->err, sizeof e->err);
     if (s != SL_OK) return s;
     keys_of k = {e, SL_OK};
     int64_t *related = NULL;
@@ -790,9 +822,11 @@ sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size
     if (e->fp_state != 1) return SL_OK;
     int64_t seq = store_seq(e->st, id, e->err, sizeof e->err);
     if (seq <= 0) return seq < 0 ? SL_ESTORE : SL_OK;
+    sl_status s = dupindex_settle(e);
+    if (s != SL_OK) return s;
     buf_reset(&e->scratch);
     link_ctx c = {e, 0, 0};
-    sl_status s = store_dups_of(e->st, seq, add_link, &c, e->err, sizeof e->err);
+    s = store_dups_of(e->st, seq, add_link, &c, e->err, sizeof e->err);
     if (c.failed) return engine_err(e, SL_ENOMEM, "out of memory");
     if (s != SL_OK) return s;
     for (size_t i = 0; i < c.n; i++) {
@@ -909,6 +943,7 @@ static sl_dup_link link_of(const sl_engine *e, const rel *r) {
 
 SL_API sl_status sl_dups(sl_engine *e, sl_group_cb cb, void *ud) {
     sl_status s = usable(e);
+    if (s == SL_OK) s = dupindex_settle(e);
     if (s != SL_OK) return s;
     buf_reset(&e->scratch);
     dups_ctx c = {.e = e};

@@ -150,7 +150,8 @@ SL_API sl_status sl_commit(sl_engine *e) {
     e->pending = 0;
     e->pending_bytes = 0;
     if (!e->st) return SL_OK;
-    sl_status s = storyidx_flush(e);
+    sl_status s = dupindex_settle(e); /* stories read the copies */
+    if (s == SL_OK) s = storyidx_flush(e);
     if (s == SL_OK) s = store_commit(e->st, e->err, sizeof e->err);
     if (s != SL_OK) { /* what it made may be gone */
         entityidx_forget(e);
@@ -167,7 +168,8 @@ static void free_slots(sl_engine *e);
 
 SL_API void sl_close(sl_engine *e) {
     if (!e) return;
-    if (e->st && storyidx_flush(e) == SL_OK) store_commit(e->st, e->err, sizeof e->err);
+    if (e->st && dupindex_settle(e) == SL_OK && storyidx_flush(e) == SL_OK)
+        store_commit(e->st, e->err, sizeof e->err);
     store_close(e->st);
     free((void *)e->stored_keys);
     if (!e->rules_borrowed) rules_free(e->rules);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "clean.h"
 #include "fingerprint.h"
+#include "judge.h"
 #include "multimap.h"
 #include "rules.h"
 #include "segment.h"
@@ -63,8 +64,11 @@ struct sl_engine {
                                0 no store; -1 built with other parameters
                                or stale (fp_msg says) */
     char fp_msg[256];
-    fp_ctx fpa, fpb;        /* the article at hand, a candidate */
-    fingerprint fa, fb;
+    fp_ctx fpa;             /* the article at hand */
+    fingerprint fa;
+    judge_scratch jw;       /* a candidate judged on this thread */
+    struct judge *judge;    /* the thread that judges while ingesting */
+    int judge_off;          /* 1: judge here (one core, or no thread) */
     uint32_t *keys;         /* its posting keys */
     size_t n_keys, cap_keys;
     int64_t exact_of;       /* the earliest article with the same text */
@@ -72,7 +76,7 @@ struct sl_engine {
     size_t n_cand, cap_cand;
     int64_t *pairs;         /* (seq, hits) while ranking them */
     size_t cap_pairs;
-    sl_paragraph *cpara;    /* a candidate's paragraphs */
+    sl_paragraph *cpara;    /* a stored text's paragraphs */
     size_t cap_cpara;
     buf shared;             /* "i:j,..." of one relation */
     buf scratch;            /* dups: strings of the relations */
@@ -194,8 +198,12 @@ sl_status dupindex_add(sl_engine *e, int64_t seq, const char *text, size_t len,
 sl_status dupindex_links(sl_engine *e, const char *id, sl_dup_link **links, size_t *n);
 void dupindex_free(sl_engine *e);
 /* Drop what the engine holds of the duplicate index (the recent tier, the
- * buckets read): after a failed commit it may hold what was rolled back. */
+ * buckets read, verdicts not written): after a failed commit it may hold
+ * what was rolled back. */
 void dupindex_forget(sl_engine *e);
+/* Write the relations of the candidates still being judged (before a
+ * commit, and before anything reads relations). */
+sl_status dupindex_settle(sl_engine *e);
 
 /* Stories (storyidx.c). */
 struct term;

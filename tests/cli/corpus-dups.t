@@ -82,9 +82,10 @@ $ storyline reindex --db bulk.db && storyline dups --db bulk.db --kind near
   near group of 2, representative copy000, lowest similarity 0.990:
     copy000 ~ 000_e8a6cf9c6403bd55  near 0.990
 
-# Ingest cleans and fingerprints on several threads and stores in input
-# order: any number of threads gives the same store.  A bad line in the
-# middle is named with its line and the rest goes in.
+# Ingest cleans and fingerprints on several threads, verifies candidate
+# copies on another (none with --threads 1) and stores in input order: any
+# number of threads gives the same store.  A bad line in the middle is
+# named with its line and the rest goes in.
 $ { head -n 300 $SHARED/data/dedup-dev/docs.jsonl; printf '{"id":"bad","text":""}\n'; sed -n 301,600p $SHARED/data/dedup-dev/docs.jsonl; } > mix.jsonl
 $ storyline ingest -q --threads 1 --db t1.db mix.jsonl
 ! storyline: mix.jsonl:301: no text
