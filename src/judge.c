@@ -190,7 +190,25 @@ judge_job *judge_done(judge *j, int wait) {
     return done ? jb : NULL;
 }
 
+/* A job's room is kept for the next one up to this much an array: each
+ * slot otherwise kept the room of the largest job it ever had (the
+ * candidates' texts of a long article's crowd; 25 MB in all over 300,000
+ * articles of the scale corpus). */
+#define JOB_KEEP_BYTES ((size_t)32 << 10)
+
+static void trim(void **p, size_t *cap, size_t size) {
+    if (*cap * size <= JOB_KEEP_BYTES) return;
+    free(*p);
+    *p = NULL;
+    *cap = 0;
+}
+
 void judge_release(judge *j, judge_job *jb) {
+    if (jb->text.cap > JOB_KEEP_BYTES) buf_free(&jb->text);
+    trim((void **)&jb->words, &jb->cap_words, sizeof *jb->words);
+    trim((void **)&jb->seqs, &jb->cap_seqs, sizeof *jb->seqs);
+    trim((void **)&jb->shingles, &jb->cap_shingles, sizeof *jb->shingles);
+    trim((void **)&jb->paras, &jb->cap_paras, sizeof *jb->paras);
     pthread_mutex_lock(&j->mu);
     jb->state = FREE;
     pthread_mutex_unlock(&j->mu);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "judge.h"
 #include "storyline.h"
 
 /* A text of n pseudo-random words from a 5,000-word vocabulary, one
@@ -628,6 +629,88 @@ static void copy_of_removed_article_is_indexed(void **state) {
     rm_tree(dir);
 }
 
+/* The judging thread gives the verdicts judge_one gives on the caller's
+ * thread, job by job in the order handed over, though the article's
+ * fingerprint it was given is overwritten by the next one at once; with
+ * JUDGE_QUEUE jobs out it takes no more until one is taken back. */
+static void judge_thread_matches_judge_one(void **state) {
+    (void)state;
+    enum { N = 3 * JUDGE_QUEUE, C = 3 };
+    char *art[N], *cand[N][C];
+    unsigned char hash[N][C][16]; /* the first candidate has its article's */
+    for (unsigned k = 0; k < N; k++) {
+        art[k] = words_text(100 + k, 300);
+        cand[k][0] = strdup(art[k]);                  /* the same text */
+        cand[k][1] = strdup(art[k]);
+        memcpy(cand[k][1], "w1 w2 w3 w4", 11);        /* a light edit */
+        cand[k][2] = words_text(900 + k, 300);        /* another text */
+        for (unsigned c = 0; c < C; c++) memset(hash[k][c], (int)(1 + c), 16);
+    }
+    /* what judge_one says, here */
+    fp_verdict want[N][C];
+    fp_ctx actx = {0};
+    judge_scratch w = {0};
+    fingerprint a;
+    uint32_t *sh;
+    for (unsigned k = 0; k < N; k++) {
+        fingerprint_of(&actx, art[k], &a, &sh);
+        free(sh);
+        memcpy(a.exact, hash[k][0], 16);
+        for (unsigned c = 0; c < C; c++)
+            assert_int_equal(judge_one(&w, &actx, &a, cand[k][c], strlen(cand[k][c]), hash[k][c], &want[k][c]), 0);
+    }
+    assert_int_equal(want[0][0].kind, SL_DUP_EXACT);
+    assert_int_equal(want[0][1].kind, SL_DUP_NEAR);
+    assert_int_equal(want[0][2].kind, 0);
+    /* the same on the thread */
+    judge *j = judge_start();
+    assert_non_null(j);
+    unsigned got = 0;
+    for (unsigned k = 0; k < N; k++) {
+        if (judge_pending(j) == JUDGE_QUEUE) {
+            fingerprint_of(&actx, art[k], &a, &sh);
+            free(sh);
+            assert_null(judge_open(j, k, &a));
+            judge_job *jb = judge_done(j, 1);
+            assert_non_null(jb);
+            assert_int_equal(jb->seq, got);
+            for (unsigned c = 0; c < C; c++) {
+                assert_int_equal(jb->v[c].kind, want[got][c].kind);
+                assert_true(jb->v[c].jaccard == want[got][c].jaccard);
+            }
+            judge_release(j, jb);
+            got++;
+        }
+        fingerprint_of(&actx, art[k], &a, &sh);
+        free(sh);
+        memcpy(a.exact, hash[k][0], 16);
+        judge_job *jb = judge_open(j, k, &a);
+        assert_non_null(jb);
+        for (unsigned c = 0; c < C; c++)
+            assert_int_equal(judge_add(jb, c, cand[k][c], strlen(cand[k][c]), hash[k][c]), 0);
+        judge_submit(j, jb);
+        memset(&a, 0, sizeof a);
+    }
+    for (judge_job *jb; (jb = judge_done(j, 1)); got++) {
+        assert_int_equal(jb->seq, got);
+        for (unsigned c = 0; c < C; c++) {
+            assert_int_equal(jb->cand[c], c);
+            assert_int_equal(jb->v[c].kind, want[got][c].kind);
+            assert_true(jb->v[c].jaccard == want[got][c].jaccard);
+        }
+        judge_release(j, jb);
+    }
+    assert_int_equal(got, N);
+    assert_int_equal(judge_pending(j), 0);
+    judge_stop(j);
+    judge_scratch_free(&w);
+    fp_ctx_free(&actx);
+    for (unsigned k = 0; k < N; k++) {
+        free(art[k]);
+        for (unsigned c = 0; c < C; c++) free(cand[k][c]);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_and_disjoint),
@@ -642,6 +725,7 @@ int main(void) {
         cmocka_unit_test(reader_sees_later_merge),
         cmocka_unit_test(reader_sees_later_ingest),
         cmocka_unit_test(copy_of_removed_article_is_indexed),
+        cmocka_unit_test(judge_thread_matches_judge_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
