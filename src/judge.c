@@ -3,16 +3,16 @@
  * JUDGE_QUEUE jobs, filled and taken back in order by one caller.
  *
  * A job's state: FREE (the caller's, filled while FREE), QUEUED (the
- * thread's), DONE (the caller's again); it changes under the mutex.  The caller fills slot `tail`, takes back
- * slot `head`; the thread works through them in between, in order, so the
- * verdicts come back in the order the articles went out.
+ * thread's), DONE (the caller's again); it changes under the mutex.  The
+ * caller fills slot `tail` and takes back slot `head`; the thread works
+ * through those in between, in order, so the verdicts come back in the
+ * order the articles went out.
  */
 #include "judge.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 /* ---- one candidate ---------------------------------------------------------- */
 
@@ -143,7 +143,7 @@ static int copy_into(void **dst, size_t *cap, const void *src, size_t n, size_t 
 judge_job *judge_open(judge *j, int64_t seq, const fingerprint *a) {
     if (j->tail - j->head >= JUDGE_QUEUE) return NULL; /* the caller takes one back first */
     judge_job *jb = &j->job[j->tail % JUDGE_QUEUE];
-    /* FREE: the thread is not looking at it (it waits on the slot at head) */
+    /* FREE: until it is QUEUED the thread only reads its state, under the mutex */
     if (copy_into((void **)&jb->words, &jb->cap_words, a->words, a->n_words, sizeof *a->words) ||
         copy_into((void **)&jb->seqs, &jb->cap_seqs, a->seq, a->n_seq, sizeof *a->seq) ||
         copy_into((void **)&jb->shingles, &jb->cap_shingles, a->shingles, a->n_shingles, sizeof *a->shingles) ||
