@@ -475,11 +475,17 @@ static judge *judge_of(sl_engine *e) {
     return e->judge;
 }
 
+/* A candidate's row, added to the job being filled. */
+typedef struct handed {
+    judge_job *jb;
+    int64_t cand;
+} handed;
+
 static int hand_row(void *ud, const char *id, const char *text, size_t len, const char *kinds,
                     const char *date, const unsigned char *hash) {
-    judge_job *jb = ud;
+    const handed *h = ud;
     (void)id, (void)kinds, (void)date;
-    return judge_add(jb, jb->cand[jb->n], text, len, hash);
+    return judge_add(h->jb, h->cand, text, len, hash);
 }
 
 /* Hand e->cand over to the judge thread j, their texts copied. */
@@ -490,8 +496,8 @@ static sl_status hand_over(sl_engine *e, judge *j, int64_t seq) {
     judge_job *jb = judge_open(j, seq, &e->fa);
     if (!jb) return engine_err(e, SL_ENOMEM, "out of memory");
     for (size_t i = 0; i < e->n_cand; i++) {
-        jb->cand[jb->n] = e->cand[i]; /* hand_row adds it with its text */
-        s = store_text(e->st, e->cand[i], hand_row, jb, e->err, sizeof e->err);
+        handed h = {jb, e->cand[i]};
+        s = store_text(e->st, e->cand[i], hand_row, &h, e->err, sizeof e->err);
         if (s == SL_ENOTFOUND) continue; /* removed meanwhile */
         if (s != SL_OK) return s == SL_ENOMEM ? engine_err(e, SL_ENOMEM, "out of memory") : s;
     }
